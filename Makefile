@@ -1,0 +1,31 @@
+# Two commands for a new user:
+#   make run   - set up, then analyse the bundled example article with the offline engine
+#   make test  - set up, then lint and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/newsbot analyze --engine offline examples/article.txt
+
+test: $(STAMP)
+	$(BIN)/ruff check bot tests bench
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_engine.py
+
+serve: $(STAMP)
+	$(BIN)/newsbot serve
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""Article text in, Analysis out. Nothing in this package knows about Slack."""

@@ -1,0 +1,87 @@
+"""Sentences with character offsets into the article text.
+
+Paragraphs (blank-line separated) are split first so that a sentence never spans a paragraph break, then
+sentencex splits each paragraph; offsets are recovered by walking the segments, which concatenate back to
+the paragraph exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from sentencex import segment
+
+from bot.analysis.model import Sentence
+
+_PARA = re.compile(r"\n\s*\n")
+_LINE = re.compile(r"\n")
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-empty paragraph, white space trimmed."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA.finditer(text):
+        _add_trimmed(text, pos, m.start(), out)
+        pos = m.end()
+    _add_trimmed(text, pos, len(text), out)
+    return out
+
+
+def _add_trimmed(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end))
+
+
+@lru_cache(maxsize=64)
+def _split_cached(text: str) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    for p0, p1 in paragraphs(text):
+        # A single newline inside a paragraph is a line break (headline, list item), also a boundary.
+        line_start = p0
+        for m in list(_LINE.finditer(text, p0, p1)) + [None]:
+            line_end = m.start() if m else p1
+            _split_line(text, line_start, line_end, spans)
+            if m:
+                line_start = m.end()
+    return tuple(spans)
+
+
+def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    chunk = text[start:end]
+    if not chunk.strip():
+        return
+    pos = start
+    for seg in segment("en", chunk):
+        seg_start = text.find(seg, pos, end) if seg else -1
+        if seg_start < 0:  # sentencex should return exact pieces; fall back to the whole rest
+            _add_trimmed(text, pos, end, out)
+            return
+        _add_trimmed(text, seg_start, seg_start + len(seg), out)
+        pos = seg_start + len(seg)
+    if pos < end:
+        _add_trimmed(text, pos, end, out)
+
+
+def split(text: str) -> list[Sentence]:
+    """The sentences of `text`, in order, each trimmed of surrounding white space."""
+    return [Sentence(id=i, start=s, end=e) for i, (s, e) in enumerate(_split_cached(text))]
+
+
+def sentence_at(sentences: list[Sentence], offset: int) -> int:
+    """Id of the sentence containing `offset` (or the nearest one before it)."""
+    lo, hi = 0, len(sentences) - 1
+    best = 0
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if sentences[mid].start <= offset:
+            best = mid
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return sentences[best].id if sentences else 0

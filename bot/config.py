@@ -1,0 +1,138 @@
+"""Every setting newsbot reads, from the environment (and a `.env` file when present).
+
+`.env.example` lists them all with a comment each. A malformed value raises ConfigError naming the setting,
+so start-up stops with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+ENGINES = ("offline", "openai", "auto")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+def _str(env: dict[str, str], name: str, default: str | None = None) -> str | None:
+    value = env.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def _int(env: dict[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = _str(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: dict[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+    raw = _str(env, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
+    raw = _str(env, name) or ""
+    return tuple(p.strip().lower() for p in raw.split(",") if p.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Slack
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str | None = None
+    port: int = 3000
+    max_links_per_message: int = 3
+    max_concurrent_analyses: int = 4
+    max_queued_analyses: int = 200
+    # Engine
+    engine: str = "auto"
+    # Store
+    db_path: str = "./newsbot.sqlite"
+    # Fetching
+    fetch_allow_hosts: tuple[str, ...] = field(default_factory=tuple)
+    fetch_timeout: float = 10.0
+    fetch_max_bytes: int = 5_000_000
+    fetch_max_redirects: int = 5
+    # LLM
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    openai_model: str = "gpt-4.1-mini"
+    openai_timeout: float = 30.0
+    openai_max_retries: int = 3
+    max_input_tokens: int = 12_000
+    daily_token_budget: int = 0  # 0 = unlimited
+
+    @property
+    def resolved_engine(self) -> str:
+        """`auto` means the LLM engine when a key is set, the offline engine otherwise."""
+        if self.engine == "auto":
+            return "openai" if self.openai_api_key else "offline"
+        return self.engine
+
+
+def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
+    """Read settings from `env` (default: the process environment, after loading `.env` if present)."""
+    if env is None:
+        if dotenv:
+            try:
+                from dotenv import load_dotenv
+
+                load_dotenv(override=False)
+            except ImportError:  # pragma: no cover - python-dotenv is a declared dependency
+                pass
+        env = dict(os.environ)
+    engine = (_str(env, "NEWSBOT_ENGINE", "auto") or "auto").lower()
+    if engine not in ENGINES:
+        raise ConfigError(f"NEWSBOT_ENGINE must be one of {', '.join(ENGINES)}, got {engine!r}")
+    api_url = _str(env, "SLACK_API_URL")
+    if api_url and not api_url.startswith(("http://", "https://")):
+        raise ConfigError(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}")
+    if api_url and not api_url.endswith("/"):
+        api_url += "/"
+    base_url = _str(env, "OPENAI_BASE_URL")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"OPENAI_BASE_URL must be an http(s) URL, got {base_url!r}")
+    return Settings(
+        slack_bot_token=_str(env, "SLACK_BOT_TOKEN"),
+        slack_signing_secret=_str(env, "SLACK_SIGNING_SECRET"),
+        slack_app_token=_str(env, "SLACK_APP_TOKEN"),
+        slack_api_url=api_url,
+        port=_int(env, "PORT", 3000, minimum=1),
+        max_links_per_message=_int(env, "NEWSBOT_MAX_LINKS_PER_MESSAGE", 3, minimum=1),
+        max_concurrent_analyses=_int(env, "NEWSBOT_MAX_CONCURRENT", 4, minimum=1),
+        max_queued_analyses=_int(env, "NEWSBOT_MAX_QUEUED", 200, minimum=1),
+        engine=engine,
+        db_path=_str(env, "NEWSBOT_DB", "./newsbot.sqlite") or "./newsbot.sqlite",
+        fetch_allow_hosts=_list(env, "NEWSBOT_FETCH_ALLOW_HOSTS"),
+        fetch_timeout=_float(env, "NEWSBOT_FETCH_TIMEOUT", 10.0, minimum=0.1),
+        fetch_max_bytes=_int(env, "NEWSBOT_FETCH_MAX_BYTES", 5_000_000, minimum=1),
+        fetch_max_redirects=_int(env, "NEWSBOT_FETCH_MAX_REDIRECTS", 5, minimum=0),
+        openai_api_key=_str(env, "OPENAI_API_KEY"),
+        openai_base_url=base_url,
+        openai_model=_str(env, "OPENAI_MODEL", "gpt-4.1-mini") or "gpt-4.1-mini",
+        openai_timeout=_float(env, "OPENAI_TIMEOUT", 30.0, minimum=0.1),
+        openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 3, minimum=1),
+        max_input_tokens=_int(env, "NEWSBOT_MAX_INPUT_TOKENS", 12_000, minimum=500),
+        daily_token_budget=_int(env, "NEWSBOT_DAILY_TOKEN_BUDGET", 0, minimum=0),
+    )
