@@ -83,13 +83,6 @@ class Settings:
     max_input_tokens: int = 12_000
     daily_token_budget: int = 0  # 0 = unlimited
 
-    @property
-    def resolved_engine(self) -> str:
-        """`auto` means the LLM engine when a key is set, the offline engine otherwise."""
-        if self.engine == "auto":
-            return "openai" if self.openai_api_key else "offline"
-        return self.engine
-
 
 def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
     """Read settings from `env` (default: the process environment, after loading `.env` if present)."""

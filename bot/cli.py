@@ -1,0 +1,178 @@
+"""`newsbot analyze | batch | serve`: the command line around the pipeline."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from bot import __version__
+from bot.analysis.model import Analysis, Article
+from bot.config import ConfigError, Settings, load_settings
+
+ENGINE_CHOICES = ("offline", "openai", "auto")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsbot", description="Who claims what in a news article, and what is unconfirmed.")
+    p.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log what happens on stderr")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    a = sub.add_parser("analyze", help="analyse one article: a URL, a .txt or .html file, or - for stdin")
+    a.add_argument("source", help="URL, path to a .txt/.html file, or - to read stdin")
+    a.add_argument("--json", action="store_true", help="print the Analysis as JSON")
+    a.add_argument("--engine", choices=ENGINE_CHOICES, help="default: NEWSBOT_ENGINE, else auto")
+    a.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
+
+    b = sub.add_parser("batch", help='JSON Lines on stdin ({"id","text"|"html"|"url"}), one Analysis per line out')
+    b.add_argument("--engine", choices=ENGINE_CHOICES, help="default: NEWSBOT_ENGINE, else auto")
+
+    s = sub.add_parser("serve", help="run the Slack app (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN)")
+    s.add_argument("--port", type=int, help="default: PORT, else 3000")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        settings = load_settings()
+        if args.command == "analyze":
+            return asyncio.run(_analyze(args, settings))
+        if args.command == "batch":
+            return asyncio.run(_batch(args, settings, sys.stdin, sys.stdout))
+        if args.command == "serve":
+            from bot.slack.app import serve
+
+            serve(settings, port=args.port)
+            return 0
+    except ConfigError as e:
+        print(f"newsbot: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+# ---- analyze -------------------------------------------------------------------------------------
+
+
+def article_from_input(source: str, raw: str | None = None) -> Article:
+    """An Article from a file path or stdin text: HTML is extracted, plain text is taken as it is."""
+    from bot.fetch.extract import article_from_text, extract_article
+
+    if raw is None:
+        raw = Path(source).read_text(encoding="utf-8", errors="replace")
+    is_html = source.lower().endswith((".html", ".htm", ".xhtml")) or (
+        source == "-" and raw.lstrip()[:1] == "<"
+    )
+    return extract_article(raw, None) if is_html else article_from_text(raw)
+
+
+async def _analyze(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.analysis.pipeline import Pipeline, resolve_engine_name
+    from bot.fetch.errors import FetchError
+
+    engine = resolve_engine_name(args.engine or settings.engine, settings)
+    is_url = args.source.startswith(("http://", "https://"))
+    store = None
+    # Only model answers are worth caching across runs: the offline engine is fast and deterministic,
+    # and caching it would leave a database file behind for nothing.
+    if not args.no_cache and engine != "offline":
+        from bot.store import Store
+
+        store = await Store.open(settings.db_path)
+    pipeline = Pipeline(settings, store)
+    try:
+        try:
+            if is_url:
+                analysis = await pipeline.analyze_url(args.source, engine=engine)
+            else:
+                raw = sys.stdin.read() if args.source == "-" else None
+                if raw is None and not Path(args.source).is_file():
+                    print(f"newsbot: no such file: {args.source}", file=sys.stderr)
+                    return 2
+                analysis = await pipeline.analyze_article(article_from_input(args.source, raw), engine=engine)
+        except FetchError as e:
+            print(f"newsbot: {e}", file=sys.stderr)
+            return 1
+    finally:
+        if store is not None:
+            await store.close()
+    if args.json:
+        sys.stdout.write(analysis.to_json() + "\n")
+    else:
+        from bot.report import render
+
+        sys.stdout.write(render(analysis, color=sys.stdout.isatty()))
+    return 0
+
+
+# ---- batch ---------------------------------------------------------------------------------------
+
+
+def _lines(stream: Iterable[str]) -> Iterator[str]:
+    for line in stream:
+        if line.strip():
+            yield line
+
+
+async def _batch(args: argparse.Namespace, settings: Settings, stdin, stdout) -> int:
+    """One output line per non-blank input line, in order; a bad line gives {"id", "error"} and we go on."""
+    from bot.analysis.pipeline import Pipeline
+
+    pipeline = Pipeline(settings)
+    engine = args.engine or settings.engine
+    pipeline.engine(engine)  # fail early on a bad engine choice, before reading anything
+    progress = None
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        progress = tqdm(unit="doc", file=sys.stderr)
+    for line in _lines(stdin):
+        stdout.write(await _batch_line(pipeline, engine, line) + "\n")
+        stdout.flush()
+        if progress is not None:
+            progress.update(1)
+    if progress is not None:
+        progress.close()
+    return 0
+
+
+async def _batch_line(pipeline, engine: str, line: str) -> str:
+    from bot.fetch.errors import FetchError
+    from bot.fetch.extract import article_from_text, extract_article
+
+    item_id = None
+    try:
+        item = json.loads(line)
+        if not isinstance(item, dict):
+            raise ValueError("each line must be a JSON object")
+        item_id = item.get("id")
+        item_id = None if item_id is None else str(item_id)
+        if isinstance(item.get("text"), str):
+            article = article_from_text(item["text"], item.get("url"))
+        elif isinstance(item.get("html"), str):
+            article = await asyncio.to_thread(extract_article, item["html"], item.get("url"))
+        elif isinstance(item.get("url"), str):
+            analysis: Analysis = await pipeline.analyze_url(item["url"], engine=engine)
+            return analysis.model_copy(update={"id": item_id}).to_json()
+        else:
+            raise ValueError('a line needs "text", "html" or "url"')
+        return (await pipeline.analyze_article(article, engine=engine, id=item_id)).to_json()
+    except json.JSONDecodeError as e:
+        return json.dumps({"id": item_id, "error": f"not JSON: {e.msg} at column {e.colno}"})
+    except (FetchError, ValueError) as e:
+        return json.dumps({"id": item_id, "error": str(e)})
+    except Exception as e:  # the batch goes on whatever one document does
+        logging.getLogger(__name__).exception("batch item %s failed", item_id)
+        return json.dumps({"id": item_id, "error": f"{type(e).__name__}: {e}"})
