@@ -1,0 +1,379 @@
+"""Analysis → Block Kit messages that Slack always accepts, whatever the article holds.
+
+Two rules shape everything here:
+- Article text is untrusted. Every piece of it is escaped (`&`, `<`, `>`) and set `verbatim`, so an
+  article containing `<!channel>`, `<@U123>`, `@here` or a link can never ping anyone or unfurl anything.
+- Slack rejects messages near 4,000 characters in practice (and over 50 blocks, sections over 3,000,
+  headers over 150). Nothing here may fail: lists are trimmed to fit, ending with "…and N more".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.analysis.model import Analysis, Claim, Cue, Speaker
+
+View = Literal["thread", "claims", "summarize", "sources"]
+VIEWS: tuple[str, ...] = ("thread", "claims", "summarize", "sources")
+
+MAX_BLOCKS = 50
+HEADER_MAX = 150
+SECTION_MAX = 3000
+# Characters of text across all blocks. Slack's documented limits are higher, but messages with blocks
+# fail with msg_too_long near 4,000; this leaves room for the fallback text and Slack's own markup.
+MESSAGE_BUDGET = 3400
+FALLBACK_MAX = 400
+BUTTON_VALUE_MAX = 2000
+SHARE_ACTION = "newsbot_share"
+
+_MORE_ROOM = 24  # room kept for a "…and N more" line
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+_SPACE = re.compile(r"\s+")
+# With escaping and verbatim these cannot ping, but a word joiner makes sure no client or parse mode does.
+_BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A Slack message: `text` is the notification/accessibility fallback, `blocks` what people see."""
+
+    text: str
+    blocks: list[dict] = field(default_factory=list)
+
+    def as_kwargs(self) -> dict:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+# --- escaping -----------------------------------------------------------------------------------------
+
+
+def clip(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, cut at a word when possible."""
+    text = _SPACE.sub(" ", _CONTROL.sub("", text or "")).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def escape(text: str) -> str:
+    """Untrusted text made safe for mrkdwn and the `text` field."""
+    text = _CONTROL.sub("", text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub("@\u2060", text)
+
+
+def escaped_clip(text: str, limit: int) -> str:
+    """Escaped text of at most `limit` characters: escaping can grow text fivefold, so clip, then check."""
+    size = limit
+    while True:
+        out = escape(clip(text, size))
+        if len(out) <= limit or size <= 1:
+            return out
+        size = size * 3 // 4
+
+
+def plain(text: str) -> str:
+    """Untrusted text made safe for plain_text fields (no entities there: lookalike brackets instead)."""
+    text = _CONTROL.sub("", text or "").replace("<", "‹").replace(">", "›")
+    return _BROADCAST.sub("@\u2060", text)
+
+
+def site_of(url: str | None) -> str:
+    """The host people recognise ("example.com"), or "the page" when there is none."""
+    try:
+        host = urlsplit(url or "").hostname or ""
+    except ValueError:
+        host = ""
+    return host.removeprefix("www.") or "the page"
+
+
+def safe_link(url: str | None, label: str) -> str:
+    """A mrkdwn link to an http(s) URL, or just the escaped label when the URL is odd."""
+    if not url or len(url) > 1000 or not re.fullmatch(r"https?://[^\s<>|]+", url):
+        return escape(label)
+    return f"<{url.replace('&', '&amp;')}|{escape(label).replace('|', '¦')}>"
+
+
+# --- a budgeted builder ---------------------------------------------------------------------------------
+
+
+def _md(text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=text, verbatim=True)
+
+
+class _Builder:
+    def __init__(self, budget: int, max_blocks: int) -> None:
+        self.blocks: list[Block] = []
+        self.budget = budget
+        self.max_blocks = max_blocks
+        self.used = 0
+
+    @property
+    def room(self) -> int:
+        return self.budget - self.used
+
+    def add(self, block: Block, chars: int) -> bool:
+        if len(self.blocks) >= self.max_blocks or chars > self.room:
+            return False
+        self.blocks.append(block)
+        self.used += chars
+        return True
+
+    def section(self, text: str) -> bool:
+        text = text[:SECTION_MAX]
+        if not text.strip():
+            return False
+        return self.add(SectionBlock(text=_md(text)), len(text))
+
+    def listing(self, title: str, lines: list[str], cap: int | None = None) -> None:
+        """A titled list in as many sections as needed, as many lines as fit, then "…and N more"."""
+        if not lines:
+            return
+        limit = min(cap if cap is not None else self.room, self.room)
+        chunk, spent, shown = f"*{title}*", 0, 0
+        if len(chunk) + _MORE_ROOM > limit or len(self.blocks) >= self.max_blocks:
+            return
+        for line in lines:
+            fits_section = len(chunk) + 1 + len(line) <= SECTION_MAX - _MORE_ROOM
+            if not fits_section and len(self.blocks) + 2 <= self.max_blocks:
+                self.section(chunk)
+                spent += len(chunk)
+                chunk = ""
+            elif not fits_section:
+                break
+            if spent + len(chunk) + 1 + len(line) + _MORE_ROOM > limit:
+                break
+            chunk = f"{chunk}\n{line}" if chunk else line
+            shown += 1
+        if shown < len(lines):
+            chunk += f"\n_…and {len(lines) - shown} more_"
+        self.section(chunk.lstrip("\n"))
+
+
+def _shares(builder: _Builder, parts: int) -> Iterable[int]:
+    """Fair shares of what is left: a short first list hands its unused room to the later ones."""
+    for left in range(parts, 0, -1):
+        yield max(builder.room // left, 0)
+
+
+# --- pieces -----------------------------------------------------------------------------------------
+
+
+def _speaker(speaker: Speaker) -> str:
+    if speaker.kind == "author":
+        return "the article itself"
+    name = clip(speaker.name, 80)
+    return f"{name}, {clip(speaker.title, 80)}" if speaker.title else name
+
+
+def _cue_words(cues: list[Cue], limit: int = 3) -> str:
+    words: list[str] = []
+    for cue in cues:
+        word = clip(cue.text, 40)
+        if word and word not in words:
+            words.append(word)
+    return ", ".join(f"“{escape(w)}”" for w in words[:limit])
+
+
+def _badge(level: str, cues: list[Cue]) -> str:
+    words = _cue_words(cues)
+    return f"⚠ *{level}*" + (f" ({words})" if words else "")
+
+
+def _claim_line(claim: Claim) -> str:
+    line = f"• {escape(clip(claim.text, 300))} — _{escape(_speaker(claim.source))}_"
+    if claim.status in ("unconfirmed", "hedged"):
+        line += f"\n      {_badge(claim.status, claim.cues)}"
+    return line
+
+
+def _quote_lines(analysis: Analysis, per_speaker: int = 2) -> list[str]:
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for quote in analysis.quotes:
+        key = (quote.speaker.name, quote.speaker.title)
+        text = clip(quote.text, 220)
+        # A paraphrase is not shown in quote marks: only words the article puts in quotes are quotes.
+        shown = f"“{escape(text)}”" if quote.kind == "direct" else f"_(paraphrased)_ {escape(text)}"
+        groups.setdefault(key, []).append(shown)
+    lines = []
+    for (name, title), quotes in groups.items():
+        who = f"*{escape(clip(name, 80))}*" + (f", {escape(clip(title, 80))}" if title else "")
+        extra = f" _(+{len(quotes) - per_speaker} more)_" if len(quotes) > per_speaker else ""
+        lines.append(f"• {who}: " + " · ".join(quotes[:per_speaker]) + extra)
+    return lines
+
+
+def _sentence_text(analysis: Analysis, sentence_id: int) -> str:
+    for sentence in analysis.sentences:
+        if sentence.id == sentence_id:
+            return analysis.text[sentence.start : sentence.end]
+    return ""
+
+
+def _flag_lines(analysis: Analysis) -> list[str]:
+    lines = []
+    for flag in analysis.flags:
+        text = clip(_sentence_text(analysis, flag.sentence_id), 260)
+        if text:
+            lines.append(f"• {escape(text)}\n      {_badge(flag.level, flag.cues)}")
+    return lines
+
+
+def _link_lines(analysis: Analysis) -> list[str]:
+    return [f"• {safe_link(link.url, clip(link.text, 100) or site_of(link.url))}" for link in analysis.links]
+
+
+def _header(analysis: Analysis) -> HeaderBlock:
+    title = clip(analysis.source.title or "", HEADER_MAX) or clip(analysis.source.site or "", HEADER_MAX)
+    title = plain(title or site_of(analysis.source.url))
+    return HeaderBlock(text=PlainTextObject(text=title, emoji=False))
+
+
+def _byline(analysis: Analysis, *, link: bool) -> str:
+    source = analysis.source
+    site = clip(source.site or "", 80) or site_of(source.url)
+    parts = [safe_link(source.url, site) if link else escape(site)]
+    if source.author:
+        parts.append(f"by {escape(clip(source.author, 80))}")
+    if source.published:
+        published = source.published
+        parts.append(escape(published[:10] if re.match(r"\d{4}-\d\d-\d\d", published) else clip(published, 40)))
+    if source.kind == "opinion":
+        parts.append(":speech_balloon: *Opinion*")
+    return " · ".join(parts)
+
+
+def _footer(analysis: Analysis, elapsed: float | None, from_cache: bool, shared_by: str | None) -> str:
+    engine = analysis.engine.name + (f" ({clip(analysis.engine.model, 40)})" if analysis.engine.model else "")
+    parts = [f"{escape(engine)} engine"]
+    if from_cache:
+        parts.append("from cache")
+    elif elapsed is not None:
+        parts.append(f"{elapsed:.1f} s")
+    if shared_by and re.fullmatch(r"[UW][A-Z0-9]{2,20}", shared_by):
+        parts.append(f"shared by <@{shared_by}>")
+    parts.append("flags quote the article's own words; they are not a fact-check")
+    text = " · ".join(parts)
+    for warning in analysis.warnings[:2]:
+        text += f"\n:warning: {escape(clip(warning, 160))}"
+    return text
+
+
+def _fallback(analysis: Analysis, view: str) -> str:
+    title = analysis.source.title or site_of(analysis.source.url)
+    unconfirmed = sum(1 for c in analysis.claims if c.status in ("unconfirmed", "hedged"))
+    speakers = len({q.speaker.name for q in analysis.quotes})
+    counts = {
+        "claims": f"{len(analysis.claims)} claims, {unconfirmed} unconfirmed or hedged",
+        "sources": f"{speakers} people or bodies quoted, {len(analysis.links)} links cited",
+        "summarize": f"{len(analysis.flags)} unconfirmed or hedged sentences",
+    }.get(view, f"{len(analysis.claims)} claims ({unconfirmed} flagged), {speakers} quoted")
+    return escaped_clip(f"{clip(title, 200)}: {counts}", FALLBACK_MAX)
+
+
+# --- public builders -------------------------------------------------------------------------------------
+
+
+def analysis_message(
+    analysis: Analysis,
+    view: View = "thread",
+    *,
+    elapsed: float | None = None,
+    from_cache: bool = False,
+    share_value: str | None = None,
+    shared_by: str | None = None,
+) -> Message:
+    """The analysis as Slack will show it: the thread reply (`thread`) or one slash command's view."""
+    footer = _footer(analysis, elapsed, from_cache, shared_by)
+    tail: list[tuple[Block, int]] = [(ContextBlock(elements=[_md(footer)]), len(footer))]
+    if share_value and len(share_value) <= BUTTON_VALUE_MAX:
+        button = ButtonElement(text="Share in channel", action_id=SHARE_ACTION, value=share_value, style="primary")
+        tail.append((ActionsBlock(elements=[button]), 16))
+    b = _Builder(MESSAGE_BUDGET - sum(c for _, c in tail), MAX_BLOCKS - len(tail))
+    header = _header(analysis)
+    b.add(header, len(header.text.text))
+    byline = _byline(analysis, link=view != "thread")
+    b.add(ContextBlock(elements=[_md(byline)]), len(byline))
+
+    summary = [f"• {escape(clip(item.text, 400))}" for item in analysis.summary]
+    claims = [_claim_line(c) for c in analysis.claims]
+    quotes = _quote_lines(analysis)
+    if view == "thread":
+        plan = [("Summary", summary), ("Claims and who makes them", claims), ("Who is quoted", quotes)]
+    elif view == "claims":
+        plan = [("Claims and who makes them", claims)]
+    elif view == "summarize":
+        plan = [("Summary", summary), ("Unconfirmed or hedged in the article's own words", _flag_lines(analysis))]
+    else:
+        plan = [("Who is quoted", quotes), ("Links the article cites", _link_lines(analysis))]
+    plan = [(title, lines) for title, lines in plan if lines]
+    if plan:
+        b.add(DividerBlock(), 0)
+        for (title, lines), share in zip(plan, _shares(b, len(plan)), strict=False):
+            b.listing(title, lines, cap=share)
+    else:
+        b.section(_nothing(analysis, view))
+    b.blocks.extend(block for block, _ in tail)
+    return Message(text=_fallback(analysis, view), blocks=[block.to_dict() for block in b.blocks])
+
+
+def _nothing(analysis: Analysis, view: str) -> str:
+    if not analysis.text.strip():
+        return "_I found no article text on this page._"
+    return {
+        "claims": "_No claims found in this article._",
+        "sources": "_Nobody is quoted and no links are cited._",
+    }.get(view, "_Nothing to report: no summary, claims or quotes found._")
+
+
+def placeholder(site: str) -> Message:
+    return Message(text=f"Reading {escape(site)}…")
+
+
+def failure(site: str, reason: str) -> Message:
+    """What a reply says when a link could not be analysed; `reason` is a sentence a person understands."""
+    text = f":warning: I couldn't read {escape(site)}: {escape(clip(reason, 500))}"
+    return Message(text=text, blocks=[SectionBlock(text=_md(text)).to_dict()])
+
+
+def notice(text: str) -> Message:
+    """A short message of our own (busy, usage); escaped all the same."""
+    return Message(text=escape(clip(text, 1500)))
+
+
+USAGE = {
+    "claims": "the key claims, who makes each one, and which the article itself calls unconfirmed or hedged",
+    "summarize": "a short summary and the sentences the article itself calls unconfirmed or hedged",
+    "sources": "who is quoted (with their titles and what they said) and the links the article cites",
+}
+
+
+def usage(command: str) -> Message:
+    name = command.lstrip("/")
+    what = USAGE.get(name, "an analysis of a news article")
+    text = (
+        f"*Usage:* `/{name} URL` — {what}.\n"
+        f"Example: `/{name} https://www.example.com/news/story`\n"
+        "The answer is visible only to you, with a button to share it in the channel. "
+        "Links pasted in a channel I'm a member of get an analysis in the thread automatically."
+    )
+    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
