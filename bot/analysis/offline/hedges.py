@@ -1,9 +1,89 @@
-"""Flags: sentences the article itself marks as unconfirmed or hedged. (Skeleton: being written.)"""
+"""Flags: sentences the article itself marks as unconfirmed or hedged, with the cue words that do it.
+
+Cue phrases live in `lexicons/cues_<type>.txt`; `lexicons/cues_not.txt` lists phrases in which a cue word
+is not a cue ("could not have been better", "claimed the title", "as soon as possible"). Matching is
+per sentence, so a cue never straddles two sentences. When cues overlap, the longest wins ("have claimed"
+over "claimed", "could not be independently verified" over "could"); on equal length the stronger type
+wins. The only rule in code rather than data is the one a lexicon cannot express: "May" the month or
+the name versus the modal.
+"""
 
 from __future__ import annotations
 
-from bot.analysis.model import Flag, Quote, Sentence
+import re
+
+from bot.analysis.model import UNCONFIRMED_TYPES, Cue, CueType, Flag, Quote, Sentence
+from bot.analysis.offline.phrases import compiled, find_spans
+
+# Order is priority when two cues cover the same characters.
+CUE_TYPES: tuple[CueType, ...] = ("unverified", "reported", "anonymous", "weasel", "hedge")
+_PRIORITY = {t: i for i, t in enumerate(CUE_TYPES)}
+
+_NEXT_WORD = re.compile(r"\s+([\w'\u2019-]+)")
+_OPENERS = set("\"'\u201c\u2018([\u00ab-\u2014 \t")
+# "May said ..." is Theresa May; a sentence-initial modal "May" is followed by a lowercase verb or subject.
+_NAME_FOLLOWERS = frozenset(
+    "said says told added argued wrote insisted warned announced has had was is and or of in on at to".split()
+)
+
+
+def _is_month_or_name(text: str, start: int, sentence_start: int) -> bool:
+    """True when the word "may" at `start` is the month or a name, not the modal verb."""
+    word = text[start : start + 3]
+    m = _NEXT_WORD.match(text, start + 3)
+    nxt = m.group(1) if m else ""
+    if nxt[:1].isdigit():  # "May 20", "may 2021"
+        return True
+    if word == "may":
+        return False
+    # Capitalised: a modal only as the first word of its sentence, before a lowercase word.
+    at_start = all(ch in _OPENERS for ch in text[sentence_start:start])
+    if not at_start or not nxt or not nxt[:1].islower():
+        return True
+    return nxt.lower() in _NAME_FOLLOWERS
+
+
+def _vetoed(span: tuple[int, int], vetoes: list[tuple[int, int]]) -> bool:
+    s, e = span
+    # A cue that contains the whole "not a cue" phrase is more specific than it, so it stays.
+    return any(vs < e and s < ve and not (s <= vs and ve <= e) for vs, ve in vetoes)
+
+
+def find_cues(text: str, start: int = 0, end: int | None = None) -> list[Cue]:
+    """The uncertainty cues in text[start:end], non-overlapping, in text order."""
+    stop = len(text) if end is None else end
+    vetoes = find_spans(compiled("cues_not"), text, start, stop)
+    candidates: list[tuple[int, int, CueType]] = []
+    for cue_type in CUE_TYPES:
+        for s, e in find_spans(compiled(f"cues_{cue_type}"), text, start, stop):
+            if _vetoed((s, e), vetoes):
+                continue
+            if text[s : s + 3].lower() == "may" and _is_month_or_name(text, s, start):
+                continue
+            candidates.append((s, e, cue_type))
+    candidates.sort(key=lambda c: (c[0] - c[1], _PRIORITY[c[2]], c[0]))
+    chosen: list[tuple[int, int, CueType]] = []
+    for s, e, t in candidates:
+        if all(e <= cs or ce <= s for cs, ce, _ in chosen):
+            chosen.append((s, e, t))
+    chosen.sort()
+    return [Cue(text=text[s:e], start=s, end=e, type=t) for s, e, t in chosen]
+
+
+def flag_level(cues: list[Cue]) -> str:
+    """`unconfirmed` when any cue says the claim is unverified, second-hand or unsourced, else `hedged`."""
+    return "unconfirmed" if any(c.type in UNCONFIRMED_TYPES for c in cues) else "hedged"
 
 
 def find_flags(text: str, sentences: list[Sentence], quotes: list[Quote]) -> list[Flag]:
-    return []
+    """One Flag per sentence that carries at least one cue, with all of that sentence's cues.
+
+    `quotes` is accepted for the engine's uniform signature; a hedge inside a quotation is still the
+    article reporting hedged content, so quotes do not change which sentences are flagged.
+    """
+    flags: list[Flag] = []
+    for sentence in sentences:
+        cues = find_cues(text, sentence.start, sentence.end)
+        if cues:
+            flags.append(Flag(sentence_id=sentence.id, level=flag_level(cues), cues=cues))
+    return flags
