@@ -25,7 +25,9 @@ LEXICON_DIR = Path(__file__).parent / "lexicons"
 _APOS = "['\u2019]"
 MACROS: dict[str, str] = {
     # "not", "never", "didn't", "cannot": a word-level negator ("no" is left out: "no confirmed cases").
-    "neg": rf"(?:not|never|cannot|\w+n{_APOS}t)",
+    # An auxiliary before it belongs to the cue: "could not be verified" is one cue, not "could" + "not".
+    "neg": rf"(?:(?:(?:could|can|would|will|did|does|do|has|have|had|should|may|might|must)\s+)?(?:not|never)"
+    rf"|cannot|\w+n{_APOS}t)",
     "be": rf"(?:be|been|being|is|are|was|were|am|{_APOS}s|{_APOS}re)",
     "have": r"(?:have|has|had|having)",
     "det": r"(?:a|an|the)",
