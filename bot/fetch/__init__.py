@@ -1,0 +1,57 @@
+"""Links in, Article out: find links in Slack text, fetch them safely, extract the article.
+
+    urls = find_article_urls(message_text)
+    article = await fetch_article(urls[0], settings)   # raises a FetchError with a human message
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import aiohttp
+
+from ..analysis.model import Article
+from ..config import Settings
+from .errors import (
+    BlockedAddress,
+    ConnectionFailed,
+    FetchError,
+    FetchTimeout,
+    HTTPStatusError,
+    InvalidURL,
+    NoArticleText,
+    TooLarge,
+    TooManyRedirects,
+    UnsupportedContentType,
+)
+from .extract import article_from_text, extract_article
+from .links import canonicalize, find_article_urls, find_urls, is_article_candidate
+from .safe_http import FetchedPage, fetch, new_session
+
+__all__ = [
+    "Article", "BlockedAddress", "ConnectionFailed", "FetchError", "FetchTimeout", "FetchedPage",
+    "HTTPStatusError", "InvalidURL", "NoArticleText", "TooLarge", "TooManyRedirects",
+    "UnsupportedContentType", "article_from_page", "article_from_text", "canonicalize", "extract_article",
+    "fetch", "fetch_article", "find_article_urls", "find_urls", "is_article_candidate", "new_session",
+]
+
+
+def article_from_page(page: FetchedPage) -> Article:
+    """A fetched page → Article; source.url is the canonical form of the URL the page finally came from."""
+    url = canonicalize(page.url_final)
+    if page.content_type == "text/plain":
+        article = article_from_text(page.text, url)
+    else:
+        article = extract_article(page.text, url)
+    article.source.url = url
+    return article
+
+
+async def fetch_article(url: str, settings: Settings, session: aiohttp.ClientSession | None = None) -> Article:
+    """Fetch a link through the SSRF guard and extract its article. Raises FetchError subclasses.
+
+    Extraction is CPU work (tens of ms on a big page), so it runs in a worker thread to keep the event
+    loop — and Slack's 3-second acks — responsive.
+    """
+    page = await fetch(url, settings, session=session)
+    return await asyncio.to_thread(article_from_page, page)
