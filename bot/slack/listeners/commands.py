@@ -1,0 +1,43 @@
+"""/claims, /summarize and /sources: ack at once, answer through response_url, visible to the user only."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+
+from bot.fetch.links import find_article_urls, find_urls
+from bot.slack import blocks, replies
+from bot.slack.runtime import Runtime
+
+COMMANDS: dict[str, blocks.View] = {"/claims": "claims", "/summarize": "summarize", "/sources": "sources"}
+_HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
+
+
+def register(app: AsyncApp, rt: Runtime) -> None:
+    for name, view in COMMANDS.items():
+        app.command(name)(_handler(rt, view))
+
+
+def _handler(rt: Runtime, view: blocks.View):
+    async def on_command(ack: AsyncAck, command: dict, respond: AsyncRespond) -> None:
+        text = (command.get("text") or "").strip()
+        if not text or text.lower() in _HELP_WORDS:
+            await ack(response_type="ephemeral", **blocks.usage(view).as_kwargs())
+            return
+        try:
+            urls = find_article_urls(text, limit=1)
+        except ValueError:
+            urls = []
+        if not urls:
+            reason = (
+                "That link goes to Slack, an image or a video, not a news article."
+                if find_urls(text) else "I couldn't find a link in that."
+            )
+            usage = blocks.usage(view)
+            await ack(response_type="ephemeral", text=f"{reason}\n{usage.text}")
+            return
+        url = urls[0]
+        await ack(response_type="ephemeral", text=blocks.placeholder(blocks.site_of(url)).text)
+        await replies.answer_command(rt, view=view, url=url, respond=respond)
+
+    on_command.__name__ = f"on_{view}_command"
+    return on_command

@@ -1,0 +1,72 @@
+"""Messages with article links, and mentions of the bot: each link gets an analysis in the thread.
+
+Joining a channel is the opt-in: Slack only sends the bot messages from channels it is a member of.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.fetch.links import find_article_urls
+from bot.slack import blocks, replies
+from bot.slack.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# Plain messages, files with a comment and thread replies sent to the channel carry new text; every other
+# subtype (edits, deletions, joins, bot messages...) must not start a new analysis.
+_READ_SUBTYPES = {None, "file_share", "thread_broadcast"}
+_MENTION_HELP = (
+    "Paste a news article link in a channel I'm in and I'll reply in its thread with a summary, the claims "
+    "and who makes them, who is quoted, and what the article itself calls unconfirmed. "
+    "Or use `/claims URL`, `/summarize URL` or `/sources URL`."
+)
+
+
+def register(app: AsyncApp, rt: Runtime) -> None:
+    @app.event("message")
+    async def on_message(body: dict, event: dict) -> None:
+        await handle(rt, body, event, mention=False)
+
+    @app.event("app_mention")
+    async def on_mention(body: dict, event: dict) -> None:
+        await handle(rt, body, event, mention=True)
+
+
+def _is_ours_to_read(rt: Runtime, event: dict) -> bool:
+    if event.get("subtype") not in _READ_SUBTYPES or event.get("bot_id") or event.get("hidden"):
+        return False
+    if rt.identity.user_id and event.get("user") == rt.identity.user_id:
+        return False
+    return bool(event.get("channel") and event.get("ts"))
+
+
+async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None:
+    """Runs after Bolt has acked the event. Retries and the message/app_mention pair for one message are
+    told apart from new shares by the event id, then by (channel, ts, canonical URL)."""
+    if not _is_ours_to_read(rt, event):
+        return
+    try:
+        urls = find_article_urls(event.get("text") or "", limit=rt.settings.max_links_per_message)
+    except ValueError:
+        urls = []
+    if not urls and not mention:
+        return
+    event_id = body.get("event_id")
+    if event_id and not await rt.store.claim_event(event_id):
+        log.info("event %s already handled (a retry)", event_id)
+        return
+    channel, ts = event["channel"], event["ts"]
+    thread_ts = event.get("thread_ts") or ts
+    if not urls:
+        await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_MENTION_HELP))
+        return
+    for url in urls:
+        first = await rt.store.record_link(
+            team=body.get("team_id") or event.get("team"), channel=channel, message_ts=ts,
+            user=event.get("user"), url=url,
+        )
+        if first:
+            await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url)

@@ -1,0 +1,162 @@
+"""The work that follows an ack: placeholder, analysis, answer. Every path ends in a message to the user.
+
+A link in a channel gets a placeholder in its thread at once, then that same message is edited into the
+analysis, or into the reason it could not be made. A slash command is answered through its response_url.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from slack_sdk.errors import SlackApiError
+
+from bot.analysis.pipeline import Outcome
+from bot.fetch.errors import FetchError
+from bot.slack import blocks
+from bot.slack.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+BUSY = "I'm reading too many articles right now; please share the link again in a few minutes"
+TIMEOUT = "reading and analysing it took too long, so I gave up; try again later"
+BROKEN = "something went wrong on my side (the details are in the bot's log); try again later"
+# Slack errors after which the same update cannot succeed with blocks; a plain-text edit still can.
+_BLOCK_ERRORS = {"msg_too_long", "invalid_blocks", "invalid_blocks_format", "too_many_attachments"}
+
+Respond = Callable[..., Awaitable[object]]
+
+
+async def analyse(rt: Runtime, url: str) -> Outcome | str:
+    """The pipeline's outcome, or a sentence saying why there is none."""
+    try:
+        return await asyncio.wait_for(rt.pipeline.run_url(url), timeout=rt.analysis_timeout)
+    except FetchError as e:
+        return str(e)
+    except TimeoutError:
+        return TIMEOUT
+    except Exception:
+        log.exception("analysis of %s failed", url)
+        return BROKEN
+
+
+# --- links shared in channels ------------------------------------------------------------------------------
+
+
+async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) -> None:
+    """Post the placeholder in the thread now and queue the analysis that will replace it."""
+    site = blocks.site_of(url)
+    try:
+        resp = await rt.client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+            **blocks.placeholder(site).as_kwargs(),
+        )
+    except SlackApiError as e:  # e.g. not_in_channel, channel_not_found: nowhere to say anything
+        log.warning("could not post in %s: %s", channel, e.response.get("error"))
+        return
+    ts = resp["ts"]
+
+    async def job() -> None:
+        await _analyse_into(rt, channel=channel, ts=ts, url=url)
+
+    if not rt.queue.submit(job):
+        await update(rt, channel=channel, ts=ts, message=blocks.failure(site, BUSY))
+
+
+async def _analyse_into(rt: Runtime, *, channel: str, ts: str, url: str) -> None:
+    result = await analyse(rt, url)
+    if isinstance(result, str):
+        message = blocks.failure(blocks.site_of(url), result)
+    else:
+        message = blocks.analysis_message(
+            result.analysis, "thread", elapsed=result.seconds, from_cache=result.cached
+        )
+    await update(rt, channel=channel, ts=ts, message=message)
+
+
+async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) -> None:
+    """Edit the placeholder; if Slack refuses the blocks, edit it into a plain sentence instead."""
+    try:
+        await rt.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
+        return
+    except SlackApiError as e:
+        error = e.response.get("error")
+        log.warning("chat.update in %s failed: %s", channel, error)
+        if error not in _BLOCK_ERRORS:
+            return
+    fallback = blocks.failure("it", f"I read the article but Slack refused to show the result ({error})")
+    try:
+        await rt.client.chat_update(channel=channel, ts=ts, text=fallback.text, blocks=[])
+    except SlackApiError as e:
+        log.warning("chat.update fallback in %s failed: %s", channel, e.response.get("error"))
+
+
+# --- slash commands and the share button ---------------------------------------------------------------------
+
+
+def share_value(view: str, url: str) -> str:
+    return json.dumps({"v": view, "u": url}, separators=(",", ":"))
+
+
+def parse_share_value(value: str) -> tuple[str, str] | None:
+    try:
+        data = json.loads(value)
+        view, url = data["v"], data["u"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if view not in blocks.VIEWS or not isinstance(url, str):
+        return None
+    return view, url
+
+
+async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: Respond) -> None:
+    """Queue the analysis for a slash command; the answer goes to response_url, visible to the user only."""
+
+    async def job() -> None:
+        result = await analyse(rt, url)
+        if isinstance(result, str):
+            message = blocks.failure(blocks.site_of(url), result)
+        else:
+            message = blocks.analysis_message(
+                result.analysis, view, elapsed=result.seconds, from_cache=result.cached,
+                share_value=share_value(view, url),
+            )
+        await _respond(respond, message, response_type="ephemeral")
+
+    if not rt.queue.submit(job):
+        await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral")
+
+
+async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, respond: Respond) -> None:
+    """Post the analysis a user is looking at to the whole channel (it is cached, so this is quick)."""
+
+    async def job() -> None:
+        result = await analyse(rt, url)
+        if isinstance(result, str):
+            await _respond(respond, blocks.failure(blocks.site_of(url), result), response_type="ephemeral",
+                           replace_original=False)
+            return
+        message = blocks.analysis_message(result.analysis, view, from_cache=result.cached, shared_by=user)
+        if await _respond(respond, message, response_type="in_channel", replace_original=False):
+            await _respond(respond, None, delete_original=True)
+
+    if not rt.queue.submit(job):
+        await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral",
+                       replace_original=False)
+
+
+async def _respond(respond: Respond, message: blocks.Message | None, **kwargs: object) -> bool:
+    try:
+        if message is not None:
+            kwargs.update(message.as_kwargs(), unfurl_links=False, unfurl_media=False)
+        resp = await respond(**kwargs)
+    except Exception as e:  # an expired response_url (30 minutes) or a network error
+        log.warning("response_url call failed: %s", e)
+        return False
+    status = getattr(resp, "status_code", 200)
+    if status != 200:
+        log.warning("response_url answered %s: %s", status, getattr(resp, "body", ""))
+        return False
+    return True

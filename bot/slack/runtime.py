@@ -1,0 +1,112 @@
+"""What the Slack listeners share while the app runs: settings, store, pipeline, Web API client, work queue.
+
+Built once at start-up inside the running event loop (the HTTP session belongs to that loop) and closed
+on shutdown.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.analysis.pipeline import Pipeline
+from bot.config import ConfigError, Settings
+from bot.slack.work import WorkQueue
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# Slack answers these when the token itself is wrong: start-up must stop and name the setting.
+_BAD_TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+# An analysis that has not finished by then is reported as a failure instead of leaving "Reading…" forever.
+ANALYSIS_TIMEOUT = 120.0
+
+
+@dataclass
+class Identity:
+    """Who the bot is in the workspace (from auth.test); empty when Slack could not be asked."""
+
+    user_id: str | None = None
+    bot_id: str | None = None
+    team_id: str | None = None
+
+
+def web_client(settings: Settings, session: aiohttp.ClientSession | None, token: str | None) -> AsyncWebClient:
+    """A Web API client at SLACK_API_URL that waits out 429s (Retry-After) and retries dropped connections."""
+    kwargs = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
+    return AsyncWebClient(
+        token=token,
+        session=session,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            # chat.postMessage allows about one message a second per channel: fifty links in one channel
+            # means waiting, not failing.
+            AsyncRateLimitErrorRetryHandler(max_retry_count=8),
+        ],
+        **kwargs,
+    )
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    pipeline: Pipeline
+    client: AsyncWebClient
+    queue: WorkQueue
+    session: aiohttp.ClientSession
+    identity: Identity = field(default_factory=Identity)
+    analysis_timeout: float = ANALYSIS_TIMEOUT
+
+    @classmethod
+    async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None) -> Runtime:
+        store = await Store.open(settings.db_path)
+        session = aiohttp.ClientSession()
+        rt = cls(
+            settings=settings,
+            store=store,
+            pipeline=pipeline or Pipeline(settings, store),
+            client=web_client(settings, session, settings.slack_bot_token),
+            queue=WorkQueue(settings.max_concurrent_analyses, settings.max_queued_analyses),
+            session=session,
+        )
+        try:
+            await rt.who_am_i(strict=True)
+        except BaseException:
+            await rt.close()
+            raise
+        rt.queue.start()
+        return rt
+
+    async def who_am_i(self, *, strict: bool = False) -> Identity:
+        """Ask auth.test once. A refused token stops start-up (`strict`); an unreachable API only warns,
+        so a network blip at boot does not keep the bot down; messages from bots are ignored anyway."""
+        if self.identity.user_id:
+            return self.identity
+        try:
+            resp = await self.client.auth_test()
+        except SlackApiError as e:
+            error = e.response.get("error") if isinstance(e.response.data, dict) else None
+            if strict and error in _BAD_TOKEN_ERRORS:
+                raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({error}); copy the Bot User OAuth "
+                                  "Token (xoxb-…) from OAuth & Permissions") from None
+            log.warning("auth.test failed (%s); carrying on without the bot's identity", error or e)
+            return self.identity
+        except Exception as e:  # network trouble at start-up
+            log.warning("could not reach the Slack API for auth.test: %s", e)
+            return self.identity
+        self.identity = Identity(user_id=resp.get("user_id"), bot_id=resp.get("bot_id"), team_id=resp.get("team_id"))
+        return self.identity
+
+    async def close(self) -> None:
+        await self.queue.close()
+        await self.session.close()
+        await self.store.close()

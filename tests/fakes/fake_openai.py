@@ -1,0 +1,162 @@
+"""A fake OpenAI-compatible server on 127.0.0.1: `POST /v1/chat/completions`, scriptable per test.
+
+Tests queue replies (a good answer, invented quotes, a 429 with Retry-After, 500s, a hang, malformed JSON,
+a 400 refusing json_schema...) and drive the server through the real openai SDK via its base URL. Every
+request body is recorded in `requests`.
+
+Also runnable by hand for end-to-end checks of `newsbot analyze`:
+    python -m tests.fakes.fake_openai --port 8765 --answer answer.json [--fail 2 --status 500]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    content: str | None = None  # the assistant message content of a 200 answer
+    body: Any = None  # a raw body (dict → JSON, str/bytes as is) instead of a chat completion
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    finish_reason: str = "stop"
+    usage: tuple[int, int] | None = (1000, 200)
+
+
+Script = Reply | Callable[[dict], Reply]
+
+
+def answer(data: dict | str, **kw: Any) -> Reply:
+    """A 200 chat completion whose message content is `data` (JSON-encoded when a dict)."""
+    return Reply(content=data if isinstance(data, str) else json.dumps(data), **kw)
+
+
+def error(status: int, message: str = "error", headers: dict[str, str] | None = None, **kw: Any) -> Reply:
+    err_type = "rate_limit_error" if status == 429 else "server_error" if status >= 500 else "invalid_request_error"
+    body = {"error": {"message": message, "type": err_type, "param": None, "code": None}}
+    return Reply(status=status, body=body, headers=headers or {}, **kw)
+
+
+def refuse_json_schema(then: Reply) -> Callable[[dict], Reply]:
+    """Like servers without structured outputs: 400 for response_format json_schema, else `then`."""
+
+    def reply(request: dict) -> Reply:
+        if (request.get("response_format") or {}).get("type") == "json_schema":
+            return error(400, "response_format type 'json_schema' is not supported")
+        return then
+
+    return reply
+
+
+def completion(content: str | None, model: str, finish_reason: str, usage: tuple[int, int] | None) -> dict:
+    body: dict[str, Any] = {
+        "id": f"chatcmpl-fake{int(time.time() * 1000)}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "finish_reason": finish_reason,
+                "logprobs": None,
+            }
+        ],
+    }
+    if usage is not None:
+        body["usage"] = {"prompt_tokens": usage[0], "completion_tokens": usage[1], "total_tokens": sum(usage)}
+    return body
+
+
+class FakeOpenAI:
+    """Replies come from the queued script, then from `default` (if set), else a 500."""
+
+    def __init__(self, default: Script | None = None) -> None:
+        self.script: list[Script] = []
+        self.default = default
+        self.requests: list[dict] = []
+        self.headers: list[dict[str, str]] = []
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+
+    def enqueue(self, *replies: Script) -> FakeOpenAI:
+        self.script.extend(replies)
+        return self
+
+    @property
+    def calls(self) -> int:
+        return len(self.requests)
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        try:
+            body = await request.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return web.json_response({"error": {"message": "bad JSON"}}, status=400)
+        self.requests.append(body)
+        self.headers.append(dict(request.headers))
+        script = self.script.pop(0) if self.script else self.default
+        if script is None:
+            return web.json_response({"error": {"message": "no scripted reply"}}, status=500)
+        reply = script(body) if callable(script) else script
+        if reply.delay:
+            await asyncio.sleep(reply.delay)
+        if reply.body is not None:
+            if isinstance(reply.body, dict):
+                return web.json_response(reply.body, status=reply.status, headers=reply.headers)
+            data = reply.body.encode() if isinstance(reply.body, str) else reply.body
+            return web.Response(body=data, status=reply.status, headers=reply.headers,
+                                content_type="application/json")
+        data = completion(reply.content, body.get("model", "fake"), reply.finish_reason, reply.usage)
+        return web.json_response(data, status=reply.status, headers=reply.headers)
+
+    async def start(self, port: int = 0) -> str:
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._handle)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        sockets = site._server.sockets  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/v1"
+        return self.base_url
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    with open(args.answer, encoding="utf-8") as f:
+        good = answer(f.read())
+    fake = FakeOpenAI(default=good)
+    fake.enqueue(*[error(args.status, "scripted failure") for _ in range(args.fail)])
+    url = await fake.start(args.port)
+    print(f"fake OpenAI server at {url}", flush=True)
+    try:
+        while True:
+            await asyncio.sleep(3600)
+    finally:
+        await fake.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--answer", required=True, help="file holding the model answer (schema v1 JSON)")
+    parser.add_argument("--fail", type=int, default=0, help="fail this many requests first")
+    parser.add_argument("--status", type=int, default=500, help="status of the failures")
+    asyncio.run(_serve(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

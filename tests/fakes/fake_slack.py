@@ -1,0 +1,188 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call, plus a signer for requests "from Slack".
+
+Point the app at it with SLACK_API_URL=<fake.url>/api/. Response URLs handed out in slash command
+payloads (`fake.response_url(...)`) are served here too, so what the app answers through them is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import web
+from slack_sdk.signature import SignatureVerifier
+
+BOT_USER_ID = "UBOT0001"
+BOT_ID = "BBOT0001"
+TEAM_ID = "T0000001"
+
+
+@dataclass
+class Call:
+    method: str  # "chat.postMessage", ... or "response_url"
+    args: dict[str, Any]
+    path: str = ""
+    token: str | None = None
+
+
+@dataclass
+class FakeSlack:
+    """`await fake.start()`; inspect `fake.calls`; `fail[method] = "error_code"` makes a method fail;
+    `rate_limit[method] = n` answers the next n calls with 429 Retry-After: 1."""
+
+    calls: list[Call] = field(default_factory=list)
+    fail: dict[str, str] = field(default_factory=dict)
+    rate_limit: dict[str, int] = field(default_factory=dict)
+    url: str = ""
+    _runner: web.AppRunner | None = None
+    _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _changed: asyncio.Event | None = None
+
+    async def start(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post("/response/{id}", self._response)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.url = f"http://127.0.0.1:{port}"
+        self._changed = asyncio.Event()
+        return self
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/api/"
+
+    def response_url(self, name: str) -> str:
+        return f"{self.url}/response/{name}"
+
+    def of(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, predicate, timeout: float = 10.0) -> None:
+        """Wait until predicate(self) is true (checked on every recorded call)."""
+        deadline = time.monotonic() + timeout
+        while not predicate(self):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out; calls so far: {[(c.method, c.args) for c in self.calls]}")
+            assert self._changed is not None
+            self._changed.clear()
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout=min(remaining, 0.2))
+            except TimeoutError:
+                pass
+
+    def _record(self, call: Call) -> None:
+        self.calls.append(call)
+        if self._changed:
+            self._changed.set()
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _read_args(request)
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") or args.get("token")
+        if self.rate_limit.get(method, 0) > 0:
+            self.rate_limit[method] -= 1
+            self._record(Call(method + ":429", args, request.path, token))
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+        self._record(Call(method, args, request.path, token))
+        if method in self.fail:
+            return web.json_response({"ok": False, "error": self.fail[method]})
+        if not token:
+            return web.json_response({"ok": False, "error": "not_authed"})
+        if method == "auth.test":
+            return web.json_response({"ok": True, "url": "https://fake.slack.com/", "team": "Fake", "user": "newsbot",
+                                      "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID})
+        if method == "chat.postMessage":
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            return web.json_response({"ok": True, "channel": args.get("channel"), "ts": ts,
+                                      "message": {"text": args.get("text"), "ts": ts, "bot_id": BOT_ID}})
+        if method == "chat.update":
+            return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts"),
+                                      "text": args.get("text")})
+        return web.json_response({"ok": True})
+
+    async def _response(self, request: web.Request) -> web.Response:
+        args = await _read_args(request)
+        self._record(Call("response_url", args, request.path))
+        return web.Response(text="ok")
+
+
+async def _read_args(request: web.Request) -> dict[str, Any]:
+    if request.content_type == "application/json":
+        return await request.json()
+    form = await request.post()
+    args: dict[str, Any] = dict(form)
+    for key in ("blocks", "attachments", "unfurls"):
+        if isinstance(args.get(key), str):
+            try:
+                args[key] = json.loads(args[key])
+            except ValueError:
+                pass
+    return args
+
+
+# --- requests signed as Slack signs them ---------------------------------------------------------------------
+
+
+def signed_headers(secret: str, body: str, *, timestamp: int | None = None, content_type: str = "application/json",
+                   retry_num: int | None = None) -> dict[str, str]:
+    ts = str(timestamp if timestamp is not None else int(time.time()))
+    headers = {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=ts, body=body),
+    }
+    if retry_num is not None:
+        headers["X-Slack-Retry-Num"] = str(retry_num)
+        headers["X-Slack-Retry-Reason"] = "http_timeout"
+    return headers
+
+
+_event_ids = itertools.count(1)
+
+
+def message_event(text: str, *, channel: str = "C0000001", ts: str | None = None, user: str = "U0000001",
+                  event_id: str | None = None, event_type: str = "message", **extra: Any) -> dict[str, Any]:
+    ts = ts or f"{time.time():.6f}"
+    event = {"type": event_type, "channel": channel, "user": user, "text": text, "ts": ts,
+             "channel_type": "channel", **extra}
+    return {
+        "token": "legacy", "team_id": TEAM_ID, "api_app_id": "A0000001", "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_event_ids):010d}", "event_time": int(time.time()), "event": event,
+        "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+    }
+
+
+def command_body(command: str, text: str, response_url: str, *, user: str = "U0000001",
+                 channel: str = "C0000001") -> str:
+    return urlencode({
+        "token": "legacy", "team_id": TEAM_ID, "team_domain": "fake", "channel_id": channel,
+        "channel_name": "general", "user_id": user, "user_name": "someone", "command": command, "text": text,
+        "api_app_id": "A0000001", "response_url": response_url, "trigger_id": "1.2.3",
+    })
+
+
+def action_body(action_id: str, value: str, response_url: str, *, user: str = "U0000001",
+                channel: str = "C0000001") -> str:
+    payload = {
+        "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user}, "api_app_id": "A0000001",
+        "channel": {"id": channel}, "container": {"type": "message", "is_ephemeral": True},
+        "response_url": response_url, "trigger_id": "1.2.3",
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                     "action_ts": f"{time.time():.6f}"}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
