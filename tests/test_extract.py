@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.fetch import NoArticleText, article_from_text, extract_article
 from bot.fetch.extract import strip_hidden
@@ -166,3 +168,24 @@ def test_plain_text_kind_and_title(text, kind, title):
 def test_plain_text_must_have_words():
     with pytest.raises(NoArticleText):
         article_from_text("  \n\n ")
+
+
+_PIECES = [
+    "<p>", "</p>", "<div hidden>", "</div>", "<div>", "<span style='display:none'>", "</span>", "<!--", "-->",
+    "<template>", "</template>", "<a href='https://x.example/a'>", "<a href='/rel'>", "</a>", "<br>", "<h2>",
+    "</h2>", "<ul><li>", "</li></ul>", "<table><tr><td>", "</td><td>", "</td></tr></table>", "<blockquote>",
+    "</blockquote>", "<noscript>", "</noscript>", "&amp;", "\u201cquoted\u201d", "\n",
+    "The council said on Tuesday that the bridge would stay closed for three more weeks while engineers work. ",
+    "Officials reportedly disagree, and the figures could not be verified independently by reporters here. ",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=60))
+def test_extract_never_fails_except_with_no_article_text(pieces):
+    try:
+        article = extract_article("<html><body><article>" + "".join(pieces) + "</article></body></html>", None)
+    except NoArticleText:
+        return
+    assert article.text.strip() == article.text and "\n\n\n" not in article.text
+    assert "quoted" not in article.text or "\u201cquoted\u201d" in article.text

@@ -26,6 +26,7 @@ _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 # A part of a legacy numeric IPv4 host: decimal, octal (leading 0) or hex (0x…), as inet_aton reads them.
 _NUMERIC_PART = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)$", re.IGNORECASE)
 
+MAX_PINS = 1024
 LOCAL = "a local address of this machine"
 PRIVATE = "on a private network"
 
@@ -151,7 +152,13 @@ class PinnedResolver(AbstractResolver):
         self._pins: dict[str, list[ResolveResult]] = {}
 
     def pin(self, host: str, results: list[ResolveResult]) -> None:
-        self._pins[_normal_host(host)] = results
+        key = _normal_host(host)
+        self._pins.pop(key, None)
+        if len(self._pins) >= MAX_PINS:
+            # Forget the oldest pin so a long-lived session does not grow without bound; a fetch that
+            # loses its pin in between fails to connect and is retried, which pins again.
+            self._pins.pop(next(iter(self._pins)))
+        self._pins[key] = results
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_UNSPEC
