@@ -1,0 +1,90 @@
+"""Summary: lead-biased extractive bullets that read well out of context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.analysis import sentences as splitter
+from bot.analysis.model import Source, SummaryItem
+from bot.analysis.offline.body import DANGLING_OPENERS
+from bot.analysis.offline.summary import summarize
+
+SEED = Path("/work/shared/seeds/000_b74ca9f533ef9b34.txt")
+
+
+def summary_of(text: str, source: Source | None = None) -> list[SummaryItem]:
+    return summarize(text, splitter.split(text), source or Source())
+
+
+def test_lead_three_after_headline_and_furniture() -> None:
+    text = """Saved Web Pages
+
+Council votes to rebuild the harbour wall
+
+The city council voted on Monday to rebuild the harbour wall after last winter's storms.
+The work will cost 12 million euros and start in the spring, the mayor said.
+Fishermen have asked for the project for more than a decade.
+A fourth sentence about the weather in the harbour closes the story."""
+    bullets = summary_of(text)
+    assert [b.text[:20] for b in bullets] == ["The city council vot", "The work will cost 1", "Fishermen have asked"]
+
+
+def test_dangling_openers_quotes_and_questions_are_skipped() -> None:
+    text = """The city council voted on Monday to rebuild the harbour wall after the storms.
+But the opposition said the money should go to schools instead of the wall.
+He called the vote a mistake that the city would regret for many years.
+“We will fight this decision in court,” the opposition leader said on Tuesday.
+Will the wall be ready before the next winter storms arrive in the city?
+However, the mayor said the contract would be signed within the month.
+Construction crews are expected on the site by the end of March next year.
+Residents of the harbour district welcomed the decision at a public meeting."""
+    bullets = summary_of(text)
+    assert [b.text[:12] for b in bullets] == ["The city cou", "Construction", "Residents of"]
+    for b in bullets:
+        assert b.text.split()[0].lower().strip(",") not in DANGLING_OPENERS
+
+
+def test_bullets_are_exact_sentences_with_ids() -> None:
+    text = "First long sentence of the article is here today. Second long sentence of the article is here too."
+    sentences = splitter.split(text)
+    for b in summary_of(text):
+        (sid,) = b.sentence_ids
+        assert b.text == text[sentences[sid].start : sentences[sid].end]
+
+
+def test_title_repeated_as_a_sentence_is_skipped() -> None:
+    text = "Storm closes the valley road for three days.\n\nHeavy rain closed the valley road on Tuesday morning."
+    bullets = summary_of(text, Source(title="Storm closes the valley road for three days"))
+    assert [b.text for b in bullets] == ["Heavy rain closed the valley road on Tuesday morning."]
+
+
+def test_short_article_still_gets_bullets() -> None:
+    assert [b.text for b in summary_of("Rain fell all day. Roads closed.")] == ["Rain fell all day."]
+
+
+def test_empty_text() -> None:
+    assert summary_of("") == []
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed article not present")
+def test_seed_summary() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    bullets = summary_of(text)
+    assert 3 <= len(bullets) <= 5
+    assert bullets[0].text.startswith("When Russian President Vladimir Putin finally called")
+    assert not any(b.text.startswith(("But ", "Saved", "Opinion", "Follow")) for b in bullets)
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=150, deadline=None)
+def test_never_raises_and_at_most_five_exact_bullets(text: str) -> None:
+    sentences = splitter.split(text)
+    bullets = summarize(text, sentences, Source())
+    assert len(bullets) <= 5
+    for b in bullets:
+        (sid,) = b.sentence_ids
+        assert b.text == text[sentences[sid].start : sentences[sid].end]
