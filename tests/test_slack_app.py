@@ -324,3 +324,32 @@ async def test_refused_token_stops_start_up(tmp_path):
     finally:
         await runner.cleanup()
         await fake.stop()
+
+
+async def test_works_when_auth_test_is_unavailable(tmp_path):
+    fake = await FakeSlack().start()
+    fake.fail["auth.test"] = "internal_error"
+    articles = await ArticleServer().start()
+    settings = load_settings({
+        "SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
+        "NEWSBOT_ENGINE": "offline", "NEWSBOT_FETCH_ALLOW_HOSTS": "127.0.0.1",
+        "NEWSBOT_DB": str(tmp_path / "db.sqlite"),
+    })
+    web_app = create_web_app(settings)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        async with aiohttp.ClientSession() as session:
+            h = Harness(fake, articles, f"http://127.0.0.1:{port}/slack/events", session, web_app)
+            await h.event(message_event(f"<{articles.url('/news/water')}>", bot_id="B1", subtype="bot_message"))
+            await h.event(message_event(f"<{articles.url('/news/water')}>"))
+            await fake.wait_for(lambda f: f.of("chat.update"))
+            assert len(h.replies()) == 1
+            assert len(fake.of("auth.test")) == 1  # asked once at start-up, not once per event
+    finally:
+        await runner.cleanup()
+        await articles.stop()
+        await fake.stop()

@@ -6,7 +6,9 @@ on shutdown.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 _BAD_TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
 # An analysis that has not finished by then is reported as a failure instead of leaving "Reading…" forever.
 ANALYSIS_TIMEOUT = 120.0
+IDENTITY_RETRY_SECONDS = 60.0
 
 
 @dataclass
@@ -65,6 +68,8 @@ class Runtime:
     session: aiohttp.ClientSession
     identity: Identity = field(default_factory=Identity)
     analysis_timeout: float = ANALYSIS_TIMEOUT
+    _asked_at: float = -1e9
+    _ask_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None) -> Runtime:
@@ -91,6 +96,17 @@ class Runtime:
         so a network blip at boot does not keep the bot down; messages from bots are ignored anyway."""
         if self.identity.user_id:
             return self.identity
+        # Every request asks for the identity: after a failure, ask Slack again at most once a minute so a
+        # missing identity never costs an HTTP round trip per event (acks must stay fast).
+        if time.monotonic() - self._asked_at < IDENTITY_RETRY_SECONDS:
+            return self.identity
+        async with self._ask_lock:
+            if self.identity.user_id or time.monotonic() - self._asked_at < IDENTITY_RETRY_SECONDS:
+                return self.identity
+            self._asked_at = time.monotonic()
+            return await self._auth_test(strict)
+
+    async def _auth_test(self, strict: bool) -> Identity:
         try:
             resp = await self.client.auth_test()
         except SlackApiError as e:

@@ -1,0 +1,90 @@
+"""`newsbot serve` as a real process, configured only through the environment, as an admin runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import sys
+import time
+
+import aiohttp
+
+from tests.fakes.article_server import ArticleServer
+from tests.fakes.fake_slack import FakeSlack, command_body, message_event, signed_headers
+
+SECRET = "serve-secret"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+async def _wait_up(url: str, proc: asyncio.subprocess.Process, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    async with aiohttp.ClientSession() as session:
+        while time.monotonic() < deadline:
+            if proc.returncode is not None:
+                raise AssertionError(f"newsbot serve exited with {proc.returncode}")
+            try:
+                async with session.get(url) as resp:
+                    if resp.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError("newsbot serve did not come up")
+
+
+async def test_newsbot_serve_end_to_end(tmp_path):
+    fake = await FakeSlack().start()
+    articles = await ArticleServer().start()
+    port = _free_port()
+    env = {
+        **os.environ, "SLACK_BOT_TOKEN": "xoxb-serve", "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url, "PORT": str(port), "NEWSBOT_ENGINE": "offline",
+        "NEWSBOT_FETCH_ALLOW_HOSTS": "127.0.0.1", "NEWSBOT_DB": str(tmp_path / "serve.sqlite"),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        await _wait_up(base + "/healthz", proc)
+        async with aiohttp.ClientSession() as session:
+            body = json.dumps(message_event(f"<{articles.url('/news/water')}>", ts="1700000009.000001"))
+            async with session.post(base + "/slack/events", data=body, headers=signed_headers(SECRET, body)) as r:
+                assert r.status == 200
+            forged = signed_headers("wrong", body)
+            async with session.post(base + "/slack/events", data=body, headers=forged) as r:
+                assert r.status == 401
+            cmd = command_body("/sources", articles.url("/news/water"), fake.response_url("c"))
+            headers = signed_headers(SECRET, cmd, content_type="application/x-www-form-urlencoded")
+            async with session.post(base + "/slack/events", data=cmd, headers=headers) as r:
+                assert r.status == 200
+        await fake.wait_for(lambda f: f.of("chat.update") and f.of("response_url"), timeout=20)
+        assert fake.of("chat.postMessage")[0].args["thread_ts"] == "1700000009.000001"
+        assert "Harbor city" in json.dumps(fake.of("chat.update")[0].args["blocks"])
+    finally:
+        proc.terminate()
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=10)
+        await articles.stop()
+        await fake.stop()
+    assert b"Traceback" not in err, err.decode()
+
+
+async def test_newsbot_serve_names_a_missing_setting(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["SLACK_BOT_TOKEN"] = "xoxb-x"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
+    assert proc.returncode != 0
+    assert b"SLACK_SIGNING_SECRET" in err
