@@ -373,3 +373,25 @@ async def test_foreign_sessions_are_refused(settings):
     async with aiohttp.ClientSession() as foreign:
         with pytest.raises(ValueError):
             await fetch("https://example.com/", settings, session=foreign)
+
+
+RUSSIAN = "Правительство заявило, что мост закрыт на ремонт до конца месяца. "
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "expected"),
+    [
+        ("caf\u00e9 \u201cquoted\u201d".encode(), None, "caf\u00e9 \u201cquoted\u201d"),
+        (b"\xef\xbb\xbfcaf\xc3\xa9", "iso-8859-1", "caf\u00e9"),  # a BOM beats the header
+        ("caf\u00e9 \u2014 na\u00efve".encode("cp1252"), "utf-8", "caf\u00e9 \u2014 na\u00efve"),  # wrong label
+        ('<meta charset="windows-1252"><p>\u201cHi\u201d</p>'.encode("cp1252"), None, "\u201cHi\u201d"),
+        (RUSSIAN.encode("koi8-r"), "koi8-r", RUSSIAN),
+        ((RUSSIAN * 60).encode("koi8-r"), None, RUSSIAN),  # no label at all: detected
+        (b"ok", "no-such-charset", "ok"),
+    ],
+)
+def test_decode_body(body, header, expected):
+    from bot.fetch.decode import decode_body
+
+    text, _codec = decode_body(body, header)
+    assert expected in text

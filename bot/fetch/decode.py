@@ -58,5 +58,7 @@ def decode_body(body: bytes, header_charset: str | None, *, html: bool = True) -
         return body.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    codec = _detect(body) or next((c for c in declared if c), None) or "cp1252"
+    # Detection needs a fair sample; on a few words it guesses wildly, and windows-1252 is the likeliest
+    # truth for a short page that is not UTF-8.
+    codec = (_detect(body) if len(body) >= 2048 else None) or "cp1252"
     return body.decode(codec, "replace"), codec
