@@ -131,3 +131,13 @@ def test_never_raises_and_claims_are_sentences(text: str) -> None:
         assert c.text == text[sentences[sid].start : sentences[sid].end]
         for cue in c.cues:
             assert text[cue.start : cue.end] == cue.text
+
+
+def test_person_with_a_quote_is_preferred_to_the_channel_relaying_it() -> None:
+    text = "Putin said Russia was trying to help normalize the situation in Gaza, according to the Kremlin."
+    kremlin = quote_in(text, text[:-1], Speaker(name="Kremlin", kind="organization"))
+    putin = quote_in(text, "Russia was trying to help normalize the situation in Gaza",
+                     Speaker(name="Vladimir Putin", title="Russian President", kind="person"))
+    (claim,) = claims_of(text, [kremlin, putin])
+    assert claim.source.name == "Vladimir Putin"
+    assert claim.status == "attributed"

@@ -44,15 +44,20 @@ def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
 
 
 def _quote_speaker(sentence: Sentence, quotes: list[Quote]) -> Speaker | None:
-    """The speaker of the quote that covers most of `sentence` (its own quote first)."""
-    best: tuple[int, int, Speaker] | None = None
+    """The speaker of the sentence's quote: a direct one first, then a person, then the widest.
+
+    "he said Russia was trying ..., according to the Kremlin": Putin makes the claim, the Kremlin relays it.
+    """
+    best: tuple[bool, bool, int, int] | None = None
+    speaker: Speaker | None = None
     for i, q in enumerate(quotes):
         cover = _overlap(q.start, q.end, sentence.start, sentence.end)
         if q.sentence_id == sentence.id:
             cover = max(cover, 1)
-        if cover and (best is None or cover > best[0]):
-            best = (cover, -i, q.speaker)
-    return best[2] if best else None
+        rank = (q.kind == "direct", q.speaker.kind == "person", cover, -i)
+        if cover and (best is None or rank > best):
+            best, speaker = rank, q.speaker
+    return speaker
 
 
 def _cue_speaker(cues: list[Cue]) -> Speaker | None:
