@@ -1,0 +1,102 @@
+"""The newsbot command line, run as a user runs it (a subprocess), on the bundled example article."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "article.txt"
+
+
+def newsbot(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_", "SLACK_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True, cwd=ROOT,
+        env={**base, **(env or {})}, timeout=120,
+    )
+
+
+def test_analyze_json_is_deterministic_and_offsets_are_true():
+    first = newsbot("analyze", "--json", "--engine", "offline", str(EXAMPLE))
+    second = newsbot("analyze", "--json", "--engine", "offline", str(EXAMPLE))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout  # byte-identical
+    a = json.loads(first.stdout)
+    assert a["schema"] == "newsbot/analysis@1"
+    assert a["text"] == EXAMPLE.read_text(encoding="utf-8")
+    assert a["engine"]["name"] == "offline"
+    text = a["text"]
+    for q in a["quotes"]:
+        assert text[q["start"]:q["end"]] == q["text"]
+    for f in a["flags"]:
+        for c in f["cues"]:
+            assert text[c["start"]:c["end"]] == c["text"]
+    assert a["quotes"] and a["flags"] and a["summary"] and a["claims"]
+
+
+def test_analyze_report_is_readable():
+    r = newsbot("analyze", "--engine", "offline", str(EXAMPLE))
+    assert r.returncode == 0, r.stderr
+    for heading in ("Summary", "Claims", "Quoted", "Flags"):
+        assert heading in r.stdout
+    assert "Elena Varga" in r.stdout
+    assert "\033[" not in r.stdout  # no colour codes when stdout is not a terminal
+
+
+def test_analyze_stdin_html_and_text():
+    html = "<html><head><title>Council votes</title></head><body><article><h1>Council votes</h1>" + (
+        "<p>The council voted on Monday to close the old bridge, officials said. "
+        "\"It is simply not safe any more,\" said Mayor Ana Ruiz, who backed the plan.</p>" * 3
+    ) + "</article></body></html>"
+    r = newsbot("analyze", "--json", "--engine", "offline", "-", stdin=html)
+    assert r.returncode == 0, r.stderr
+    a = json.loads(r.stdout)
+    assert "<p>" not in a["text"] and "old bridge" in a["text"]
+    r = newsbot("analyze", "--json", "--engine", "offline", "-", stdin="Plain text. Nothing more.")
+    assert json.loads(r.stdout)["text"] == "Plain text. Nothing more."
+
+
+def test_analyze_missing_file_and_openai_without_key_fail_clearly():
+    r = newsbot("analyze", "no/such/file.txt", "--engine", "offline")
+    assert r.returncode == 2 and "no such file" in r.stderr
+    r = newsbot("analyze", str(EXAMPLE), "--engine", "openai")
+    assert r.returncode == 2 and "OPENAI_API_KEY" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_bad_setting_names_itself():
+    r = newsbot("analyze", str(EXAMPLE), env={"NEWSBOT_ENGINE": "magic"})
+    assert r.returncode == 2 and "NEWSBOT_ENGINE" in r.stderr
+
+
+def test_batch_keeps_order_and_goes_on_after_bad_lines():
+    lines = [
+        json.dumps({"id": "one", "text": "The mayor said the bridge would close. It did."}),
+        "this is not json",
+        json.dumps({"id": "two"}),
+        json.dumps({"id": "three", "html": "<html><body><article><p>" + "Officials said the vote was close. " * 20
+                    + "</p></article></body></html>"}),
+        "",
+        json.dumps({"id": 4, "text": "\"We won,\" she said."}),
+    ]
+    r = newsbot("batch", "--engine", "offline", stdin="\n".join(lines) + "\n")
+    assert r.returncode == 0, r.stderr
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["one", None, "two", "three", "4"]
+    assert "error" in out[1] and "error" in out[2]
+    assert out[0]["text"] == "The mayor said the bridge would close. It did."
+    assert "Officials said" in out[3]["text"]
+    assert "error" not in out[4]
+
+
+@pytest.mark.parametrize("engine", ["offline", "auto"])
+def test_batch_engines_without_key(engine):
+    r = newsbot("batch", "--engine", engine, stdin=json.dumps({"id": "x", "text": "Hello there."}) + "\n")
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["engine"]["name"] == "offline"
