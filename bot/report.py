@@ -34,7 +34,9 @@ def _highlight(text: str, offset: int, cues: list[Cue], style: _Style) -> str:
 
 
 def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(" ".join(text.split()), _WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
+    return textwrap.fill(
+        " ".join(text.split()), _WIDTH, initial_indent=indent, subsequent_indent=" " * (len(indent) + 2)
+    )
 
 
 def render(a: Analysis, color: bool = False) -> str:
