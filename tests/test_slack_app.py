@@ -353,3 +353,16 @@ async def test_works_when_auth_test_is_unavailable(tmp_path):
         await runner.cleanup()
         await articles.stop()
         await fake.stop()
+
+
+async def test_link_shared_is_unfurled_with_a_summary(bot):
+    link = bot.articles.url("/news/water")
+    payload = message_event("", event_type="link_shared")
+    payload["event"].update({"message_ts": "1700000002.000100", "links": [{"domain": "127.0.0.1", "url": link}],
+                             "unfurl_id": "U1", "source": "conversations_history"})
+    assert (await bot.event(payload))[0] == 200
+    await bot.fake.wait_for(lambda f: f.of("chat.unfurl"))
+    call = bot.fake.of("chat.unfurl")[0]
+    unfurls = call.args["unfurls"] if isinstance(call.args["unfurls"], dict) else json.loads(call.args["unfurls"])
+    assert "Harbor city" in json.dumps(unfurls[link]["blocks"])
+    assert call.args["unfurl_id"] == "U1"

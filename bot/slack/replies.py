@@ -93,6 +93,23 @@ async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message)
         log.warning("chat.update fallback in %s failed: %s", channel, e.response.get("error"))
 
 
+async def unfurl_link(rt: Runtime, event: dict, raw_url: str, url: str) -> None:
+    """Attach the summary view under a link whose domain the app registered for unfurling."""
+    result = await analyse(rt, url)
+    if isinstance(result, str):
+        return  # a preview is optional; the thread reply says what went wrong
+    message = blocks.analysis_message(result.analysis, "summarize", elapsed=result.seconds, from_cache=result.cached)
+    target = (
+        {"unfurl_id": event["unfurl_id"], "source": event["source"]}
+        if event.get("unfurl_id") and event.get("source")
+        else {"channel": event.get("channel"), "ts": event.get("message_ts")}
+    )
+    try:
+        await rt.client.chat_unfurl(unfurls={raw_url: {"blocks": message.blocks}}, **target)
+    except SlackApiError as e:
+        log.warning("chat.unfurl failed: %s", e.response.get("error"))
+
+
 # --- slash commands and the share button ---------------------------------------------------------------------
 
 

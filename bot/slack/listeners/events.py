@@ -34,6 +34,10 @@ def register(app: AsyncApp, rt: Runtime) -> None:
     async def on_mention(body: dict, event: dict) -> None:
         await handle(rt, body, event, mention=True)
 
+    @app.event("link_shared")
+    async def on_link_shared(body: dict, event: dict) -> None:
+        await unfurl(rt, body, event)
+
 
 def _is_ours_to_read(rt: Runtime, event: dict) -> bool:
     if event.get("subtype") not in _READ_SUBTYPES or event.get("bot_id") or event.get("hidden"):
@@ -60,6 +64,7 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
         return
     channel, ts = event["channel"], event["ts"]
     thread_ts = event.get("thread_ts") or ts
+    log.info("%d article link(s) from %s in %s", len(urls), event.get("user"), channel)
     if not urls:
         await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_MENTION_HELP))
         return
@@ -70,3 +75,22 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
         )
         if first:
             await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url)
+
+
+async def unfurl(rt: Runtime, body: dict, event: dict) -> None:
+    """link_shared fires only for the domains listed under unfurl_domains in the manifest: attach a compact
+    summary to the message itself. The thread reply still carries the full analysis."""
+    event_id = body.get("event_id")
+    if event_id and not await rt.store.claim_event(event_id):
+        return
+    wanted: list[tuple[str, str]] = []
+    for link in event.get("links") or []:
+        raw = link.get("url") or ""
+        try:
+            found = find_article_urls(raw, limit=1)
+        except ValueError:
+            found = []
+        if found:
+            wanted.append((raw, found[0]))
+    for raw, url in wanted[: rt.settings.max_links_per_message]:
+        rt.queue.submit(lambda raw=raw, url=url: replies.unfurl_link(rt, event, raw, url))
