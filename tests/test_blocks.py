@@ -214,3 +214,15 @@ def test_any_text_fits(text, n):
     )
     for view in b.VIEWS:
         _check_limits(b.analysis_message(analysis, view))
+
+
+def test_flagged_claims_survive_trimming():
+    speaker = Speaker(name="Official")
+    cue = Cue(text="reportedly", start=0, end=10, type="reported")
+    claims = [Claim(id=f"a{i}", text=f"Plain claim number {i} " * 8, sentence_ids=[0], source=speaker,
+                    status="asserted") for i in range(60)]
+    claims.append(Claim(id="flagged", text="The minister reportedly resigned.", sentence_ids=[0], source=speaker,
+                        status="unconfirmed", cues=[cue]))
+    message = b.analysis_message(Analysis(text="x", claims=claims), "thread")
+    rendered = "\n".join(_texts(message))
+    assert "The minister reportedly resigned." in rendered and "more_" in rendered

@@ -315,7 +315,9 @@ def analysis_message(
     b.add(ContextBlock(elements=[_md(byline)]), len(byline))
 
     summary = [f"• {escape(clip(item.text, 400))}" for item in analysis.summary]
-    claims = [_claim_line(c) for c in analysis.claims]
+    # Flagged claims first: when a long list is trimmed, what the article itself doubts must survive.
+    flagged_first = sorted(analysis.claims, key=lambda c: c.status not in ("unconfirmed", "hedged"))
+    claims = [_claim_line(c) for c in flagged_first]
     quotes = _quote_lines(analysis)
     if view == "thread":
         plan = [("Summary", summary), ("Claims and who makes them", claims), ("Who is quoted", quotes)]
