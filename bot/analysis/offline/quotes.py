@@ -1,9 +1,116 @@
-"""Direct and indirect quotes with their speakers. (Skeleton: being written.)"""
+"""Direct and indirect quotes with their speakers, resolved to full names.
+
+Three steps: direct quotes (direct_quotes.py) and indirect ones (indirect_quotes.py) each come with the
+speaker phrase written next to them; then, in reading order, every phrase is resolved: a surname or a
+"he" to the full name of the person the article introduced (speakers.People), "the senator" to the last
+senator named, a quote with no phrase of its own to the speaker of the quote it continues.
+"""
 
 from __future__ import annotations
 
-from bot.analysis.model import Quote, Sentence
+from bot.analysis.model import Quote, Sentence, Span, Speaker
+from bot.analysis.offline.direct_quotes import RawQuote, find_direct
+from bot.analysis.offline.indirect_quotes import find_indirect
+from bot.analysis.offline.names import scan_people
+from bot.analysis.offline.quote_doc import Doc
+from bot.analysis.offline.speakers import Mention, People
+from bot.analysis.sentences import sentence_at
+
+INHERIT_PARAGRAPHS = 2  # a floating quote takes the last speaker from at most this many paragraphs back
 
 
 def find_quotes(text: str, sentences: list[Sentence]) -> list[Quote]:
-    return []
+    """Every direct and indirect quote in `text`, in order, each with its resolved speaker and cue."""
+    if not text.strip():
+        return []
+    doc = Doc(text, sentences)
+    direct = find_direct(doc)
+    indirect = _drop_overlaps(find_indirect(doc, direct), direct)
+    # a phrase quoted inside reported speech belongs to that indirect quote, unless it is most of it
+    direct = [q for q in direct if not (q.partial and _inside_any(q, indirect))]
+    people = scan_people(doc)
+    return _resolve(doc, direct, indirect, people)
+
+
+def _inside_any(q: RawQuote, others: list[RawQuote]) -> bool:
+    return any(o.start <= q.start and q.end <= o.end for o in others)
+
+
+def _overlap(a: RawQuote, b: RawQuote) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def _drop_overlaps(indirect: list[RawQuote], direct: list[RawQuote]) -> list[RawQuote]:
+    """An indirect quote that is mostly a direct one is that direct quote; of two overlapping indirect
+    quotes that are nearly the same keep the first (one nested in another is a second attribution)."""
+    kept: list[RawQuote] = []
+    for q in indirect:
+        n = max(q.end - q.start, 1)
+        if any(_overlap(q, d) > 0.5 * n for d in direct):
+            continue
+        if any(_overlap(q, k) > 0.5 * max(n, k.end - k.start) for k in kept):
+            continue
+        kept.append(q)
+    return kept
+
+
+def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent: list[Speaker],
+             appositive: str | None) -> Speaker | None:
+    if m.kind == "author":
+        return None
+    if m.kind == "person":
+        full = people.add(m.name, m.title or appositive, pos, m.gender)
+        p = people.lookup(full)
+        return Speaker(name=full, title=(p.title if p else None) or m.title or appositive, kind="person")
+    if m.kind == "pronoun":
+        if m.name in ("he", "she"):
+            preferred = None
+            if last is not None and last.kind == "person":
+                preferred = people.lookup(last.name)
+            p = people.pronoun(pos, "f" if m.name == "she" else "m", preferred)
+            if p is not None:
+                p.gender = p.gender or ("f" if m.name == "she" else "m")  # later pronouns can rely on it
+                return Speaker(name=p.name, title=p.title, kind="person")
+            return Speaker(name=m.name, kind="unnamed")
+        want = ("organization",) if m.name == "it" else ("group", "organization")
+        for s in reversed(recent):
+            if s.kind in want:
+                return s
+        return Speaker(name=m.name, kind="group" if m.name == "they" else "unnamed")
+    if m.kind == "role":
+        head = m.name.split()[-1].lower()
+        p = people.by_title(head, pos)
+        if p is not None:
+            return Speaker(name=p.name, title=p.title, kind="person")
+        return Speaker(name=m.name, kind="unnamed")
+    return Speaker(name=m.name, title=appositive if m.kind == "unnamed" else None, kind=m.kind)
+
+
+def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people: People) -> list[Quote]:
+    text = doc.text
+    items = sorted(direct + indirect, key=lambda q: (q.start, q.end))
+    speakers: dict[int, Speaker] = {}  # id(raw quote) -> speaker
+    recent: list[Speaker] = []
+    last_pos = -1
+    out: list[Quote] = []
+    for q in items:
+        sp: Speaker | None = None
+        pos = q.cue[0] if q.cue else q.start
+        if q.chain is not None and id(q.chain) in speakers and q.mention is None:
+            sp = speakers[id(q.chain)]
+        elif q.mention is not None:
+            sp = _speaker(q.mention, q.mention.start, people, recent[-1] if recent else None, recent,
+                          q.appositive)
+            if sp is None:
+                continue  # the author's own voice is no quote
+        elif recent and doc.para_index(q.start) - doc.para_index(last_pos) <= INHERIT_PARAGRAPHS:
+            sp = recent[-1]  # a paragraph that is only a quote goes on with the last speaker
+        if sp is None:
+            continue
+        speakers[id(q)] = sp
+        recent.append(sp)
+        last_pos = pos
+        cue = Span(text=text[q.cue[0]:q.cue[1]], start=q.cue[0], end=q.cue[1]) if q.cue else None
+        out.append(Quote(speaker=sp, text=text[q.start:q.end], start=q.start, end=q.end, kind=q.kind,
+                         sentence_id=sentence_at(doc.sentences, q.start), cue=cue))
+    return out

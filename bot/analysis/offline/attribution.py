@@ -1,0 +1,244 @@
+"""Reporting cues and the speaker phrases around them, read from word tokens.
+
+`VERBS` maps every inflected form of a reporting verb (lexicons/reporting_verbs.txt) to its class.
+`phrase_before` reads the speaker phrase that ends just before a cue ("senior Hamas official Ali Baraka
+said"), skipping auxiliaries, adverbs and an appositive ("Smith, a spokesman for X, said");
+`phrase_after` reads one that starts just after it ("said Rep. John Smith", "according to the Kremlin").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from bot.analysis.offline.quote_lexicon import sections
+from bot.analysis.offline.quote_tokens import Token
+from bot.analysis.offline.speakers import (
+    DETERMINERS,
+    DOCUMENTS,
+    FUNCTION_CAPS,
+    GROUPS,
+    HONORIFICS,
+    PRONOUNS,
+    TITLE_WORDS,
+    UNNAMED,
+)
+
+_VOWELS = "aeiou"
+
+
+def _forms(lemma: str, irregular: list[str]) -> set[str]:
+    out = {lemma}
+    if lemma.endswith("e"):
+        stem = lemma[:-1]
+        out |= {lemma + "s", lemma + "d", stem + "ing"}
+    elif lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in _VOWELS:
+        out |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    else:
+        es = "es" if lemma.endswith(("s", "sh", "ch", "x", "z", "o")) else "s"
+        out |= {lemma + es, lemma + "ed", lemma + "ing"}
+        # admit -> admitted: double a final consonant after a single vowel
+        if len(lemma) > 2 and lemma[-1] not in _VOWELS + "wxy" and lemma[-2] in _VOWELS \
+                and lemma[-3] not in _VOWELS:
+            out |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    out |= set(irregular)
+    return out
+
+
+@lru_cache(maxsize=1)
+def verbs() -> dict[str, tuple[str, str]]:
+    """Inflected form -> (lemma, class); class is "speech", "weak" or "cognition"."""
+    out: dict[str, tuple[str, str]] = {}
+    for cls in ("cognition", "weak", "speech"):  # the stronger class wins where a verb is in two
+        for entry in sections("reporting_verbs").get(cls, ()):
+            parts = entry.lower().split()
+            for f in _forms(parts[0], parts[1:]):
+                out[f] = (parts[0], cls)
+    return out
+
+
+# Words between a subject and its verb: "Baraka also said", "officials have long claimed".
+SKIP_BEFORE = frozenset({
+    "also", "has", "have", "had", "later", "then", "previously", "once", "recently", "repeatedly", "publicly",
+    "privately", "again", "earlier", "first", "further", "would", "will", "did", "does", "do", "reportedly",
+    "allegedly", "just", "never", "often", "always", "still", "now", "already", "even", "only", "too",
+    "long", "since", "all", "both", "himself", "herself", "themselves", "itself", "not",
+    "frequently", "ultimately", "initially", "subsequently", "finally", "separately", "similarly", "could", "might", "may", "can", "should", "must", "shall",
+})
+_TIME = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+                   "yesterday", "tonight", "week", "month", "year", "night", "morning", "afternoon",
+                   "evening", "weekend"})
+_PASSIVE = frozenset({"was", "were", "is", "are", "be", "been", "being", "am", "'s", "’s"})
+_STOP_PUNCT = frozenset({".", ";", ":", "?", "!", "“", "”", "\"", "(", ")", "[", "]", "—", "–"})
+_INNER = frozenset({"of", "for", "at", "and", "&", "on", "in", "to", "by", "from"})
+_RELATIVE = frozenset({"who", "whose", "which", "whom"})
+_ANON = re.compile(
+    r"(?:\b(?:a|an|one|two|three|four|several|some|other|another)\s+)?(?:[\w.’'-]+\s+){0,3}?"
+    r"(?:person|people|source|sources|official|officials|aide|aides|adviser|advisers|insider|insiders|"
+    r"diplomat|diplomats|officer|officers|member|members)\s+"
+    r"(?:familiar|close|briefed|knowledgeable|with\s+(?:direct\s+)?knowledge|who|involved|speaking|"
+    r"granted|not\s+authorized)\b[^,.;:“”\"]*$",
+    re.IGNORECASE,
+)
+
+
+# Poll results speak too: "Twenty-four percent said", "Six in 10 say", "Nearly half said".
+QUANTITY = frozenset({"percent", "%", "half", "third", "thirds", "quarter", "quarters", "majority", "minority",
+                      "in", "nearly", "almost", "about", "around", "roughly", "over", "than", "more", "less",
+                      "fewer", "of", "out", "just", "only"})
+
+
+def _np_token(t: Token) -> bool:
+    low = t.lower
+    if low[:1].isdigit() or low in ("percent", "half", "majority", "third", "quarter"):
+        return True
+    if t.is_cap and low not in FUNCTION_CAPS:
+        return True
+    return (low in TITLE_WORDS or low in GROUPS or low in UNNAMED or low in HONORIFICS or low in DOCUMENTS
+            or low.endswith(("’s", "'s")))
+
+
+def _trim_inner(toks: list[Token], idx: list[int]) -> list[int]:
+    while idx and toks[idx[0]].lower in _INNER:
+        idx = idx[1:]
+    while idx and toks[idx[-1]].lower in _INNER | DETERMINERS:
+        idx = idx[:-1]
+    return idx
+
+
+def _core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None:
+    """The noun phrase ending at token `end` (exclusive), no further left than `lo`."""
+    k = end - 1
+    first = end
+    while k >= lo:
+        t = toks[k]
+        low = t.lower
+        if low in DETERMINERS and not (t.is_cap and low not in FUNCTION_CAPS):
+            if first < end:
+                first = k
+            break
+        if _np_token(t):
+            first = k
+        elif low in _INNER and k - 1 >= lo and first < end and _np_token(toks[k - 1]):
+            pass  # "Secretary of State", "a spokesman for the ministry"
+        else:
+            break
+        k -= 1
+    idx = _trim_inner(toks, list(range(first, end)))
+    return (idx[0], idx[-1] + 1) if idx else None
+
+
+def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int, int, str | None] | None:
+    """(first token, end token, appositive title) of the speaker phrase before the cue at `verb`."""
+    j = verb - 1
+    while j >= lo and (toks[j].lower in SKIP_BEFORE or (toks[j].lower.endswith("ly") and not toks[j].is_cap
+                                                        and len(toks[j].text) > 4)):
+        j -= 1
+    # "Trump on Monday said", "officials last week warned"
+    if j >= lo and toks[j].lower in _TIME:
+        k = j - 1
+        while k >= lo and toks[k].lower in ("on", "last", "this", "earlier", "late", "early", "the"):
+            k -= 1
+        j = k
+    if j < lo:
+        return None
+    t = toks[j]
+    if t.lower in PRONOUNS:
+        return (j, j + 1, None)
+    if t.text == ")":  # "Rep. John Smith (R-Texas) said"
+        k = j - 1
+        while k > lo and toks[k].text != "(" and j - k < 8:
+            k -= 1
+        if toks[k].text == "(":
+            core = _core_before(toks, k, lo)
+            return (core[0], core[1], None) if core else None
+        return None
+    if t.text == ",":
+        # "Ali Baraka, a senior Hamas official, said": the name before the appositive speaks
+        k = j - 1
+        while k > lo and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"") and j - k < 16:
+            k -= 1
+        if toks[k].text != "," or k + 1 >= j:
+            return None
+        lead = toks[k + 1]
+        if not (lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or lead.is_cap or lead.lower in _RELATIVE
+                or lead.lower[:1].isdigit()):
+            return None  # "X, has defended …, insisting": not an appositive
+        core = _core_before(toks, k, lo)
+        if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 6:
+            appositive = text[toks[k + 1].start:toks[j - 1].end] if lead.lower not in _RELATIVE else None
+            return (core[0], core[1], appositive)
+        return None
+    window_start = toks[lo].start if lo < len(toks) else t.start
+    m = _ANON.search(text, window_start, t.end)
+    if m and m.end() == t.end:
+        first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
+        return (first, j + 1, None)
+    core = _core_before(toks, j + 1, lo)
+    return (core[0], core[1], None) if core else None
+
+
+def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> tuple[int, int, str | None] | None:
+    """(first token, end token, appositive title) of the speaker phrase starting at token `i`."""
+    k = i
+    if k < hi and toks[k].lower in PRONOUNS:
+        return (k, k + 1, None)
+    if k < hi and toks[k].lower in DETERMINERS:
+        k += 1
+    while k < hi:
+        t = toks[k]
+        if _np_token(t):
+            k += 1
+        elif t.lower in _INNER and k + 1 < hi and (_np_token(toks[k + 1]) or toks[k + 1].lower in DETERMINERS):
+            k += 1 if _np_token(toks[k + 1]) else 2
+        else:
+            break
+    idx = _trim_inner(toks, list(range(i, k)))
+    if not idx or not any(_np_token(toks[x]) for x in idx):
+        return None
+    end = idx[-1] + 1
+    # "said a person familiar with the matter": keep the description that makes them a source
+    if end < hi and toks[end].lower in ("familiar", "close", "briefed", "knowledgeable", "with", "who"):
+        while end < hi and toks[end].text not in (",", ".", ";", ":", "“", "”", "\"") and end - i < 16:
+            end += 1
+    title = None
+    if end + 1 < hi and toks[end].text == "," and toks[end + 1].lower in DETERMINERS | TITLE_WORDS:
+        k = end + 1
+        while k < hi and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"", "—") and k - end < 14:
+            k += 1
+        title = text[toks[end + 1].start:toks[k - 1].end]
+    return (idx[0], end, title)
+
+
+def is_passive(toks: list[Token], verb: int) -> bool:
+    """"was told", "is said to": the subject is not the one who speaks."""
+    j = verb - 1
+    while j >= 0 and toks[j].lower in ("also", "not", "never", "reportedly", "allegedly", "widely"):
+        j -= 1
+    return j >= 0 and toks[j].lower in _PASSIVE
+
+
+def is_verb(t: Token) -> bool:
+    """A reporting verb in running text: lower case, so "United States" and "Said Smith" are not."""
+    return t.text[:1].islower() and t.lower in verbs()
+
+
+INVERTIBLE = frozenset({"said", "says", "say", "added", "wrote", "writes", "asked", "asks", "continued",
+                        "explained", "recalled", "noted", "stated", "argued", "declared", "insisted", "warned",
+                        "replied", "responded", "answered", "observed", "remarked", "concluded", "reported",
+                        "tweeted", "posted", "quipped", "joked", "exclaimed", "shouted", "yelled", "cautioned"})
+
+
+def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int, int, str | None] | None:
+    """The subject of "…, saying …" / "…, adding …": the phrase that opens the sentence."""
+    if not toks[verb].lower.endswith("ing") or verb - 1 < lo or toks[verb - 1].text != ",":
+        return None
+    k = lo
+    while k < verb and (toks[k].lower in ("but", "and", "so", "yet", "meanwhile", "still") or toks[k].text in "“\""):
+        k += 1
+    ph = phrase_after(text, toks, k, verb)
+    return ph
+
+
+def stop_punct(t: Token) -> bool:
+    return t.text in _STOP_PUNCT

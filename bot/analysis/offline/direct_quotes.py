@@ -1,0 +1,195 @@
+"""Direct quotes: which quoted spans are someone's words, and the speaker phrase and cue that say whose.
+
+Layouts read: `"…," X said.` `"…," said X.` `X said: "…"` `X said, "…"` `As X said in a speech, "…"`
+`"…" — X` `According to X, "…"`; a quote that runs over paragraphs, or goes on after its attribution, or
+fills a paragraph on its own, takes the speaker of the quote it continues (resolved later, in
+quotes.py). A short quoted phrase inside a sentence with no speaker next to it is a scare quote or a title.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.analysis.offline.attribution import (
+    INVERTIBLE,
+    is_passive,
+    is_verb,
+    participle_subject,
+    phrase_after,
+    phrase_before,
+    stop_punct,
+    verbs,
+)
+from bot.analysis.offline.quote_doc import Doc
+from bot.analysis.offline.quote_marks import QuoteSpan, find_spans
+from bot.analysis.offline.speakers import Mention, classify
+
+_DASHES = frozenset({"—", "–", "-", "―"})
+_TRAIL = " \t\n,;:"
+MIN_FLOATING_WORDS = 4  # a quote standing alone at a sentence start
+MIN_LOOSE_WORDS = 8  # a quote inside a sentence with no speaker beside it
+
+
+@dataclass(slots=True)
+class RawQuote:
+    start: int
+    end: int
+    kind: str  # direct | indirect
+    mention: Mention | None
+    cue: tuple[int, int] | None
+    chain: RawQuote | None = None  # the direct quote this one continues
+    partial: bool = False  # a phrase quoted inside someone's indirect speech
+    appositive: str | None = None
+
+
+def _content(text: str, s: QuoteSpan) -> tuple[int, int]:
+    a, b = s.start, s.end
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1] in _TRAIL:
+        b -= 1
+    return a, b
+
+
+def _cue_span(doc: Doc, verb: int, phrase: tuple[int, int, str | None] | None) -> tuple[int, int]:
+    """The verb, with an adjacent pronoun subject ("he said") or a first-person object ("told me")."""
+    t = doc.toks
+    start, end = t[verb].start, t[verb].end
+    if phrase and phrase[1] - phrase[0] == 1 and phrase[1] == verb and t[phrase[0]].lower in ("he", "she", "they"):
+        start = t[phrase[0]].start
+    if verb + 1 < len(t) and t[verb + 1].lower in ("me", "us", "reporters"):
+        end = t[verb + 1].end
+    return start, end
+
+
+def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None] | None:
+    """A speaker right after the closing mark: `," X said` / `," said X` / `" — X` / `," according to X`."""
+    if s.close_at is None:
+        return None
+    t = doc.toks
+    p1 = doc.para_bounds(s.open_at)[1]
+    i = doc.tok_at(s.close_at + 1)
+    while i < len(t) and t[i].text in (",", "”", "’", "\"", "'") and t[i].start < p1:
+        i += 1
+    hi = i
+    while hi < len(t) and t[hi].start < p1 and not stop_punct(t[hi]) and hi - i < 25:
+        hi += 1
+    if i >= hi:
+        if i < len(t) and t[i].text in _DASHES and t[i].start < p1:
+            ph = phrase_after(doc.text, t, i + 1, min(len(t), i + 14))
+            if ph:
+                m = classify(doc.text, t[ph[0]:ph[1]])
+                return (m, (t[i].start, t[i].end), ph[2]) if m else None
+        return None
+    if t[i].lower == "according" and i + 1 < hi and t[i + 1].lower == "to":
+        ph = phrase_after(doc.text, t, i + 2, hi)
+        m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+        return (m, (t[i].start, t[i + 1].end), ph[2]) if m else None
+    reach = 12
+    if i + 1 < hi and t[i].is_cap and any(x.text == "," for x in t[i + 1:i + 5]):
+        reach = 30  # "Trump, the 2016 GOP presidential frontrunner and …, said"
+        hi = _extend_past_commas(doc, i, p1, reach)
+    v = next((k for k in range(i, min(hi, i + reach)) if is_verb(t[k]) and verbs()[t[k].lower][1] != "cognition"),
+             None)
+    if v is None or is_passive(t, v):
+        return None
+    if v == i:  # inverted: "said Rep. John Smith"
+        ph = phrase_after(doc.text, t, v + 1, hi) if t[v].lower in INVERTIBLE else None
+    else:
+        ph = phrase_before(doc.text, t, v, i)
+        if ph and ph[0] != i:
+            return None  # words between the quote and the speaker: not its attribution
+    if not ph:
+        return None
+    m = classify(doc.text, t[ph[0]:ph[1]])
+    return (m, _cue_span(doc, v, ph), ph[2]) if m else None
+
+
+def _extend_past_commas(doc: Doc, i: int, p1: int, reach: int) -> int:
+    t = doc.toks
+    hi = i
+    while hi < len(t) and t[hi].start < p1 and (t[hi].text == "," or not stop_punct(t[hi])) and hi - i < reach:
+        hi += 1
+    return hi
+
+
+def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None, bool] | None:
+    """A speaker before the opening mark in the same sentence: `X said: "` / `As X said on Monday, "`,
+    or at the end of the paragraph before, when it ends in a colon (`Cruz continued:`).
+    The last item says whether other words stand between cue and quote (a partial quote)."""
+    t = doc.toks
+    a = doc.tok_at(s.open_at)
+    p0, _ = doc.para_bounds(s.open_at)
+    if s.open_at == p0 and a > 0 and t[a - 1].text == ":":
+        p0 = doc.para_bounds(t[a - 1].start)[0]
+        a -= 1
+    lo = a
+    while lo > 0 and t[lo - 1].start >= p0 and t[lo - 1].text not in (".", "?", "!", "”", "\"", ";") \
+            and a - lo < 40:
+        lo -= 1
+    for v in range(a - 1, lo - 1, -1):
+        low = t[v].lower
+        if low == "according" and v + 1 < a and t[v + 1].lower == "to":
+            ph = phrase_after(doc.text, t, v + 2, a)
+            m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+            if m:
+                return m, (t[v].start, t[v + 1].end), ph[2], False
+            return None
+        if not is_verb(t[v]) or is_passive(t, v):
+            continue
+        cls = verbs()[low][1]
+        if cls == "cognition" or (cls == "weak" and v + 2 < a):
+            continue  # a weak verb counts only right before the quote ("Cruz continued:")
+        ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
+        if ph is None and v + 1 < a and low in INVERTIBLE:
+            ph = phrase_after(doc.text, t, v + 1, a)  # "Said Smith: "
+        if ph is None:
+            continue
+        m = classify(doc.text, t[ph[0]:ph[1]])
+        if m is None:
+            continue
+        between = [x for x in t[max(v, ph[1]) + 1:a] if x.text not in (",", ":")]
+        adjunct = a - 1 >= 0 and t[a - 1].text in (",", ":")
+        partial = bool(between) and not adjunct
+        return m, _cue_span(doc, v, ph), ph[2], partial
+    return None
+
+
+def find_direct(doc: Doc) -> list[RawQuote]:
+    """Direct quotes with the speaker phrase found next to them (None when it must be inherited)."""
+    text = doc.text
+    out: list[RawQuote] = []
+    spans = find_spans(text)
+    index_of: dict[int, int] = {}  # span index -> index in out
+    for si, s in enumerate(spans):
+        a, b = _content(text, s)
+        if b <= a:
+            continue
+        n_words = len(text[a:b].split())
+        chain = out[index_of[s.prev]] if s.prev is not None and s.prev in index_of else None
+        found = _after(doc, s)
+        partial = False
+        if found is None:
+            before = _before(doc, s)
+            if before is not None:
+                found = before[:3]
+                partial = before[3]
+        sent_lo, _ = doc.sentence_tokens(s.open_at)
+        at_start = doc.tok_at(s.open_at) <= sent_lo or s.open_at == doc.para_bounds(s.open_at)[0]
+        if found is None and chain is None:
+            if n_words < (MIN_FLOATING_WORDS if at_start else MIN_LOOSE_WORDS):
+                continue
+        if found is not None and partial and n_words < 3:
+            continue  # a word or two quoted inside a sentence: a scare quote
+        colon = s.open_at > 0 and text[:s.open_at].rstrip().endswith(":")
+        if found is not None and not partial and not at_start and not colon and n_words < 2:
+            continue
+        rq = RawQuote(a, b, "direct", found[0] if found else None, found[1] if found else None,
+                      chain=chain, partial=partial, appositive=found[2] if found else None)
+        index_of[si] = len(out)
+        out.append(rq)
+    # the first piece of a quote run over paragraphs may only get its speaker from a later piece
+    for rq in reversed(out):
+        if rq.chain is not None and rq.mention is not None and rq.chain.mention is None:
+            rq.chain.mention, rq.chain.cue = rq.mention, rq.cue
+    return out

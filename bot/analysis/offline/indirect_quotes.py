@@ -1,0 +1,204 @@
+"""Indirect quotes: reported speech without quotation marks; the span is the reported clause.
+
+Layouts read: `X said (that) …` `X told Y (that) …` `X warned/denied/argued … that …` `…, X said.`
+`…, said X.` `According to X, …` `…, according to X.` Weak verbs ("continued", "praised") count only
+with a "that" clause or at the end of the clause they report; beliefs ("believes") only with "that".
+"""
+
+from __future__ import annotations
+
+from bot.analysis.offline.attribution import (
+    INVERTIBLE,
+    is_passive,
+    is_verb,
+    participle_subject,
+    phrase_after,
+    phrase_before,
+    stop_punct,
+    verbs,
+)
+from bot.analysis.offline.direct_quotes import RawQuote, _cue_span
+from bot.analysis.offline.quote_doc import Doc
+from bot.analysis.offline.speakers import Mention, classify
+
+_TELL = frozenset({"tell", "inform", "assure", "reassure", "remind", "warn", "ask", "urge", "advise", "promise",
+                   "caution", "instruct", "order", "beg", "convince", "notify", "brief"})
+_OBJECT_WORDS = frozenset({"me", "us", "him", "her", "them", "you", "reporters", "lawmakers", "journalists",
+                           "supporters", "voters", "senators", "colleagues", "viewers", "listeners", "audiences",
+                           "the", "a", "an", "his", "their", "its", "our", "my", "congress", "parliament"})
+_ADJUNCT = frozenset({"in", "on", "at", "during", "after", "before", "via", "through", "over", "last", "this",
+                      "earlier", "to", "from", "while", "late", "early", "repeatedly", "publicly",
+                      "privately", "recently", "yesterday", "today", "again", "also"})
+_OPEN_MARKS = "“\"‘'«„"
+MIN_CONTENT_TOKENS = 3
+
+
+def _strip_end(doc: Doc, lo: int, hi: int) -> int:
+    """Index past the last token of the clause [lo, hi) worth keeping (no final stop)."""
+    t = doc.toks
+    while hi > lo and t[hi - 1].text in (".", ",", ";", ":", "?", "!", "—", "–"):
+        hi -= 1
+    return hi
+
+
+def _clause_after(doc: Doc, v: int, lemma: str, hi: int) -> int | None:
+    """First token of the reported clause after the cue at `v` (None if there is none)."""
+    t = doc.toks
+    k = v + 1
+    # "that" soon after the verb opens the clause: "told CNN on Sunday that …"
+    for x in range(k, min(hi, k + 12)):
+        if t[x].lower == "that":
+            if all(not stop_punct(y) for y in t[k:x]):
+                return x
+            break
+        if stop_punct(t[x]) or t[x].lower in verbs():
+            break
+    if lemma in _TELL:
+        if k < hi and t[k].lower in _OBJECT_WORDS:
+            k += 1
+        while k < hi and (t[k].is_cap or t[k].lower in ("’s", "'s")):
+            k += 1
+        if k < hi and t[k].lower == "to":
+            return None  # "told him to leave": an order, not a report
+    while k < hi and t[k].lower in _ADJUNCT:
+        # skip a short adjunct up to its comma: "said on Monday, …" / "said in a statement that …"
+        c = next((x for x in range(k, min(hi, k + 8)) if t[x].text == ","), None)
+        if c is None:
+            break
+        k = c + 1
+    if k < hi and t[k].text == ",":
+        k += 1
+    return k if k < hi else None
+
+
+def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
+    """Indirect quotes in every sentence, with the speaker phrase of each."""
+    text, t = doc.text, doc.toks
+    vb = verbs()
+    in_direct = sorted((q.start, q.end) for q in direct)
+    direct_cues = {q.cue for q in direct if q.cue and not q.partial}
+    out: list[RawQuote] = []
+
+    def inside_direct(pos: int) -> bool:
+        return any(a <= pos < b for a, b in in_direct)
+
+    for sent in doc.sentences:
+        lo, hi = doc.tok_at(sent.start), doc.tok_at(sent.end)
+        taken_until = lo
+        for v in range(lo, hi):
+            if v < taken_until:
+                continue
+            low = t[v].lower
+            if low == "according" and v + 1 < hi and t[v + 1].lower == "to":
+                rq = _according(doc, v, lo, hi)
+            elif is_verb(t[v]) and not inside_direct(t[v].start) and not is_passive(t, v) \
+                    and not any(a <= t[v].start < b for a, b in direct_cues):
+                rq = _reported(doc, v, lo, hi, *vb[low])
+            else:
+                continue
+            if rq is None:
+                continue
+            if text[rq.start:rq.end].count(" ") + 1 < MIN_CONTENT_TOKENS or _is_quoted(text, rq):
+                continue
+            out.append(rq)
+            taken_until = max(taken_until, doc.tok_at(rq.end))
+    return out
+
+
+def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
+    t = doc.toks
+    ph = phrase_after(doc.text, t, v + 2, hi)
+    m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+    if m is None:
+        # "according to a new poll", "according to the results": whatever is named up to the comma
+        k = v + 2
+        while k < hi and t[k].text != "," and not stop_punct(t[k]) and k - v < 14:
+            k += 1
+        if k == v + 2:
+            return None
+        src = t[v + 2:k]
+        while src and src[0].lower in ("a", "an", "the"):
+            src = src[1:]
+        if not src:
+            return None
+        kind = "organization" if any(x.is_cap for x in src) else "unnamed"
+        m = Mention(kind, doc.text[src[0].start:src[-1].end], None, src[0].start, src[-1].end)
+        ph = (v + 2, k, None)
+    cue = (t[v].start, t[v + 1].end)
+    k = ph[1]
+    while k < hi and t[k].text != "," and not stop_punct(t[k]):
+        k += 1  # "according to a report by X released Monday,"
+    if v == lo or (v > lo and t[v - 1].text not in (",", "(", "—")):
+        if k < hi and t[k].text == ",":
+            end = _strip_end(doc, k + 1, hi)
+            if end > k + 1:
+                return RawQuote(t[k + 1].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+        return None
+    end = _strip_end(doc, lo, v)
+    if end <= lo:
+        return None
+    return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+
+
+def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQuote | None:
+    t = doc.toks
+    ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
+    inverted = False
+    if ph is None:
+        # "…, said Smith." — the speaker follows the verb at the end of the reported clause
+        if v > lo and t[v - 1].text == "," and cls != "cognition" and t[v].lower in INVERTIBLE:
+            ph = phrase_after(doc.text, t, v + 1, hi)
+            inverted = ph is not None
+        if ph is None:
+            return None
+    m = classify(doc.text, t[ph[0]:ph[1]])
+    if m is None or m.kind == "author":
+        return None
+    cue = _cue_span(doc, v, ph)
+    rest = _strip_end(doc, v + 1, _before_according(doc, v + 1, hi))
+    # the cue closes the sentence: the clause before it is what was said ("…, U.S. officials told me.")
+    subj_start = ph[0] if not inverted else v
+    tail_end = ph[1] if inverted else v + 1
+    if tail_end < len(t) and t[tail_end].lower in ("me", "us", "reporters"):
+        tail_end += 1
+    closing = inverted or tail_end >= rest or (tail_end < hi and t[tail_end].text == "," and cls != "cognition"
+                                   and _is_short_tail(doc, tail_end, hi))
+    if closing and subj_start > lo and t[subj_start - 1].text == ",":
+        end = _strip_end(doc, lo, subj_start)
+        if end > lo:
+            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+    if inverted:
+        return None
+    k = _clause_after(doc, v, lemma, hi)
+    if k is None or k >= rest:
+        return None
+    if cls != "speech" and t[k].lower != "that":
+        return None
+    if t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after"):
+        return None  # "continued to rise", "asked for", "spoke of": not a reported clause
+    return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph[2])
+
+
+def _is_quoted(text: str, rq: RawQuote) -> bool:
+    """The clause is one quotation from end to end: a direct quote, found as such."""
+    if text[rq.start] not in _OPEN_MARKS:
+        return False
+    inner = text[rq.start + 1:rq.end].rstrip(" ,.;:!?")
+    return not any(ch in inner[:-1] for ch in "”\"’") and inner[-1:] in "”\"’"
+
+
+def _before_according(doc: Doc, lo: int, hi: int) -> int:
+    """End of a clause that a closing ", according to X" attributes to someone else."""
+    t = doc.toks
+    for k in range(lo, hi - 1):
+        if t[k].text == "," and t[k + 1].lower == "according":
+            return k
+    return hi
+
+
+def _is_short_tail(doc: Doc, comma: int, hi: int) -> bool:
+    """After `…, X said,` comes only an adjunct or a participle clause, not the reported content."""
+    t = doc.toks
+    nxt = t[comma + 1].lower if comma + 1 < hi else ""
+    return nxt in ("adding", "saying", "noting", "arguing", "citing", "according", "in", "on", "at", "during",
+                   "after", "before", "while", "when", "as", "referring", "and", "but", "who", "which")

@@ -1,0 +1,75 @@
+"""Every person the article names, found before any quote is read, so that a later surname or pronoun
+can be resolved to someone who was introduced without being quoted ("senior Hamas official Ali Baraka
+praised Russia … “…,” he said")."""
+
+from __future__ import annotations
+
+from bot.analysis.offline.quote_doc import Doc
+from bot.analysis.offline.quote_tokens import Token
+from bot.analysis.offline.speakers import (
+    FUNCTION_CAPS,
+    HONORIFICS,
+    ORGS,
+    PLACES,
+    ROLES,
+    TITLE_WORDS,
+    People,
+    _gender,
+    _is_name_word,
+)
+
+_SUBJECT_BEFORE = frozenset({",", "and", "but", "while", "when", "as", "because", "that", "if", "so", "“", "\"",
+                             "—", "(", ":", ";", "although", "though", "since", "after", "before"})
+
+
+def _role_like(t: Token) -> bool:
+    """A lower-case agent noun right before a name reads as its title ("nurse practitioner James Okafor")."""
+    return t.text.islower() and len(t.text) > 4 and t.text.endswith(_ROLE_ENDINGS)
+
+
+_ROLE_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "ess")
+
+
+def scan_people(doc: Doc) -> People:
+    """People with every mention of a full name (two or more name words, or a title and a surname)."""
+    people = People()
+    t = doc.toks
+    n = len(t)
+    i = 0
+    while i < n:
+        if not _is_name_word(t[i]) or t[i].lower in ORGS or t[i].lower in PLACES or t[i].lower in TITLE_WORDS:
+            i += 1
+            continue
+        j = i
+        while j < n and _is_name_word(t[j]) and t[j].lower not in TITLE_WORDS and j - i < 4 \
+                and (j == i or t[j].start - t[j - 1].end <= 1):
+            j += 1
+        run = t[i:j]
+        if any(x.lower in ORGS or x.lower in PLACES for x in run) or run[-1].lower in FUNCTION_CAPS:
+            i = max(j, i + 1)
+            continue
+        # titles written in front: "Russian President", "senior Hamas official", "Mr."
+        k, seen_role = i, False
+        while k > 0 and i - k < 6:
+            p = t[k - 1]
+            low = p.lower
+            if low in TITLE_WORDS or low in HONORIFICS or (k == i and _role_like(p)):
+                seen_role = seen_role or low in ROLES or low in HONORIFICS or _role_like(p)
+            elif not (seen_role and (p.is_cap and low not in FUNCTION_CAPS and p.text[0].isalpha()
+                                     or low.endswith(("’s", "'s")))):
+                break
+            k -= 1
+        titled = k < i
+        if len(run) >= 2 or titled:
+            title_toks = [x for x in t[k:i] if x.lower not in HONORIFICS]
+            title = doc.text[title_toks[0].start:title_toks[-1].end] if title_toks else None
+            name = doc.text[run[0].start:run[-1].end]
+            prev = t[k - 1].text.lower() if k > 0 else ""
+            subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k
+            people.add(name, title, run[0].start, _gender(t[k:j]), subject=subject)
+        elif people.lookup(run[0].text) is not None and len(run) == 1:
+            prev = t[i - 1].text.lower() if i > 0 else ""
+            subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i
+            people.add(run[0].text, None, run[0].start, None, subject=subject)
+        i = max(j, i + 1)
+    return people

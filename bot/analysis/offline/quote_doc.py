@@ -1,0 +1,48 @@
+"""One article prepared for quote finding: its tokens, and which sentence and paragraph each lies in."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from bot.analysis.model import Sentence
+from bot.analysis.offline.quote_tokens import Token, tokenize
+from bot.analysis.sentences import paragraphs
+
+
+@dataclass
+class Doc:
+    text: str
+    sentences: list[Sentence]
+    toks: list[Token] = field(init=False)
+    starts: list[int] = field(init=False)
+    sent_starts: list[int] = field(init=False)
+    paras: list[tuple[int, int]] = field(init=False)
+    para_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.toks = tokenize(self.text)
+        self.starts = [t.start for t in self.toks]
+        self.sent_starts = [s.start for s in self.sentences]
+        self.paras = paragraphs(self.text)
+        self.para_starts = [p[0] for p in self.paras]
+
+    def tok_at(self, offset: int) -> int:
+        """Index of the first token starting at or after `offset`."""
+        return bisect.bisect_left(self.starts, offset)
+
+    def sentence_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
+
+    def sentence_tokens(self, offset: int) -> tuple[int, int]:
+        """Token range [lo, hi) of the sentence holding `offset`."""
+        if not self.sentences:
+            return 0, len(self.toks)
+        s = self.sentences[self.sentence_index(offset)]
+        return self.tok_at(s.start), self.tok_at(s.end)
+
+    def para_index(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, offset) - 1)
+
+    def para_bounds(self, offset: int) -> tuple[int, int]:
+        return self.paras[self.para_index(offset)] if self.paras else (0, len(self.text))

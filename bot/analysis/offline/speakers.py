@@ -1,0 +1,241 @@
+"""Who speaks: reading a speaker phrase next to a reporting verb, and resolving it to one name.
+
+A phrase is read from word tokens with the title and organisation lexicons: "Russian President Vladimir
+Putin" splits into a name and a title, "U.S. officials" is a group, "a person familiar with the matter" is
+unnamed, "the Institute for the Study of War" an organisation. Later mentions ("Putin", "Mr. Putin", "he")
+resolve to the full name through `People`, which remembers every person named in the article.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from bot.analysis.offline.quote_lexicon import words
+from bot.analysis.offline.quote_tokens import Token
+
+HONORIFICS = words("titles", "honorific")
+ROLES = words("titles", "role")
+MODIFIERS = words("titles", "modifier")
+GROUPS = words("titles", "group")
+UNNAMED = words("titles", "unnamed")
+ORGS = words("organizations_words", "org")
+PLACES = words("organizations_words", "place")
+TITLE_WORDS = ROLES | MODIFIERS
+
+DOCUMENTS = frozenset({"report", "study", "survey", "poll", "statement", "analysis", "memo", "letter",
+                        "paper", "assessment", "review", "audit", "filing", "release", "document"})
+PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
+AUTHOR = frozenset({"i", "we", "me", "us", "you"})
+DETERMINERS = frozenset({
+    "the", "a", "an", "one", "two", "three", "four", "several", "some", "many", "other", "another", "both",
+    "its", "his", "her", "their", "our", "most", "few", "these", "those", "this", "that", "any", "all",
+})
+# Capitalised words that start sentences or name times, never people.
+FUNCTION_CAPS = frozenset({
+    "the", "a", "an", "in", "on", "at", "but", "and", "as", "when", "while", "after", "before", "if", "since",
+    "because", "although", "though", "so", "yet", "or", "nor", "for", "with", "without", "from", "to", "of",
+    "by", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "you", "his", "her", "their",
+    "its", "our", "my", "your", "there", "here", "then", "now", "also", "still", "meanwhile", "however",
+    "instead", "asked", "speaking", "according", "last", "next", "earlier", "later", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may",
+    "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.", "mar.", "apr.",
+    "aug.", "sept.", "sep.", "oct.", "nov.", "dec.", "what", "who", "why", "how", "where", "which", "not",
+    "no", "yes", "all", "even", "just", "only", "both", "each", "every", "many", "most", "some", "such",
+    "said", "says", "today", "tonight", "yesterday", "tomorrow", "is", "was", "are", "were", "do", "does",
+    "did", "will", "would", "can", "could", "should", "might", "must", "thanks", "please", "mr.",
+    "once", "like", "unlike", "despite", "during", "under", "over", "until", "into", "about", "among",
+})
+_INNER = frozenset({"of", "for", "at", "the", "and", "&", "on", "in", "to", "by", "de", "van", "von", "bin",
+                    "al", "la", "le", "du", "der", "da", "di", "del"})
+_FEMALE = frozenset({"mrs.", "ms.", "miss", "mrs", "ms", "dame", "lady", "queen", "princess", "spokeswoman",
+                     "congresswoman", "chairwoman", "councilwoman", "businesswoman", "she", "her"})
+_MALE = frozenset({"mr.", "mr", "sir", "lord", "king", "prince", "spokesman", "congressman", "chairman",
+                   "councilman", "businessman", "he", "his"})
+
+
+@dataclass(slots=True)
+class Mention:
+    """A speaker phrase as read from the text, before resolution."""
+
+    kind: str  # person | organization | group | unnamed | pronoun | author
+    name: str
+    title: str | None
+    start: int
+    end: int
+    gender: str | None = None
+
+
+def _is_name_word(t: Token) -> bool:
+    low = t.lower
+    if not t.is_cap or low in FUNCTION_CAPS or low in HONORIFICS:
+        return False
+    return t.text[0].isalpha() and (not t.text.isupper() or len(t.text) <= 3)
+
+
+def _gender(tokens: list[Token]) -> str | None:
+    for t in tokens:
+        if t.lower in _FEMALE:
+            return "f"
+        if t.lower in _MALE:
+            return "m"
+    return None
+
+
+def _span_text(text: str, tokens: list[Token]) -> str:
+    return text[tokens[0].start:tokens[-1].end] if tokens else ""
+
+
+def _strip_possessive(s: str) -> str:
+    for suffix in ("’s", "'s", "’", "'"):
+        if s.endswith(suffix):
+            return s[: -len(suffix)]
+    return s
+
+
+def classify(text: str, toks: list[Token]) -> Mention | None:
+    """Read a speaker phrase (tokens of one noun phrase) into a Mention; None if it names nobody."""
+    if not toks:
+        return None
+    start, end = toks[0].start, toks[-1].end
+    if len(toks) == 1 and toks[0].lower in PRONOUNS:
+        low = toks[0].lower
+        kind = "author" if low in AUTHOR else "pronoun"
+        return Mention(kind, low, None, start, end, _gender(toks))
+    det = None
+    while toks and toks[0].lower in DETERMINERS:
+        det = toks[0].lower
+        toks = toks[1:]
+    if not toks:
+        return None
+    # "a report by the Institute for the Study of War": the body behind the document speaks
+    for i, t in enumerate(toks[:-1]):
+        if t.lower in ("by", "from") and i > 0 and toks[i - 1].lower in DOCUMENTS:
+            inner = classify(text, toks[i + 1:])
+            if inner is not None and inner.kind in ("organization", "person", "group"):
+                return inner
+    lows = [t.lower for t in toks]
+    if any(w in ("familiar", "briefed", "knowledgeable", "knowledge") for w in lows):
+        # "people familiar with the matter", "a source briefed on the talks": anonymous by design
+        plural = lows[0] in GROUPS or lows[0] in ("people", "sources", "officials")
+        return Mention("group" if plural else "unnamed", text[start:end], None, start, end)
+    head = toks[-1].lower
+    if head in ("percent", "half", "majority", "third", "quarter", "%") or head[:1].isdigit():
+        return Mention("group", text[start:end], None, start, end)  # a share of those polled
+    caps = [t for t in toks if t.is_cap]
+    # the trailing run of name words is the name; what comes before it is the title
+    j = len(toks)
+    while j > 0 and (_is_name_word(toks[j - 1]) or toks[j - 1].lower in _INNER and j < len(toks)) \
+            and toks[j - 1].lower not in TITLE_WORDS and toks[j - 1].lower not in ORGS:
+        j -= 1
+    while j < len(toks) and toks[j].lower in _INNER:
+        j += 1
+    name_toks = toks[j:]
+    has_org = any(t.lower in ORGS for t in caps) or (caps and _strip_possessive(caps[-1].lower) in ORGS)
+    if name_toks and j > 0 and (toks[j - 1].lower in ROLES or toks[j - 1].lower in HONORIFICS):
+        has_org = False  # "Council member Tom Reyes", "White House press secretary Sean Spicer"
+    if head in GROUPS or (head.endswith("s") and head[:-1] in ROLES and not toks[-1].is_cap):
+        return Mention("group", _span_text(text, toks), None, toks[0].start, end)
+    if has_org and (toks[-1].is_cap or head in ORGS):
+        first = next((k for k, t in enumerate(toks) if t.is_cap), 0)
+        return Mention("organization", _span_text(text, toks[first:]), None, toks[first].start, end)
+    if name_toks:
+        nm = _span_text(text, name_toks)
+        if len(name_toks) == 1 and name_toks[0].lower in PLACES:
+            return Mention("organization", nm, None, name_toks[0].start, end)
+        title_toks = [t for t in toks[:j] if t.lower not in HONORIFICS]
+        title = _span_text(text, title_toks) if title_toks else None
+        if title and title_toks[-1].lower in ("’s", "'s"):
+            title = None
+        return Mention("person", nm, title, start, end, _gender(toks))
+    if head in UNNAMED or head in ROLES:
+        # "a spokesman" is nobody in particular; "the senator" is someone the article named before
+        kind = "role" if det in ("the", "his", "her", "their", "its") else "unnamed"
+        return Mention(kind, _span_text(text, toks), None, start, end, _gender(toks))
+    if caps:
+        return Mention("organization", _span_text(text, toks), None, toks[0].start, end)
+    return None
+
+
+
+@dataclass(slots=True)
+class _Person:
+    name: str
+    title: str | None
+    gender: str | None
+
+
+@dataclass
+class People:
+    """Every person named so far, and where: resolves surnames, titles and pronouns to full names."""
+
+    people: list[_Person] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)  # mention offsets, sorted
+    mention_of: list[int] = field(default_factory=list)  # person index per mention
+    subject: list[bool] = field(default_factory=list)  # whether that mention looks like a subject
+
+    def _find(self, name: str) -> int | None:
+        parts = name.split()
+        last = _strip_possessive(parts[-1]).lower()
+        for i in range(len(self.people) - 1, -1, -1):
+            p = self.people[i]
+            pp = p.name.split()
+            if p.name.lower() == name.lower():
+                return i
+            if len(parts) == 1 and (pp[-1].lower() == last or pp[0].lower() == last):
+                return i
+            if len(parts) > 1 and len(pp) == 1 and pp[0].lower() == last:
+                p.name = name  # a surname seen first, the full name later: keep the full name
+                return i
+        return None
+
+    def add(self, name: str, title: str | None, pos: int, gender: str | None, subject: bool = True) -> str:
+        """Record a person mention at `pos`; return the full name it resolves to."""
+        name = _strip_possessive(name)
+        i = self._find(name)
+        if i is None:
+            self.people.append(_Person(name, title, gender))
+            i = len(self.people) - 1
+        else:
+            p = self.people[i]
+            p.title = p.title or title
+            p.gender = p.gender or gender
+        k = bisect.bisect_right(self.positions, pos)
+        if not (k > 0 and self.positions[k - 1] == pos):
+            self.positions.insert(k, pos)
+            self.mention_of.insert(k, i)
+            self.subject.insert(k, subject)
+        return self.people[i].name
+
+    def lookup(self, name: str) -> _Person | None:
+        i = self._find(_strip_possessive(name))
+        return self.people[i] if i is not None else None
+
+    def by_title(self, title_head: str, pos: int) -> _Person | None:
+        """The latest person before `pos` whose title has this head word ("the senator")."""
+        k = bisect.bisect_left(self.positions, pos)
+        for m in range(k - 1, -1, -1):
+            p = self.people[self.mention_of[m]]
+            if p.title and title_head in p.title.lower().split():
+                return p
+        return None
+
+    def pronoun(self, pos: int, gender: str | None, preferred: _Person | None = None,
+                window: int = 600) -> _Person | None:
+        """The person a he/she at `pos` most likely means: the latest subject-like mention nearby that
+        fits the pronoun's gender, else `preferred` (the last speaker), else the latest mention."""
+        k = bisect.bisect_left(self.positions, pos)
+        fallback = None
+        for m in range(k - 1, -1, -1):
+            p = self.people[self.mention_of[m]]
+            if gender and p.gender and p.gender != gender:
+                continue
+            if fallback is None:
+                fallback = p
+            if pos - self.positions[m] > window:
+                break
+            if self.subject[m]:
+                return p
+        if preferred is not None and not (gender and preferred.gender and preferred.gender != gender):
+            return preferred
+        return fallback

@@ -1,0 +1,236 @@
+"""Quotes and speakers from the offline engine: one row per news layout, then whole articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.analysis import sentences
+from bot.analysis.model import Quote
+from bot.analysis.offline.quotes import find_quotes
+
+FIXTURES = Path(__file__).parent / "fixtures" / "articles"
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / "000_b74ca9f533ef9b34.txt"
+
+
+def quotes_of(text: str) -> list[Quote]:
+    found = find_quotes(text, sentences.split(text))
+    for q in found:
+        assert text[q.start:q.end] == q.text
+        if q.cue:
+            assert text[q.cue.start:q.cue.end] == q.cue.text
+    return found
+
+
+def only(text: str, kind: str) -> Quote:
+    found = [q for q in quotes_of(text) if q.kind == kind]
+    assert len(found) == 1, found
+    return found[0]
+
+
+DIRECT_LAYOUTS = [
+    # (article text, expected quote text, expected speaker name, expected cue)
+    ('"We will not back down," Smith said.', "We will not back down", "Smith", "said"),
+    ('"We will not back down," said Jane Smith.', "We will not back down", "Jane Smith", "said"),
+    ('Jane Smith said: "We will not back down."', "We will not back down.", "Jane Smith", "said"),
+    ('Jane Smith said, "We will not back down."', "We will not back down.", "Jane Smith", "said"),
+    ("“We will not back down,” Smith told reporters.", "We will not back down", "Smith", "told reporters"),
+    ("“We will not back down” — Jane Smith", "We will not back down", "Jane Smith", "—"),
+    ("“We will not back down,” according to Jane Smith.", "We will not back down", "Jane Smith",
+     "according to"),
+    ("As Jane Smith said in a speech last week, “the only way out is through.”",
+     "the only way out is through.", "Jane Smith", "said"),
+    ("‘The figures do not add up,’ said Paul Dunmore.", "The figures do not add up", "Paul Dunmore", "said"),
+    ("«Nous ne reculerons pas», a dit Smith. Jane Smith added: «Jamais.»", "Jamais.", "Jane Smith", "added"),
+]
+
+
+@pytest.mark.parametrize("text,quote,speaker,cue", DIRECT_LAYOUTS)
+def test_direct_layouts(text: str, quote: str, speaker: str, cue: str) -> None:
+    found = [q for q in quotes_of(text) if q.kind == "direct" and q.text == quote]
+    assert found, quotes_of(text)
+    q = found[0]
+    assert q.speaker.name == speaker
+    assert q.cue is not None and q.cue.text == cue
+    assert q.sentence_id == sentences.sentence_at(sentences.split(text), q.start)
+
+
+def test_pronoun_cue_includes_the_pronoun() -> None:
+    text = "Mayor Linda Carver spoke first.\n\n“This is the day,” she said."
+    q = only(text, "direct")
+    assert q.speaker.name == "Linda Carver" and q.speaker.title == "Mayor"
+    assert q.cue is not None and q.cue.text == "she said"
+
+
+def test_quote_goes_on_after_its_attribution() -> None:
+    text = "Ali Baraka spoke to reporters.\n\n“We are not alone,” he said. “Russia is with us. So is Iran.”"
+    direct = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert [q.text for q in direct] == ["We are not alone", "Russia is with us. So is Iran."]
+    assert {q.speaker.name for q in direct} == {"Ali Baraka"}
+
+
+def test_quote_over_several_paragraphs_keeps_its_speaker() -> None:
+    text = (
+        "Senator Maria Lopez took the floor.\n\n"
+        "“This bill is about our children and nothing else. I have read every page of it.\n\n"
+        "“And I will vote for it tomorrow,” Lopez said."
+    )
+    direct = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert len(direct) == 2
+    assert {q.speaker.name for q in direct} == {"Maria Lopez"}
+    assert direct[0].text.startswith("This bill") and direct[1].text.startswith("And I will")
+
+
+def test_paragraph_that_is_only_a_quote_continues_the_last_speaker() -> None:
+    text = (
+        "“We were seeing patients in the parking lot,” nurse James Okafor said.\n\n"
+        "“Nobody asked them to come. They just came, every morning, with mops and buckets.”"
+    )
+    direct = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert len(direct) == 2 and direct[1].speaker.name == "James Okafor"
+
+
+def test_nested_quote_marks_stay_inside_the_quote() -> None:
+    text = "“He told me ‘never again’ and walked out of the room,” said Ana Ruiz."
+    q = only(text, "direct")
+    assert q.text == "He told me ‘never again’ and walked out of the room"
+    assert q.speaker.name == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("text", [
+    "Russia blamed the United States for the “looming war” in the region.",
+    "The film “Gone With the Wind” opened in 1939.",
+    "The senator, known as “the Hammer,” voted no.",
+])
+def test_scare_quotes_titles_and_nicknames_are_not_quotes(text: str) -> None:
+    assert not [q for q in quotes_of(text) if q.kind == "direct"]
+
+
+INDIRECT_LAYOUTS = [
+    # (text, start of the reported clause, speaker name, speaker kind, cue)
+    ("Jane Smith said the plan would fail.", "the plan would fail", "Jane Smith", "person", "said"),
+    ("Jane Smith said that the plan would fail.", "that the plan would fail", "Jane Smith", "person", "said"),
+    ("Jane Smith told reporters on Monday that the plan would fail.", "that the plan would fail", "Jane Smith",
+     "person", "told reporters"),
+    ("Ukrainian officials have claimed that Wagner helped train the fighters.",
+     "that Wagner helped train", "Ukrainian officials", "group", "claimed"),
+    ("The minister denied that any money was missing.", "that any money was missing", "minister", "unnamed",
+     "denied"),
+    ("According to the Kremlin, the two leaders spoke for an hour.", "the two leaders spoke", "Kremlin",
+     "organization", "According to"),
+    ("The two leaders spoke for an hour, according to the Kremlin.", "The two leaders spoke", "Kremlin",
+     "organization", "according to"),
+    ("Reports of direct support remain unconfirmed, U.S. officials told me.", "Reports of direct support",
+     "U.S. officials", "group", "told me"),
+    ("The talks have stalled, a person familiar with the matter said.", "The talks have stalled",
+     "a person familiar with the matter", "unnamed", "said"),
+    ("The economy will shrink next year, said Paul Dunmore, chief economist at the bank.",
+     "The economy will shrink", "Paul Dunmore", "person", "said"),
+    ("Prosecutors argued that the defendant had lied to investigators.", "that the defendant had lied",
+     "Prosecutors", "group", "argued"),
+    ("Smith warned that prices would rise.", "that prices would rise", "Smith", "person", "warned"),
+]
+
+
+@pytest.mark.parametrize("text,clause,speaker,kind,cue", INDIRECT_LAYOUTS)
+def test_indirect_layouts(text: str, clause: str, speaker: str, kind: str, cue: str) -> None:
+    q = only(text, "indirect")
+    assert q.text.startswith(clause), q.text
+    assert q.speaker.name.lower().endswith(speaker.lower()) or q.speaker.name == speaker, q.speaker
+    assert q.speaker.kind == kind
+    assert q.cue is not None and q.cue.text == cue
+
+
+def test_report_by_an_institute_speaks_for_the_institute() -> None:
+    text = ("“These narratives target Western audiences and seek to demoralize Ukrainian society,” stated a "
+            "report by the Institute for the Study of War, a Washington think tank.")
+    q = only(text, "direct")
+    assert q.speaker.name == "Institute for the Study of War" and q.speaker.kind == "organization"
+
+
+def test_title_and_name_are_split() -> None:
+    text = "On Oct. 8, senior Hamas official Ali Baraka praised Russia.\n\n“Russia sympathizes with us,” he said."
+    q = only(text, "direct")
+    assert (q.speaker.name, q.speaker.title) == ("Ali Baraka", "senior Hamas official")
+
+
+def test_surname_and_pronoun_resolve_across_paragraphs() -> None:
+    text = (
+        "Russian President Vladimir Putin spoke to Israeli Prime Minister Benjamin Netanyahu on Monday.\n\n"
+        "The call lasted an hour.\n\n"
+        "Putin said Russia was ready to help.\n\n"
+        "“Many people will agree with me,” he said."
+    )
+    found = quotes_of(text)
+    assert [q.speaker.name for q in found] == ["Vladimir Putin", "Vladimir Putin"]
+    assert found[0].speaker.title == "Russian President"
+
+
+def test_she_skips_a_man_named_in_between() -> None:
+    text = (
+        "Mrs. Helen Marsh, the education secretary, met Mr. Paul Dunmore on Tuesday.\n\n"
+        "“The figures are sound,” she said."
+    )
+    assert only(text, "direct").speaker.name == "Helen Marsh"
+
+
+def test_authors_own_voice_is_never_the_speaker() -> None:
+    text = "“I had never seen anything like it,” I said. The deal is dead, officials told me."
+    found = quotes_of(text)
+    assert all(q.speaker.name.lower() not in ("i", "me", "we") for q in found)
+    assert [q.speaker.name for q in found] == ["officials"]
+
+
+def test_ap_style_article() -> None:
+    text = (FIXTURES / "quotes_ap_style.txt").read_text()
+    found = quotes_of(text)
+    by = {(q.kind, q.speaker.name) for q in found}
+    assert ("direct", "Linda Carver") in by and ("direct", "Tom Reyes") in by
+    assert ("indirect", "Tom Reyes") in by and ("indirect", "Transit officials") in by
+    carver = [q for q in found if q.speaker.name == "Linda Carver" and q.kind == "direct"]
+    assert len(carver) == 3 and carver[-1].text == "Now we have to deliver."
+    assert not any("news conference" in q.text for q in found)  # an adjunct is not a reported clause
+
+
+def test_british_style_article() -> None:
+    text = (FIXTURES / "quotes_british_style.txt").read_text()
+    found = quotes_of(text)
+    direct = {q.speaker.name: q for q in found if q.kind == "direct"}
+    assert set(direct) == {"Helen Marsh", "Paul Dunmore"}
+    assert direct["Helen Marsh"].text.startswith("Every school in England")
+    assert "National Association of Head Teachers" in (direct["Paul Dunmore"].speaker.title or "")
+    assert any(q.kind == "indirect" and q.speaker.name == "Paul Dunmore" for q in found)
+    assert not any(q.text == "carefully modelled" for q in found)
+
+
+def test_magazine_style_article() -> None:
+    text = (FIXTURES / "quotes_magazine_style.txt").read_text()
+    found = quotes_of(text)
+    ruiz = [q for q in found if q.speaker.name == "Ana Ruiz" and q.kind == "direct"]
+    okafor = [q for q in found if q.speaker.name == "James Okafor"]
+    assert len(ruiz) == 4  # including the two paragraphs that continue her quote
+    assert ruiz[0].cue is not None and ruiz[0].cue.text == "told me"
+    assert len(okafor) >= 2 and okafor[0].speaker.title == "nurse practitioner"
+    anon = [q for q in found if q.speaker.kind in ("group", "unnamed")]
+    assert anon and anon[0].speaker.name.startswith("People familiar")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed article not present")
+def test_seed_article() -> None:
+    text = SEED.read_text()
+    found = quotes_of(text)
+    direct = [q for q in found if q.kind == "direct"]
+    speakers = {q.speaker.name for q in direct}
+    assert {"Ali Baraka", "Institute for the Study of War", "Vladimir Putin", "Volodymyr Zelensky"} <= speakers
+    assert len([q for q in direct if q.speaker.name == "Ali Baraka"]) == 2
+    titles = {q.speaker.name: q.speaker.title for q in direct}
+    assert titles["Ali Baraka"] == "senior Hamas official"
+    assert titles["Vladimir Putin"] == "Russian President"
+    assert titles["Volodymyr Zelensky"] == "Ukrainian President"
+    indirect = {(q.speaker.name, q.text.split()[0]) for q in found if q.kind == "indirect"}
+    assert ("Ali Baraka", "Hamas") in indirect  # the Kalashnikov licences
+    assert ("Ukrainian officials", "that") in indirect
+    assert ("U.S. officials", "Reports") in indirect
+    assert any(q.speaker.name == "Kremlin" and q.cue and q.cue.text == "according to" for q in found)
+    assert not any("looming war" == q.text for q in found)
