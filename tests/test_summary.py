@@ -88,3 +88,13 @@ def test_never_raises_and_at_most_five_exact_bullets(text: str) -> None:
     for b in bullets:
         (sid,) = b.sentence_ids
         assert b.text == text[sentences[sid].start : sentences[sid].end]
+
+
+def test_title_case_headline_and_dash_fragments_are_not_bullets() -> None:
+    text = (
+        "Clinton Under Pressure To Repudiate General Who Called For Internment.\n"
+        "Eleven organizations are asking Hillary Clinton to repudiate the support of a retired general.\n"
+        "- exchange during an Oct. 22 hearing before the House Select Committee on Benghazi.\n"
+        "Barack Obama visited New York City on Monday with his family and aides."
+    )
+    assert [b.text[:12] for b in summary_of(text)] == ["Eleven organ", "Barack Obama"]

@@ -29,8 +29,17 @@ def words(text: str, sentence: Sentence) -> list[str]:
 
 
 def is_heading(text: str, sentence: Sentence) -> bool:
-    """A line with no sentence-ending punctuation: a headline, a byline, a section label."""
-    return not _TERMINAL.search(text[sentence.start : sentence.end])
+    """A headline, byline or section label: no sentence-ending punctuation, or Headline Title Case."""
+    if not _TERMINAL.search(text[sentence.start : sentence.end]):
+        return True
+    content = [w for w in words(text, sentence) if len(w) > 3]
+    return len(content) >= 4 and all(w[0].isupper() for w in content)
+
+
+def opens_oddly(text: str, sentence: Sentence) -> bool:
+    """Starts with a dash, bullet or other mark: a list item or a fragment of a transcript."""
+    first = text[sentence.start : sentence.start + 1]
+    return bool(first) and not (first.isalnum() or first in _OPENING_QUOTE or first in "([")
 
 
 def is_question(text: str, sentence: Sentence) -> bool:
@@ -56,6 +65,7 @@ def is_body(text: str, sentence: Sentence, min_words: int) -> bool:
     return (
         len(words(text, sentence)) >= min_words
         and not is_heading(text, sentence)
+        and not opens_oddly(text, sentence)
         and not is_question(text, sentence)
         and not is_boilerplate(text, sentence)
     )
