@@ -98,3 +98,15 @@ def test_title_case_headline_and_dash_fragments_are_not_bullets() -> None:
         "Barack Obama visited New York City on Monday with his family and aides."
     )
     assert [b.text[:12] for b in summary_of(text)] == ["Eleven organ", "Barack Obama"]
+
+
+def test_quote_led_sentences_only_fill_a_short_summary() -> None:
+    text = (
+        "Senator John McCain says the populist movement reflects anger about the economy.\n"
+        "“It’s a reflection of frustration and anger that people feel,” McCain said on Tuesday.\n"
+        "He recalled the Tea Party uprising in the Republican Party years ago.\n"
+        "McCain made his remarks during a breakfast with reporters in Washington."
+    )
+    assert [b.sentence_ids for b in summary_of(text)] == [[0], [1], [3]]
+    longer = text + "\nThe senator is running for a sixth term in Arizona this November."
+    assert [b.sentence_ids for b in summary_of(longer)] == [[0], [3], [4]]

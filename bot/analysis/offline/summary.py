@@ -19,12 +19,12 @@ MIN_WORDS = 8
 MAX_WORDS = 70  # a run-on "sentence" is usually a list or a caption block glued together
 
 
-def _good(text: str, sentence: Sentence, min_words: int) -> bool:
+def _good(text: str, sentence: Sentence, min_words: int, quote_led: bool) -> bool:
     return (
         is_body(text, sentence, min_words)
         and len(words(text, sentence)) <= MAX_WORDS
         and not opens_dangling(text, sentence)
-        and not opens_with_quote(text, sentence)
+        and (quote_led or not opens_with_quote(text, sentence))
     )
 
 
@@ -37,12 +37,13 @@ def summarize(text: str, sentences: list[Sentence], source: Source) -> list[Summ
     """3 bullets (4 for a long article) from the lead; fewer only when the article has no more."""
     want = LONG_ARTICLE_BULLETS if len(sentences) >= LONG_ARTICLE_SENTENCES else BULLETS
     picked: list[Sentence] = []
-    # A short article may have nothing that long: then take shorter sentences rather than nothing.
-    for min_words in (MIN_WORDS, 4):
+    # A short article may not have three such sentences: then shorter ones, and ones that open with a
+    # quotation (usually attributed later in the sentence), rather than fewer bullets. Never a dangling one.
+    for min_words, quote_led in ((MIN_WORDS, False), (4, True)):
         for s in sentences:
             if len(picked) >= want:
                 break
-            if s not in picked and _good(text, s, min_words) and not _same_as_title(text, s, source):
+            if s not in picked and _good(text, s, min_words, quote_led) and not _same_as_title(text, s, source):
                 picked.append(s)
         if len(picked) >= BULLETS:
             break
