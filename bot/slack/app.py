@@ -107,12 +107,18 @@ async def run_socket_mode(settings: Settings) -> None:
 
     check_settings(settings)
     rt = await Runtime.start(settings)
+    handler = None
     try:
         app = build_bolt_app(rt, socket_mode=True)
-        handler = AsyncSocketModeHandler(app, settings.slack_app_token, web_client=web_client(settings, None, None))
-        log.info("newsbot connected over Socket Mode")
-        await handler.start_async()
+        handler = AsyncSocketModeHandler(
+            app, settings.slack_app_token, web_client=web_client(settings, rt.session, None)
+        )
+        await handler.connect_async()
+        print("newsbot: connected to Slack over Socket Mode", flush=True)
+        await asyncio.Event().wait()  # until cancelled (Ctrl-C)
     finally:
+        if handler is not None:
+            await handler.close_async()
         await rt.close()
 
 

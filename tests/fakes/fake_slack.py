@@ -42,11 +42,14 @@ class FakeSlack:
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
     _changed: asyncio.Event | None = None
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/response/{id}", self._response)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -106,6 +109,8 @@ class FakeSlack:
         if method == "auth.test":
             return web.json_response({"ok": True, "url": "https://fake.slack.com/", "team": "Fake", "user": "newsbot",
                                       "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID})
+        if method == "apps.connections.open":
+            return web.json_response({"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"})
         if method == "chat.postMessage":
             ts = f"{int(time.time())}.{next(self._ts):06d}"
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": ts,
@@ -114,6 +119,30 @@ class FakeSlack:
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts"),
                                       "text": args.get("text")})
         return web.json_response({"ok": True})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        """Socket Mode: say hello, then record every envelope ack the app sends back."""
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self.sockets.append(ws)
+        self._record(Call("socket_connect", {}, request.path))
+        await ws.send_json({"type": "hello", "num_connections": 1, "debug_info": {"host": "fake"},
+                            "connection_info": {"app_id": "A0000001"}})
+        async for msg in ws:
+            if msg.type == 1:  # text
+                self._record(Call("socket_ack", json.loads(msg.data), request.path))
+        return ws
+
+    async def send_envelope(self, kind: str, payload: dict[str, Any], *, retry_attempt: int = 0,
+                            envelope_id: str | None = None) -> str:
+        """Push an envelope to the connected app over Socket Mode; returns its id."""
+        envelope_id = envelope_id or f"env-{next(self._envelopes)}"
+        await self.sockets[-1].send_json({
+            "envelope_id": envelope_id, "type": kind, "payload": payload,
+            "accepts_response_payload": kind != "events_api", "retry_attempt": retry_attempt,
+            "retry_reason": "timeout" if retry_attempt else "",
+        })
+        return envelope_id
 
     async def _response(self, request: web.Request) -> web.Response:
         args = await _read_args(request)
