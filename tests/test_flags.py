@@ -60,6 +60,8 @@ def cues_of(text: str) -> list[tuple[str, str]]:
         ("Critics point to the government's supposed neglect of the region.", "supposed", "hedge"),
         ("A cyberattack cannot be ruled out.", "cannot be ruled out", "hedge"),
         ("May the talks succeed where others failed.", "May", "hedge"),
+        ("Maybe the talks will succeed.", "Maybe", "hedge"),
+        ("The talks may, in May, succeed.", "may", "hedge"),
         # weasel
         ("Some say the reform came too late.", "Some say", "weasel"),
         ("It is widely believed that the mine is exhausted.", "It is widely believed", "weasel"),

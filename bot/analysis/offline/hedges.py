@@ -19,6 +19,7 @@ from bot.analysis.offline.phrases import compiled, find_spans
 CUE_TYPES: tuple[CueType, ...] = ("unverified", "reported", "anonymous", "weasel", "hedge")
 _PRIORITY = {t: i for i, t in enumerate(CUE_TYPES)}
 
+_MAY = re.compile(r"may\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([\w'\u2019-]+)")
 _OPENERS = set("\"'\u201c\u2018([\u00ab-\u2014 \t")
 # "May said ..." is Theresa May; a sentence-initial modal "May" is followed by a lowercase verb or subject.
@@ -58,7 +59,7 @@ def find_cues(text: str, start: int = 0, end: int | None = None) -> list[Cue]:
         for s, e in find_spans(compiled(f"cues_{cue_type}"), text, start, stop):
             if _vetoed((s, e), vetoes):
                 continue
-            if text[s : s + 3].lower() == "may" and _is_month_or_name(text, s, start):
+            if _MAY.match(text, s) and _is_month_or_name(text, s, start):
                 continue
             candidates.append((s, e, cue_type))
     candidates.sort(key=lambda c: (c[0] - c[1], _PRIORITY[c[2]], c[0]))
