@@ -49,6 +49,10 @@ def _float(env: dict[str, str], name: str, default: float, minimum: float = 0.0)
     return value
 
 
+def _opt_float(env: dict[str, str], name: str) -> float | None:
+    return _float(env, name, 0.0) if _str(env, name) is not None else None
+
+
 def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
     raw = _str(env, name) or ""
     return tuple(p.strip().lower() for p in raw.split(",") if p.strip())
@@ -82,6 +86,9 @@ class Settings:
     openai_max_retries: int = 3
     max_input_tokens: int = 12_000
     daily_token_budget: int = 0  # 0 = unlimited
+    # USD per 1M tokens, for models newsbot has no list price for (local servers, new models)
+    openai_price_input: float | None = None
+    openai_price_output: float | None = None
 
 
 def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> Settings:
@@ -128,4 +135,6 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 3, minimum=1),
         max_input_tokens=_int(env, "NEWSBOT_MAX_INPUT_TOKENS", 12_000, minimum=500),
         daily_token_budget=_int(env, "NEWSBOT_DAILY_TOKEN_BUDGET", 0, minimum=0),
+        openai_price_input=_opt_float(env, "NEWSBOT_LLM_PRICE_INPUT"),
+        openai_price_output=_opt_float(env, "NEWSBOT_LLM_PRICE_OUTPUT"),
     )

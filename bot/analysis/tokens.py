@@ -150,4 +150,4 @@ def estimate_cost(model: str, input_tokens: int, output_tokens: int, override: P
     price = price_for(model, override)
     if price is None:
         return None
-    return round((input_tokens * price.input + output_tokens * price.output) / 1_000_000, 6)
+    return round((input_tokens * price.input + output_tokens * price.output) / 1_000_000, 8)

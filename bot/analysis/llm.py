@@ -1,0 +1,223 @@
+"""The LLM engine: OpenAI or any OpenAI-compatible server, every item grounded in the article text.
+
+Flow: offline analysis (always: its flags are merged, and it is the fallback) → trim to the token budget
+→ prompt with numbered sentences inside a random boundary → Chat Completions with a strict json_schema
+(JSON mode where refused) → schema v1 validation (one retry when malformed) → grounding → Analysis.
+`analyze` never raises for model failures: the offline Analysis comes back with the reason in `warnings`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot import __version__
+from bot.analysis import offline, prompts, tokens
+from bot.analysis.grounding import ground
+from bot.analysis.llm_client import ChatClient, Completion, ModelFailure
+from bot.analysis.llm_schema import AnswerV1, MalformedAnswer, parse_answer
+from bot.analysis.model import Analysis, Article, Engine, Sentence, Usage
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+ENGINE_NAME = "openai"
+MALFORMED_TRIES = 2  # a malformed or schema-violating answer is asked for again once
+
+
+class _Fallback(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class _Spend:
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class _Trimmed:
+    sentences: list[Sentence]
+    warning: str | None
+
+
+def today() -> str:
+    return dt.datetime.now(dt.UTC).date().isoformat()
+
+
+class LLMEngine:
+    """`analyze(article)` → Analysis from the model, grounded; or the offline one, saying why."""
+
+    def __init__(self, settings: Settings, store: Any | None = None, *, client: ChatClient | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.model = settings.openai_model
+        self.prompt_id = prompts.PROMPT_ID
+        self.engine_id = f"{ENGINE_NAME}:{self.model}:{self.prompt_id}"
+        self.client = client or ChatClient(
+            model=self.model,
+            api_key=settings.openai_api_key,
+            base_url=settings.openai_base_url,
+            timeout=settings.openai_timeout,
+            max_retries=settings.openai_max_retries,
+        )
+        self._price = _price_override(settings)
+        self._local_tokens: dict[str, int] = {}  # the day's tokens when there is no store
+
+    async def analyze(self, article: Article, id: str | None = None) -> Analysis:
+        base = await asyncio.to_thread(offline.analyze, article, id)
+        spend = _Spend()
+        try:
+            return await self._analyze(article, id, base, spend)
+        except _Fallback as fb:
+            return self._fallback(base, fb.reason, spend)
+        except ModelFailure as exc:
+            return self._fallback(base, f"The language model could not answer: {exc.reason}.", spend)
+        except Exception:  # never a stack trace to a user: log it, answer offline
+            log.exception("LLM engine failed unexpectedly")
+            return self._fallback(base, "The language model step failed unexpectedly.", spend)
+
+    async def _analyze(self, article: Article, id: str | None, base: Analysis, spend: _Spend) -> Analysis:
+        trimmed = self._trim(article.text, base.sentences)
+        note = f"Note: {trimmed.warning}" if trimmed.warning else ""
+        rendered = prompts.render(article.text, trimmed.sentences, article.source.title, note, self.prompt_id)
+        estimate = tokens.count_chat_tokens(rendered.messages, self.model)
+        await self._check_budget(estimate)
+        answer = await self._ask(rendered.messages, spend, estimate)
+        g = ground(
+            answer,
+            article.text,
+            base.sentences,
+            allowed_ids={s.id for s in trimmed.sentences},
+            offline_quotes=base.quotes,
+            offline_flags=base.flags,
+            author=article.source.author,
+        )
+        warnings = [w for w in (trimmed.warning,) if w] + g.warnings
+        summary = g.summary
+        if not summary and base.summary:
+            summary = base.summary
+            warnings.append("The summary is the offline engine's: none of the model's summary held up.")
+        source = article.source
+        if source.kind == "unknown" and g.kind != "unknown":
+            source = source.model_copy(update={"kind": g.kind})
+        return Analysis(
+            id=id,
+            source=source,
+            text=article.text,
+            sentences=base.sentences,
+            summary=summary,
+            quotes=g.quotes,
+            claims=g.claims,
+            flags=g.flags,
+            links=article.links,
+            engine=Engine(name=ENGINE_NAME, model=self.model, version=f"{__version__}+{self.prompt_id}"),
+            usage=self._usage(spend),
+            warnings=warnings,
+        )
+
+    async def _ask(self, messages: list[dict[str, str]], spend: _Spend, estimate: int) -> AnswerV1:
+        last = ""
+        for attempt in range(1, MALFORMED_TRIES + 1):
+            completion = await self.client.complete(messages)
+            await self._record(completion, spend, estimate)
+            try:
+                return _answer_of(completion)
+            except MalformedAnswer as exc:
+                last = str(exc)
+                log.warning("malformed model answer (try %d of %d): %s", attempt, MALFORMED_TRIES, last)
+        raise ModelFailure(f"its answer was malformed twice ({last})")
+
+    async def _record(self, completion: Completion, spend: _Spend, estimate: int) -> None:
+        # Servers that report no usage are charged our own count, so the budget still holds.
+        used_in = completion.input_tokens if completion.input_tokens is not None else estimate
+        used_out = completion.output_tokens
+        if used_out is None:
+            used_out = tokens.count_tokens(completion.content or "", self.model)
+        spend.input_tokens += used_in
+        spend.output_tokens += used_out
+        await self._add_tokens(used_in + used_out)
+
+    def _trim(self, text: str, sentences: list[Sentence]) -> _Trimmed:
+        """The leading sentences that fit NEWSBOT_MAX_INPUT_TOKENS, prompt overhead included."""
+        limit = self.settings.max_input_tokens
+        overhead = tokens.count_chat_tokens(prompts.render(text, [], None, "x" * 200).messages, self.model)
+        room = limit - overhead
+        kept: list[Sentence] = []
+        total = 0
+        for s in sentences:
+            n = tokens.count_tokens(prompts.sentence_line(text, s), self.model) + 1
+            if total + n > room:
+                break
+            kept.append(s)
+            total += n
+        if len(kept) == len(sentences):
+            return _Trimmed(sentences, None)
+        if not kept:
+            raise _Fallback(
+                f"The article does not fit NEWSBOT_MAX_INPUT_TOKENS={limit}; answered with the offline engine."
+            )
+        full = tokens.count_tokens(text, self.model)
+        warning = (
+            f"The article is long ({full:,} tokens): the model read only its first {len(kept)} of "
+            f"{len(sentences)} sentences (NEWSBOT_MAX_INPUT_TOKENS={limit}); flags cover the whole text."
+        )
+        return _Trimmed(kept, warning)
+
+    async def _check_budget(self, estimate: int) -> None:
+        budget = self.settings.daily_token_budget
+        if budget <= 0:
+            return
+        used = await self._tokens_used()
+        if used + estimate > budget:
+            raise _Fallback(
+                f"Today's LLM token budget is used up ({used:,} of {budget:,} tokens, "
+                f"NEWSBOT_DAILY_TOKEN_BUDGET); answered with the offline engine."
+            )
+
+    async def _tokens_used(self) -> int:
+        if self.store is not None:
+            return await self.store.tokens_used(today())
+        return self._local_tokens.get(today(), 0)
+
+    async def _add_tokens(self, n: int) -> None:
+        if n <= 0:
+            return
+        if self.store is not None:
+            try:
+                await self.store.add_tokens(today(), n)
+                return
+            except Exception:  # the answer matters more than the tally; keep counting in memory
+                log.exception("could not record %d tokens in the store", n)
+        self._local_tokens[today()] = self._local_tokens.get(today(), 0) + n
+
+    def _usage(self, spend: _Spend) -> Usage:
+        cost = tokens.estimate_cost(self.model, spend.input_tokens, spend.output_tokens, self._price)
+        return Usage(input_tokens=spend.input_tokens, output_tokens=spend.output_tokens, cost_usd=cost)
+
+    def _fallback(self, base: Analysis, reason: str, spend: _Spend) -> Analysis:
+        log.warning("LLM engine fell back to the offline engine: %s", reason)
+        return base.model_copy(update={"usage": self._usage(spend), "warnings": [reason, *base.warnings]})
+
+    async def close(self) -> None:
+        await self.client.close()
+
+
+def _answer_of(completion: Completion) -> AnswerV1:
+    if completion.refusal:
+        raise MalformedAnswer("the model refused")
+    if completion.finish_reason == "length":
+        raise MalformedAnswer("the answer was cut off at the output limit")
+    return parse_answer(completion.content)
+
+
+def _price_override(settings: Settings) -> tokens.Price | None:
+    p_in, p_out = settings.openai_price_input, settings.openai_price_output
+    if p_in is None and p_out is None:
+        return None
+    return tokens.Price(p_in or 0.0, p_out or 0.0)

@@ -1,0 +1,198 @@
+"""One chat completion, with bounded retries: the transport half of the LLM engine.
+
+The SDK's own retries are off (max_retries=0) so that every retry is ours, counted and bounded: tenacity
+retries 429, 5xx, timeouts and connection errors with exponential backoff and jitter, honouring
+Retry-After (up to a cap; a longer wait is a failure, not a stall). A server that refuses a json_schema
+`response_format` with a 400 is asked again at once in JSON mode, and remembered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import time
+from dataclasses import dataclass
+
+import openai
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from bot.analysis.llm_schema import RESPONSE_FORMAT_JSON_OBJECT, response_format_json_schema
+
+log = logging.getLogger(__name__)
+
+MAX_RETRY_AFTER = 20.0  # seconds; a server asking for longer gets the offline answer instead
+_RETRY_STATUSES = frozenset({408, 409, 425, 429})
+
+
+class ModelTimeout(Exception):
+    """The whole request took longer than the timeout (the SDK's timeout is per read, not total)."""
+
+
+class ModelFailure(Exception):
+    """The model could not answer; `reason` is short and readable, fit for the Analysis warnings."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Completion:
+    content: str | None
+    finish_reason: str | None
+    refusal: str | None
+    input_tokens: int | None
+    output_tokens: int | None
+    json_mode: str  # "json_schema" or "json_object"
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    """The server's Retry-After (seconds or HTTP date; OpenAI's retry-after-ms too), if any."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    if not headers:
+        return None
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, when.timestamp() - time.time())
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, ModelTimeout | openai.APITimeoutError | openai.APIConnectionError):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        if exc.status_code in _RETRY_STATUSES or exc.status_code >= 500:
+            wait = retry_after_seconds(exc)
+            return wait is None or wait <= MAX_RETRY_AFTER
+    return False
+
+
+def describe(exc: BaseException) -> str:
+    """A person-readable reason for a failed request (no stack trace, no secrets)."""
+    if isinstance(exc, ModelTimeout | openai.APITimeoutError):
+        return "the model server did not answer in time"
+    if isinstance(exc, openai.APIConnectionError):
+        return "could not connect to the model server"
+    if isinstance(exc, openai.RateLimitError):
+        return "the model server is rate-limiting us (HTTP 429)"
+    if isinstance(exc, openai.AuthenticationError):
+        return "the model server refused the API key (HTTP 401)"
+    if isinstance(exc, openai.APIStatusError):
+        return f"the model server answered HTTP {exc.status_code}"
+    return f"the model call failed ({type(exc).__name__})"
+
+
+class _Wait:
+    """Retry-After when the server gives one, else exponential backoff with full jitter."""
+
+    def __init__(self, initial: float, maximum: float) -> None:
+        self._backoff = wait_random_exponential(multiplier=initial, max=maximum)
+
+    def __call__(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        after = retry_after_seconds(exc) if exc else None
+        return min(after, MAX_RETRY_AFTER) if after is not None else self._backoff(state)
+
+
+class ChatClient:
+    def __init__(
+        self,
+        *,
+        model: str,
+        api_key: str | None,
+        base_url: str | None,
+        timeout: float,
+        max_retries: int,
+        backoff_initial: float = 0.5,
+        backoff_max: float = 8.0,
+    ) -> None:
+        self.model = model
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self._wait = _Wait(backoff_initial, backoff_max)
+        # A local server (Ollama, vLLM, llama.cpp) takes any key; the SDK insists on one.
+        self._sdk = openai.AsyncOpenAI(
+            api_key=api_key or "unused", base_url=base_url, timeout=timeout, max_retries=0
+        )
+        self.json_schema_supported = True
+        self.attempts = 0  # HTTP requests made, for logs and tests
+
+    async def close(self) -> None:
+        await self._sdk.close()
+
+    async def complete(self, messages: list[dict[str, str]]) -> Completion:
+        """One answer, after up to `max_retries` retries of transient failures. Raises ModelFailure."""
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.max_retries + 1),
+            wait=self._wait,
+            retry=retry_if_exception(is_transient),
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        first = self.attempts
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    return await self._create(messages)
+        except (openai.OpenAIError, ModelTimeout) as exc:
+            tries = self.attempts - first
+            raise ModelFailure(describe(exc) + (f", after {tries} tries" if tries > 1 else "")) from exc
+        raise ModelFailure("the model call failed")  # unreachable: tenacity returns or raises
+
+    def _log_retry(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        log.warning(
+            "model call failed (%s); retry %d of %d in %.1f s",
+            describe(exc) if exc else "?", state.attempt_number, self.max_retries,
+            state.next_action.sleep if state.next_action else 0.0,
+        )
+
+    async def _create(self, messages: list[dict[str, str]]) -> Completion:
+        if self.json_schema_supported:
+            try:
+                return await self._request(messages, response_format_json_schema(), "json_schema")
+            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+                log.warning("the model server refused json_schema output (%s); using JSON mode", exc.status_code)
+                self.json_schema_supported = False
+        return await self._request(messages, RESPONSE_FORMAT_JSON_OBJECT, "json_object")
+
+    async def _request(self, messages: list[dict[str, str]], response_format: dict, mode: str) -> Completion:
+        self.attempts += 1
+        try:
+            async with asyncio.timeout(self.timeout * 1.5 + 1):
+                resp = await self._sdk.chat.completions.create(
+                    model=self.model, messages=messages, response_format=response_format  # type: ignore[arg-type]
+                )
+        except TimeoutError:
+            raise ModelTimeout() from None
+        choice = resp.choices[0] if resp.choices else None
+        usage = resp.usage
+        return Completion(
+            content=choice.message.content if choice else None,
+            finish_reason=choice.finish_reason if choice else None,
+            refusal=getattr(choice.message, "refusal", None) if choice else None,
+            input_tokens=usage.prompt_tokens if usage else None,
+            output_tokens=usage.completion_tokens if usage else None,
+            json_mode=mode,
+        )

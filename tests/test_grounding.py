@@ -1,0 +1,265 @@
+"""Grounding: every model item checked against the text; offsets always from the text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.analysis import grounding_match as gm
+from bot.analysis import sentences as splitter
+from bot.analysis.grounding import ground, merge_flags
+from bot.analysis.llm_schema import AnswerV1
+from bot.analysis.model import Cue, Flag
+
+ARTICLE = (Path(__file__).resolve().parents[1] / "examples" / "article.txt").read_text(encoding="utf-8")
+
+CURLY = (
+    "Talks resumed on Monday.\n\n"
+    "\u201cWe\u2019re not leaving \u2014 not now, not ever,\u201d said Ana Ruiz, the union\u2019s leader. "
+    "The strike has reportedly cost the port $2 million a day."
+)
+
+
+def answer(**parts) -> AnswerV1:
+    return AnswerV1.model_validate({"kind": "news", **parts})
+
+
+def quote(text, sid, speaker="Elena Varga", kind="direct", **kw):
+    return {"speaker": speaker, "speaker_title": kw.get("title"), "speaker_kind": kw.get("speaker_kind", "person"),
+            "text": text, "kind": kind, "sentence_id": sid}
+
+
+def run(ans: AnswerV1, text: str = ARTICLE, **kw):
+    return ground(ans, text, splitter.split(text), **kw)
+
+
+def assert_offsets(g, text):
+    for q in g.quotes:
+        assert text[q.start : q.end] == q.text
+    for f in g.flags:
+        for c in f.cues:
+            assert text[c.start : c.end] == c.text
+    for c in g.claims:
+        for cue in c.cues:
+            assert text[cue.start : cue.end] == cue.text
+
+
+# --- normalisation --------------------------------------------------------------------------------
+
+
+def test_normalisation_maps_back_to_source_offsets():
+    text = "A\u00a0\u201cquote\u201d \u2014 with\u200b soft\u00adhyphen  and   spaces \ufb01ne"
+    nt = gm.normalize(text)
+    assert nt.norm == 'a "quote" - with softhyphen and spaces fine'
+    i = nt.norm.index("softhyphen")
+    s, e = nt.span(i, i + len("softhyphen"))
+    assert text[s:e] == "soft\u00adhyphen"
+    j = nt.norm.index("fine")
+    assert text[slice(*nt.span(j, j + 4))] == "\ufb01ne"  # NFKC ligature expands, span covers it
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        '"We\'re not leaving - not now, not ever,"',
+        "We\u2019re not leaving \u2013 not now, not ever,",
+        "We're  not\nleaving \u2014 not now, not ever,",
+        "We\u2019re not lea\u00adving \u2014 not\u200b now, not ever,",
+    ],
+)
+def test_direct_quote_found_whatever_the_quote_marks_dashes_and_spaces(variant):
+    g = run(answer(quotes=[quote(variant, 1, speaker="Ana Ruiz")]), CURLY)
+    assert len(g.quotes) == 1, g.warnings
+    q = g.quotes[0]
+    assert q.text == "We\u2019re not leaving \u2014 not now, not ever,"
+    assert CURLY[q.start : q.end] == q.text and q.kind == "direct" and q.sentence_id == 1
+
+
+def test_straight_quotes_from_the_model_match_curly_text_and_vice_versa():
+    g = run(answer(quotes=[quote("\u201cWe are not going to take chances with people\u2019s health,\u201d", 2)]))
+    assert [q.text for q in g.quotes] == ["We are not going to take chances with people's health,"]
+    assert_offsets(g, ARTICLE)
+
+
+def test_near_verbatim_quote_is_replaced_by_the_exact_source_words():
+    # two letters swapped ("teh"): near-verbatim (>= 97); the shown words are the article's
+    g = run(answer(quotes=[quote("Until the tests come back clean, nobody in those districts should drink from teh tap.", 3)]))
+    assert len(g.quotes) == 1
+    q = g.quotes[0]
+    assert q.text == "Until the tests come back clean, nobody in those districts should drink from the tap."
+    assert ARTICLE[q.start : q.end] == q.text
+
+
+def test_a_quote_glued_across_two_quotations_is_not_near_verbatim():
+    g = run(answer(quotes=[quote("We are not going to take chances with people's health, until the tests come back", 2)]))
+    assert g.quotes == []
+
+
+def test_invented_and_paraphrased_direct_quotes_are_dropped():
+    g = run(answer(quotes=[
+        quote("We will evacuate the whole city tonight.", 2),
+        quote("We are not going to gamble with the health of our people,", 2),
+        quote("not", 2),
+    ]))
+    assert g.quotes == []
+    assert "2 model direct quotes dropped: not found verbatim in the text" in g.warnings
+    assert "1 model direct quotes dropped: one word is a term, not a quote" in g.warnings
+
+
+def test_quote_with_a_sentence_id_that_does_not_exist_is_dropped():
+    g = run(answer(quotes=[quote("We will know more on Thursday.", 99, speaker="Tomas Reyes")]))
+    assert g.quotes == [] and any("cited sentence does not exist" in w for w in g.warnings)
+
+
+def test_quote_cited_in_a_neighbouring_sentence_gets_its_true_sentence_id():
+    g = run(answer(quotes=[quote("We will know more on Thursday.", 11, speaker="Tomas Reyes")]))
+    assert [(q.sentence_id, q.text) for q in g.quotes] == [(12, "We will know more on Thursday.")]
+
+
+def test_verbatim_words_outside_quotation_marks_are_shown_as_indirect():
+    g = run(answer(quotes=[quote("The company denied that account.", 9, speaker="The company", speaker_kind="organization")]))
+    assert [q.kind for q in g.quotes] == ["indirect"]
+    assert any("not inside quotation marks" in w for w in g.warnings)
+
+
+def test_sentences_not_shown_to_the_model_cannot_be_cited():
+    g = run(answer(quotes=[quote("We will know more on Thursday.", 12, speaker="Tomas Reyes")]), allowed_ids=set(range(5)))
+    assert g.quotes == []
+
+
+# --- speakers -------------------------------------------------------------------------------------
+
+
+def test_speaker_must_be_named_near_the_quote():
+    # Priya Nandakumar is in the article, but nowhere near the mayor's quote.
+    g = run(answer(quotes=[quote("Until the tests come back clean, nobody in those districts should drink from the tap.",
+                                 3, speaker="Priya Nandakumar")]))
+    assert g.quotes == [] and any("speaker not named near the quote" in w for w in g.warnings)
+
+
+def test_invented_speakers_and_pronouns_are_refused():
+    for name in ("Joe Biden", "he", "Elena Smith"):
+        g = run(answer(quotes=[quote("We will know more on Thursday.", 12, speaker=name)]))
+        assert g.quotes == [], name
+
+
+def test_surname_near_the_quote_is_enough_for_a_person_named_in_full_elsewhere():
+    g = run(answer(quotes=[quote("The levels are low, but they are not zero,", 11, speaker="Tomas Reyes",
+                                 title="Agency director")]))
+    assert len(g.quotes) == 1
+    assert g.quotes[0].speaker.name == "Tomas Reyes" and g.quotes[0].speaker.title == "Agency director"
+
+
+def test_a_title_the_text_never_gives_is_removed():
+    g = run(answer(quotes=[quote("We will know more on Thursday.", 12, speaker="Reyes", title="Nobel laureate")]))
+    assert g.quotes[0].speaker.title is None
+
+
+# --- indirect quotes ------------------------------------------------------------------------------
+
+
+def test_indirect_quote_takes_the_words_of_its_sentence():
+    g = run(answer(quotes=[quote("crews had sealed the damaged tank by Monday evening", 5, speaker="Tomas Reyes",
+                                 kind="indirect")]))
+    assert [(q.kind, q.text) for q in g.quotes] == [("indirect", "crews had sealed the damaged tank by Monday evening")]
+    assert_offsets(g, ARTICLE)
+
+
+def test_paraphrased_indirect_quote_points_at_its_sentence():
+    g = run(answer(quotes=[quote("the council will hold an emergency hearing Friday", 17,
+                                 speaker="Priya Nandakumar", kind="indirect")]))
+    assert len(g.quotes) == 1
+    assert "emergency hearing on Friday" in g.quotes[0].text
+    assert_offsets(g, ARTICLE)
+
+
+def test_indirect_quote_that_does_not_overlap_its_sentence_is_dropped():
+    g = run(answer(quotes=[quote("the plant will close for good next year", 17, speaker="Priya Nandakumar",
+                                 kind="indirect")]))
+    assert g.quotes == [] and any("not in its cited sentence" in w for w in g.warnings)
+
+
+# --- flags ----------------------------------------------------------------------------------------
+
+
+def test_flag_cue_must_be_in_its_sentence_and_gets_text_offsets():
+    g = run(answer(flags=[
+        {"sentence_id": 13, "cue": "Reportedly", "type": "reported"},
+        {"sentence_id": 4, "cue": "reportedly", "type": "reported"},  # not in sentence 4
+        {"sentence_id": 400, "cue": "may", "type": "hedge"},
+    ]))
+    flagged = {f.sentence_id: f for f in g.flags}
+    assert [c.text for c in flagged[13].cues] == ["reportedly"]
+    assert 4 not in flagged and 400 not in flagged
+    assert any("cue not in its cited sentence" in w for w in g.warnings)
+    assert any("flags dropped: cited sentence does not exist" in w for w in g.warnings)
+    assert_offsets(g, ARTICLE)
+
+
+def test_offline_flags_are_kept_when_the_model_misses_them():
+    sents = splitter.split(ARTICLE)
+    start = ARTICLE.index("remains unclear")
+    offline = [Flag(sentence_id=19, level="unconfirmed",
+                    cues=[Cue(text="remains unclear", start=start, end=start + 15, type="unverified")])]
+    g = ground(answer(flags=[{"sentence_id": 7, "cue": "could not be independently verified", "type": "unverified"}]),
+               ARTICLE, sents, offline_flags=offline)
+    assert {f.sentence_id for f in g.flags} == {7, 19}
+
+
+def test_merge_flags_unions_cues_without_duplicates():
+    a = Flag(sentence_id=3, level="hedged", cues=[Cue(text="may", start=10, end=13, type="hedge")])
+    b = Flag(sentence_id=3, level="unconfirmed", cues=[Cue(text="may", start=10, end=13, type="hedge"),
+                                                        Cue(text="reportedly", start=20, end=30, type="reported")])
+    merged = merge_flags([a], [b])
+    assert len(merged) == 1 and merged[0].level == "unconfirmed"
+    assert [c.text for c in merged[0].cues] == ["may", "reportedly"]
+
+
+# --- claims and summary ---------------------------------------------------------------------------
+
+
+def test_claims_keep_grounded_sources_and_take_status_from_flags():
+    g = run(answer(claims=[
+        {"text": "Residents have begun stockpiling bottled water.", "sentence_ids": [13], "source": "author",
+         "source_kind": "author"},
+        {"text": "Crews sealed the damaged tank by Monday evening.", "sentence_ids": [5], "source": "Tomas Reyes",
+         "source_kind": "person"},
+        {"text": "The leak was caused by sabotage.", "sentence_ids": [5], "source": "Tomas Reyes",
+         "source_kind": "person"},
+        {"text": "Crews sealed the tank.", "sentence_ids": [5], "source": "Vladimir Putin", "source_kind": "person"},
+        {"text": "Crews sealed the tank.", "sentence_ids": [5, 77], "source": "Tomas Reyes", "source_kind": "person"},
+    ], flags=[{"sentence_id": 13, "cue": "reportedly", "type": "reported"}]), author="Jo Writer")
+    assert [(c.id, c.source.name, c.source.kind, c.status) for c in g.claims] == [
+        ("c1", "Jo Writer", "author", "unconfirmed"),
+        ("c2", "Tomas Reyes", "person", "attributed"),
+    ]
+    assert [c.text for c in g.claims[0].cues] == ["reportedly"]
+    assert any("not supported by the cited sentences" in w for w in g.warnings)
+    assert any("source not named in the text" in w for w in g.warnings)
+    assert any("claims dropped: cited sentence does not exist" in w for w in g.warnings)
+
+
+def test_model_prose_loses_slack_mentions_and_links():
+    g = run(answer(summary=[
+        {"text": "<!channel> Officials ordered residents to stop drinking tap water <https://evil.example|here> "
+                 "after a chemical leak, see https://evil.example/x <@U123> @here", "sentence_ids": [1]},
+    ], claims=[{"text": "<!here> Residents were told to stop drinking tap water www.evil.example", "sentence_ids": [1],
+                "source": "City officials <@U999>", "source_kind": "group"}]))
+    texts = [s.text for s in g.summary] + [c.text for c in g.claims] + [c.source.name for c in g.claims]
+    assert texts and all("<" not in t and "http" not in t and "www." not in t and "@" not in t for t in texts)
+    assert g.claims[0].source.name == "City officials"
+
+
+def test_sanitize():
+    assert gm.sanitize("a <!channel> b <@U1|bob> <#C1> <https://x.y|label> https://x.y/z www.q.com @everyone") == \
+        "a b everyone"
+    assert gm.sanitize("fine text") == "fine text"
+
+
+def test_inside_quotation():
+    text = 'He said "one two" and then three. \u201cFour five,\u201d she said. \u201cSix.'
+    for word, inside in (("one two", True), ("three", False), ("Four five", True), ("she said", False),
+                         ("Six", True)):
+        s = text.index(word)
+        assert gm.inside_quotation(text, s, s + len(word), 0) is inside, word
