@@ -69,14 +69,14 @@ _TIME = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "satu
                    "yesterday", "tonight", "week", "month", "year", "night", "morning", "afternoon",
                    "evening", "weekend"})
 _PASSIVE = frozenset({"was", "were", "is", "are", "be", "been", "being", "am", "'s", "’s"})
-_STOP_PUNCT = frozenset({".", ";", ":", "?", "!", "“", "”", "\"", "(", ")", "[", "]", "—", "–"})
+_STOP_PUNCT = frozenset({".", ";", ":", "?", "!", "“", "”", "\"", "(", ")", "[", "]", "—", "–", "―"})
 _INNER = frozenset({"of", "for", "at", "and", "&", "on", "in", "to", "by", "from"})
 _RELATIVE = frozenset({"who", "whose", "which", "whom"})
 _ANON = re.compile(
     r"(?:\b(?:a|an|one|two|three|four|several|some|other|another)\s+)?(?:[\w.’'-]+\s+){0,3}?"
     r"(?:person|people|source|sources|official|officials|aide|aides|adviser|advisers|insider|insiders|"
     r"diplomat|diplomats|officer|officers|member|members)\s+"
-    r"(?:familiar|close|briefed|knowledgeable|with\s+(?:direct\s+)?knowledge|who|involved|speaking|"
+    r"(?:familiar|close|briefed|privy|knowledgeable|with\s+(?:direct\s+)?knowledge|who|involved|speaking|"
     r"granted|not\s+authorized)\b[^,.;:“”\"]*$",
     re.IGNORECASE,
 )
@@ -106,10 +106,21 @@ def _trim_inner(toks: list[Token], idx: list[int]) -> list[int]:
     return idx
 
 
+def role_like(t: Token) -> bool:
+    """A lower-case agent noun ("businessman", "practitioner", "economist") can head a speaker phrase."""
+    return t.text.isalpha() and t.text.islower() and len(t.text) > 4 and t.text.endswith(_ROLE_ENDINGS)
+
+
+_ROLE_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "ant", "ent", "ess")
+
+
 def _core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None:
     """The noun phrase ending at token `end` (exclusive), no further left than `lo`."""
     k = end - 1
     first = end
+    if k >= lo and role_like(toks[k]) and k - 1 >= lo and (toks[k - 1].lower in DETERMINERS or _np_token(toks[k - 1])):
+        first = k  # "the New York businessman said"
+        k -= 1
     while k >= lo:
         t = toks[k]
         low = t.lower
@@ -156,7 +167,7 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
     if t.text == ",":
         # "Ali Baraka, a senior Hamas official, said": the name before the appositive speaks
         k = j - 1
-        while k > lo and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"") and j - k < 16:
+        while k > lo and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"") and j - k < 26:
             k -= 1
         if toks[k].text != "," or k + 1 >= j:
             return None
@@ -165,7 +176,11 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
                 or lead.lower[:1].isdigit()):
             return None  # "X, has defended …, insisting": not an appositive
         core = _core_before(toks, k, lo)
-        if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 6:
+        inner = toks[k + 1:j]
+        if core and inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS for t in inner):
+            # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
+            return (k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
+        if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
             appositive = text[toks[k + 1].start:toks[j - 1].end] if lead.lower not in _RELATIVE else None
             return (core[0], core[1], appositive)
         return None
@@ -230,14 +245,15 @@ INVERTIBLE = frozenset({"said", "says", "say", "added", "wrote", "writes", "aske
 
 
 def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int, int, str | None] | None:
-    """The subject of "…, saying …" / "…, adding …": the phrase that opens the sentence."""
-    if not toks[verb].lower.endswith("ing") or verb - 1 < lo or toks[verb - 1].text != ",":
+    """The subject of "…, saying …" / "… and says …" / "…, but said …": the phrase opening the sentence."""
+    prev = toks[verb - 1].lower if verb - 1 >= lo else ""
+    participle = toks[verb].lower.endswith("ing") and prev == ","
+    if not (participle or prev in ("and", "but")) or verb - 1 <= lo:
         return None
     k = lo
     while k < verb and (toks[k].lower in ("but", "and", "so", "yet", "meanwhile", "still") or toks[k].text in "“\""):
         k += 1
-    ph = phrase_after(text, toks, k, verb)
-    return ph
+    return phrase_after(text, toks, k, verb)
 
 
 def stop_punct(t: Token) -> bool:

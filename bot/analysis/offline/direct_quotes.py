@@ -74,7 +74,7 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
     hi = i
     while hi < len(t) and t[hi].start < p1 and not stop_punct(t[hi]) and hi - i < 25:
         hi += 1
-    if i >= hi:
+    if i >= hi or t[i].text in _DASHES:
         if i < len(t) and t[i].text in _DASHES and t[i].start < p1:
             ph = phrase_after(doc.text, t, i + 1, min(len(t), i + 14))
             if ph:
@@ -120,7 +120,8 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
     t = doc.toks
     a = doc.tok_at(s.open_at)
     p0, _ = doc.para_bounds(s.open_at)
-    if s.open_at == p0 and a > 0 and t[a - 1].text == ":":
+    colon_para = s.open_at == p0 and a > 0 and t[a - 1].text == ":"
+    if colon_para:
         p0 = doc.para_bounds(t[a - 1].start)[0]
         a -= 1
     lo = a
@@ -152,6 +153,12 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
         adjunct = a - 1 >= 0 and t[a - 1].text in (",", ":")
         partial = bool(between) and not adjunct
         return m, _cue_span(doc, v, ph), ph[2], partial
+    if colon_para:
+        # "Sanders made the following comment:" then the quote as its own paragraph
+        ph = phrase_after(doc.text, t, lo, a)
+        m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+        if m is not None and m.kind in ("person", "organization", "group", "pronoun"):
+            return m, (t[a].start, t[a].end), ph[2], False
     return None
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.analysis.sentences import paragraphs
 
-_DOUBLE_OPEN = "“„«\""
+_DOUBLE_OPEN = "“„«\"”"
 _DOUBLE_CLOSE = "”»\"“"  # “ closes in German style („…“)
 _SINGLE_OPEN = "‘'‹"
 _SINGLE_CLOSE = "’'›"
@@ -57,7 +57,9 @@ def _scan(text: str, p0: int, p1: int, opens: str, closes: str) -> list[tuple[in
         i = m.start()
         ch = text[i]
         if open_at is None:
-            if ch in opens and ch not in "”»’›" and _can_open(text, i):
+            # a closing glyph opens only at a line start, where a mistyped ” stands for “
+            wrong_glyph = ch in "”»’›" and not (ch == "”" and (i == 0 or text[i - 1] == "\n"))
+            if ch in opens and not wrong_glyph and _can_open(text, i):
                 if ch in "'‘" and _ELISION.match(text, i):
                     continue
                 open_at = i

@@ -115,7 +115,8 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
             if inner is not None and inner.kind in ("organization", "person", "group"):
                 return inner
     lows = [t.lower for t in toks]
-    if any(w in ("familiar", "briefed", "knowledgeable", "knowledge") for w in lows):
+    if any(w in ("familiar", "briefed", "knowledgeable", "knowledge", "close", "privy") for w in lows) \
+            and (lows[0] in GROUPS or lows[0] in UNNAMED or det is not None):
         # "people familiar with the matter", "a source briefed on the talks": anonymous by design
         plural = lows[0] in GROUPS or lows[0] in ("people", "sources", "officials")
         return Mention("group" if plural else "unnamed", text[start:end], None, start, end)
@@ -148,12 +149,15 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         if title and title_toks[-1].lower in ("’s", "'s"):
             title = None
         return Mention("person", nm, title, start, end, _gender(toks))
-    if head in UNNAMED or head in ROLES:
+    if head in UNNAMED or head in ROLES or (toks[-1].text.islower() and head.endswith(("man", "woman", "er", "or",
+                                                                                        "ist", "ian"))):
         # "a spokesman" is nobody in particular; "the senator" is someone the article named before
         kind = "role" if det in ("the", "his", "her", "their", "its") else "unnamed"
         return Mention(kind, _span_text(text, toks), None, start, end, _gender(toks))
     if caps:
         return Mention("organization", _span_text(text, toks), None, toks[0].start, end)
+    if lows[0] in GROUPS:  # "sources close to her campaign"
+        return Mention("group", text[start:end], None, start, end)
     return None
 
 
