@@ -76,3 +76,15 @@ def test_a_paragraph_of_wire_copy() -> None:
     assert flagged["Ukraine's military s"].level == "unconfirmed"
     assert [c.text for c in flagged["Ukraine's military s"].cues] == ["could not independently verify"]
     assert flagged["The strikes may have"].level == "hedged"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The bill is being considered by the Senate committee.", []),
+        ("He is considered one of the best players of his generation.", [("is considered one", "weasel")]),
+        ("She is widely considered a frontrunner.", [("is widely considered", "weasel")]),
+    ],
+)
+def test_considered_is_weasel_only_as_vague_judgement(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert [(c.text, c.type) for c in find_cues(sentence)] == expected
