@@ -88,3 +88,16 @@ def test_a_paragraph_of_wire_copy() -> None:
 )
 def test_considered_is_weasel_only_as_vague_judgement(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert [(c.text, c.type) for c in find_cues(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("It appeared on television last night.", []),
+        ("He appeared in court on Monday.", []),
+        ("It appears that the deal collapsed.", [("It appears that", "hedge")]),
+        ("He appeared to be drunk.", [("appeared to", "hedge")]),
+    ],
+)
+def test_appear_is_a_hedge_only_as_seeming(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert [(c.text, c.type) for c in find_cues(sentence)] == expected
