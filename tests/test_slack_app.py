@@ -366,3 +366,31 @@ async def test_link_shared_is_unfurled_with_a_summary(bot):
     unfurls = call.args["unfurls"] if isinstance(call.args["unfurls"], dict) else json.loads(call.args["unfurls"])
     assert "Harbor city" in json.dumps(unfurls[link]["blocks"])
     assert call.args["unfurl_id"] == "U1"
+
+
+async def test_shutdown_edits_placeholders_still_reading(tmp_path):
+    fake = await FakeSlack().start()
+    articles = await ArticleServer(slow_seconds=30).start()
+    settings = load_settings({
+        "SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
+        "NEWSBOT_ENGINE": "offline", "NEWSBOT_FETCH_ALLOW_HOSTS": "127.0.0.1", "NEWSBOT_FETCH_TIMEOUT": "60",
+        "NEWSBOT_DB": str(tmp_path / "db.sqlite"),
+    })
+    web_app = create_web_app(settings)
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        async with aiohttp.ClientSession() as session:
+            h = Harness(fake, articles, f"http://127.0.0.1:{port}/slack/events", session, web_app)
+            await h.event(message_event(f"<{articles.url('/slow')}>"))
+            await fake.wait_for(lambda f: f.of("chat.postMessage"))
+            await asyncio.sleep(0.2)
+    finally:
+        await runner.cleanup()
+    [update] = fake.of("chat.update")
+    assert "restarted" in update.args["text"]
+    await articles.stop()
+    await fake.stop()

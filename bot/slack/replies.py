@@ -57,6 +57,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
         log.warning("could not post in %s: %s", channel, e.response.get("error"))
         return
     ts = resp["ts"]
+    rt.pending[(channel, ts)] = site
 
     async def job() -> None:
         await _analyse_into(rt, channel=channel, ts=ts, url=url)
@@ -78,6 +79,7 @@ async def _analyse_into(rt: Runtime, *, channel: str, ts: str, url: str) -> None
 
 async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) -> None:
     """Edit the placeholder; if Slack refuses the blocks, edit it into a plain sentence instead."""
+    rt.pending.pop((channel, ts), None)
     try:
         await rt.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
         return

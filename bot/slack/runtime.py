@@ -68,6 +68,8 @@ class Runtime:
     session: aiohttp.ClientSession
     identity: Identity = field(default_factory=Identity)
     analysis_timeout: float = ANALYSIS_TIMEOUT
+    # Placeholders still saying "Reading…": (channel, ts) → site. Shutdown edits each into an apology.
+    pending: dict[tuple[str, str], str] = field(default_factory=dict)
     _asked_at: float = -1e9
     _ask_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -124,5 +126,26 @@ class Runtime:
 
     async def close(self) -> None:
         await self.queue.close()
+        await self._release_placeholders()
         await self.session.close()
         await self.store.close()
+
+    async def _release_placeholders(self, timeout: float = 5.0) -> None:
+        """A restart must not leave "Reading…" in a thread forever: say what happened instead."""
+        if not self.pending:
+            return
+        from bot.slack import blocks  # here, not at the top: blocks is pure formatting, runtime is wiring
+
+        async def one(channel: str, ts: str, site: str) -> None:
+            message = blocks.failure(site, "I was restarted before I finished; please share the link again")
+            try:
+                await self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
+            except Exception as e:
+                log.warning("could not edit the placeholder in %s: %s", channel, e)
+
+        pending, self.pending = self.pending, {}
+        jobs = [one(channel, ts, site) for (channel, ts), site in pending.items()]
+        try:
+            await asyncio.wait_for(asyncio.gather(*jobs), timeout=timeout)
+        except TimeoutError:
+            log.warning("gave up editing %d placeholders at shutdown", len(jobs))
