@@ -234,3 +234,10 @@ def test_seed_article() -> None:
     assert ("U.S. officials", "Reports") in indirect
     assert any(q.speaker.name == "Kremlin" and q.cue and q.cue.text == "according to" for q in found)
     assert not any("looming war" == q.text for q in found)
+
+
+def test_typewriter_quote_marks() -> None:
+    text = "''Tell that to the janitor,'' Mr. Joseph Biden said. ``We will win,'' he added."
+    direct = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert [q.text for q in direct] == ["Tell that to the janitor", "We will win"]
+    assert {q.speaker.name for q in direct} == {"Joseph Biden"}

@@ -74,10 +74,25 @@ def _scan(text: str, p0: int, p1: int, opens: str, closes: str) -> list[tuple[in
     return out
 
 
+# Typewriter conventions: ``…'' (Penn Treebank, wire copy) and ''…'' (some newspaper archives). They are
+# rewritten, at the same length, into one curly mark and a filler so that the scan sees ordinary quotes.
+_TICK_OPEN = re.compile(r"``|(?<![\w.,!?;:'])''(?=[\w“‘(\[])")
+_TICK_CLOSE = re.compile(r"''")
+_FILLER = "\x01"
+
+
+def _typewriter_marks(text: str) -> str:
+    if "``" not in text and "''" not in text:
+        return text
+    text = _TICK_OPEN.sub("“" + _FILLER, text)
+    return _TICK_CLOSE.sub(_FILLER + "”", text)
+
+
 def find_spans(text: str) -> list[QuoteSpan]:
     """Quoted spans of `text` in order of position, double quotes first and single quotes outside them."""
     spans: list[QuoteSpan] = []
     paras = paragraphs(text)
+    text = _typewriter_marks(text)
     for pi, (p0, p1) in enumerate(paras):
         doubles = _scan(text, p0, p1, _DOUBLE_OPEN, _DOUBLE_CLOSE)
         covered = [(o, c if c is not None else p1) for o, c in doubles]
@@ -90,8 +105,14 @@ def find_spans(text: str) -> list[QuoteSpan]:
             if c is None and o != p0:
                 continue  # an unclosed mark inside a paragraph is a typo, not a quote
             end = c if c is not None else p1
-            if end > o + 1:
-                spans.append(QuoteSpan(start=o + 1, end=end, open_at=o, close_at=c, para=pi))
+            start = o + 1
+            if start < end and text[start] == _FILLER:
+                start += 1
+            if end > start and text[end - 1] == _FILLER:
+                end -= 1
+                c = c - 1 if c is not None else None
+            if end > start:
+                spans.append(QuoteSpan(start=start, end=end, open_at=o, close_at=c, para=pi))
     # link a piece left open at its paragraph's end to the piece that opens the next paragraph
     by_para: dict[int, int] = {}
     for idx, s in enumerate(spans):
