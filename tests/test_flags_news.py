@@ -101,3 +101,19 @@ def test_considered_is_weasel_only_as_vague_judgement(sentence: str, expected: l
 )
 def test_appear_is_a_hedge_only_as_seeming(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert [(c.text, c.type) for c in find_cues(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("He was not authorized to enter the building.", []),
+        ("You must have a ticket to enter.", []),
+        ("He must have known about the plan.", [("must have known", "hedge")]),
+        ("The suspect has been questioned by police.", []),
+        ("The study has been widely questioned.", [("has been widely questioned", "hedge")]),
+        ("Corker declined to speculate on a backup plan.", []),
+        ("Speculation grew that he would quit.", [("Speculation", "unverified")]),
+    ],
+)
+def test_words_with_a_plain_sense_in_news(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert [(c.text, c.type) for c in find_cues(sentence)] == expected
