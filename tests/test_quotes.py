@@ -241,3 +241,9 @@ def test_typewriter_quote_marks() -> None:
     direct = [q for q in quotes_of(text) if q.kind == "direct"]
     assert [q.text for q in direct] == ["Tell that to the janitor", "We will win"]
     assert {q.speaker.name for q in direct} == {"Joseph Biden"}
+
+
+def test_short_quote_after_its_attribution_goes_on_with_the_speaker() -> None:
+    text = "John Smith spoke.\n\n“A is here,” he said. “B is there.”"
+    direct = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert [(q.text, q.speaker.name) for q in direct] == [("A is here", "John Smith"), ("B is there.", "John Smith")]

@@ -184,7 +184,10 @@ def find_direct(doc: Doc) -> list[RawQuote]:
         sent_lo, _ = doc.sentence_tokens(s.open_at)
         at_start = doc.tok_at(s.open_at) <= sent_lo or s.open_at == doc.para_bounds(s.open_at)[0]
         if found is None and chain is None:
-            if n_words < (MIN_FLOATING_WORDS if at_start else MIN_LOOSE_WORDS):
+            # `"…," he said. "Short."` goes on with the same speaker, however short
+            goes_on = at_start and bool(out) and out[-1].mention is not None \
+                and doc.para_index(out[-1].start) == s.para and s.open_at - out[-1].end < 80
+            if not goes_on and n_words < (MIN_FLOATING_WORDS if at_start else MIN_LOOSE_WORDS):
                 continue
         if found is not None and partial and n_words < 3:
             continue  # a word or two quoted inside a sentence: a scare quote
