@@ -39,13 +39,17 @@ QUOTE_THRESHOLD = 97.0  # near-verbatim: a couple of characters in a hundred
 INDIRECT_ALIGN = 80.0  # an indirect quote's words aligned inside its sentence
 INDIRECT_SUPPORT = 0.5  # else: share of its content words found in the sentence
 CLAIM_SUPPORT = 0.6  # share of a claim's content words found in its cited sentences
-SUMMARY_SUPPORT = 0.3  # summary lines abstract more, over several sentences
+SUMMARY_SUPPORT = 0.51  # summary lines abstract a little more: more than half their words
 FUZZY_MIN_CHARS = 20  # shorter quotes must match exactly; a short fuzzy match is a different phrase
 
 _PRONOUNS = frozenset("he she they it i we you him her them his hers their its this that who".split())
 _LEADING = ("the ", "a ", "an ")
 _VAGUE = ("anonymous ", "unnamed ", "unidentified ")
 AUTHOR = "author"
+_INJECTED = "items dropped: they cite text that reads like instructions to an AI model"
+INJECTION_WARNING = (
+    "The article contains text addressed to AI models (possible prompt injection); nothing was taken from it."
+)
 
 
 @dataclass
@@ -68,6 +72,20 @@ class _Ctx:
         self.paras = paragraphs(text)
         self.author = author
         self.drops: Counter[str] = Counter()
+        self.tainted = self._tainted()
+
+    def _tainted(self) -> set[int]:
+        """Sentences of paragraphs that address a model (prompt injection): the model may not cite them."""
+        bad_paras = {
+            self.para_of(s.start) for s in self.order if gm.looks_like_injection(self.text[s.start : s.end])
+        }
+        return {s.id for s in self.order if self.para_of(s.start) in bad_paras}
+
+    def touches_tainted(self, ids: list[int]) -> bool:
+        if any(i in self.tainted for i in ids):
+            self.drops[_INJECTED] += 1
+            return True
+        return False
 
     def drop(self, reason: str, item: object) -> None:
         self.drops[reason] += 1
@@ -112,7 +130,8 @@ def ground(
     out.flags = merge_flags(offline_flags or [], _flags(ctx, answer.flags))
     out.claims = _claims(ctx, answer.claims, out.flags)
     out.summary = _summary(ctx, answer)
-    out.warnings = [f"{n} model {reason}" for reason, n in sorted(ctx.drops.items())]
+    out.warnings = [INJECTION_WARNING] if ctx.tainted else []
+    out.warnings += [f"{n} model {reason}" for reason, n in sorted(ctx.drops.items())]
     if ctx.drops:
         log.warning("grounding: %s", "; ".join(out.warnings))
     return out
@@ -136,6 +155,9 @@ def _quotes(ctx: _Ctx, items: list[QuoteV1], offline_quotes: list[Quote]) -> lis
             ctx.drop(f"{q.kind} quotes dropped: {reason}", q)
             continue
         start, end, kind = span
+        if ctx.touches_tainted([sentence_at(ctx.order, start), sentence_at(ctx.order, end - 1), q.sentence_id]):
+            log.info("grounding dropped a quote from injected text: %r", q)
+            continue
         if kind != q.kind:
             ctx.drop("direct quotes shown as indirect: not inside quotation marks in the text", q)
         sid = sentence_at(ctx.order, start)
@@ -257,6 +279,8 @@ def _flags(ctx: _Ctx, items: list[FlagV1]) -> list[Flag]:
         if not ctx.ids_ok([f.sentence_id]):
             ctx.drop("flags dropped: cited sentence does not exist", f)
             continue
+        if ctx.touches_tainted([f.sentence_id]):
+            continue
         s = ctx.sentences[f.sentence_id]
         spans = gm.find_exact(ctx.nt, gm.norm_str(f.cue).strip("\"' .,"), s.start, s.end)
         if not spans:
@@ -296,6 +320,8 @@ def _claims(ctx: _Ctx, items: list[ClaimV1], flags: list[Flag]) -> list[Claim]:
         if not ctx.ids_ok(c.sentence_ids):
             ctx.drop("claims dropped: cited sentence does not exist", c)
             continue
+        if ctx.touches_tainted(c.sentence_ids):
+            continue
         text = gm.sanitize(c.text)
         if not text or gm.support(text, ctx.sentence_text(c.sentence_ids)) < CLAIM_SUPPORT:
             ctx.drop("claims dropped: not supported by the cited sentences", c)
@@ -330,6 +356,8 @@ def _summary(ctx: _Ctx, answer: AnswerV1) -> list[SummaryItem]:
     for item in answer.summary:
         if not ctx.ids_ok(item.sentence_ids):
             ctx.drop("summary lines dropped: cited sentence does not exist", item)
+            continue
+        if ctx.touches_tainted(item.sentence_ids):
             continue
         text = gm.sanitize(item.text)
         if not text or gm.support(text, ctx.sentence_text(item.sentence_ids)) < SUMMARY_SUPPORT:

@@ -190,6 +190,27 @@ def sanitize(text: str) -> str:
     return _MULTI_WS.sub(" ", out).strip()
 
 
+# Text addressed to a language model rather than to readers: a sign of prompt injection in the article.
+_INJECTION = re.compile(
+    r"(?i)\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|of\s+)*"
+    r"(?:previous|prior|above|earlier|preceding|former|system|original)\s+"
+    r"(?:instructions?|prompts?|rules|directions|messages?)\b"
+    r"|\b(?:ignore|disregard)\s+(?:everything|anything)\s+(?:above|before|else)\b"
+    r"|\b(?:new|updated|real|hidden)\s+instructions?\s*:"
+    r"|\bsystem\s+(?:prompt|message)\b"
+    r"|\byou\s+are\s+(?:now\s+)?(?:an?|the)\s+(?:ai|assistant|language\s+model|chatbot|llm)\b"
+    r"|\b(?:note|message|attention|instructions?)\s+(?:to|for)\s+(?:the\s+|any\s+)?"
+    r"(?:ai|llm|model|assistant|bot|chatbot|newsbot|summari[sz]er)s?\b"
+    r"|^\s*(?:system|assistant)\s*:"
+    r"|<\|(?:im_start|im_end|endoftext|system)\|>"
+)
+
+
+def looks_like_injection(text: str) -> bool:
+    """Whether `text` reads like instructions to a model (then nothing the model cites from it is used)."""
+    return bool(_INJECTION.search(text))
+
+
 _STOP = frozenset(
     "that this with from have were been they their there which about would could into than them these those "
     "what when where while will also said says more most some such only other over after before being".split()
@@ -197,14 +218,23 @@ _STOP = frozenset(
 _WORD = re.compile(r"\w+")
 
 
-def content_words(text: str) -> set[str]:
-    """Crude stems (first five letters) of the content words; enough to tell paraphrase from invention."""
-    return {w[:5] for w in _WORD.findall(norm_str(text)) if (len(w) >= 4 or w.isdigit()) and w not in _STOP}
+def content_words(text: str, *, names: bool = True) -> set[str]:
+    """Crude stems (first four letters) of the content words; enough to tell paraphrase from invention.
+
+    With names=False, capitalised words are left out: a line that repeats the names in
+    its sentence but adds its own predicate ("X resigned") must not pass on the names alone.
+    """
+    words = _WORD.findall(sanitize(text))
+    if not names:
+        words = [w for w in words if not w[:1].isupper()]
+    return {
+        w.lower()[:4] for w in words if (len(w) >= 4 or w.isdigit()) and w.lower() not in _STOP
+    }
 
 
 def support(model_text: str, source_text: str) -> float:
-    """Share of the model text's content words that occur in the source text (1.0 when it has none)."""
-    words = content_words(model_text)
+    """Share of the model text's non-name content words that occur in the source text (1.0 when none)."""
+    words = content_words(model_text, names=False) or content_words(model_text)
     if not words:
         return 1.0
     return len(words & content_words(source_text)) / len(words)

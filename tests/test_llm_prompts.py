@@ -1,0 +1,96 @@
+"""Prompts are versioned files loaded by code; the answer schema v1 is one shape in pydantic, JSON schema
+and prompts/README.md."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot.analysis import prompts
+from bot.analysis import sentences as splitter
+from bot.analysis.llm_schema import (
+    ANSWER_JSON_SCHEMA,
+    AnswerV1,
+    ClaimV1,
+    FlagV1,
+    MalformedAnswer,
+    QuoteV1,
+    SummaryItemV1,
+    parse_answer,
+    response_format_json_schema,
+)
+
+TEXT = "First line here.\n\nSecond \"quoted\" sentence,\nwith a break. Third one."
+
+
+def test_prompt_files_exist_and_render_every_placeholder():
+    system, user = prompts.load()
+    assert "$boundary" in system and "$sentences" in user
+    r = prompts.render(TEXT, splitter.split(TEXT), title="A title", note="Note: trimmed.")
+    for m in r.messages:
+        assert "$" not in m["content"], "an unrendered placeholder"
+    assert r.messages[0]["role"] == "system" and r.messages[1]["role"] == "user"
+    assert r.boundary in r.messages[0]["content"]
+    assert "Note: trimmed." in r.messages[1]["content"]
+    assert "JSON" in r.messages[0]["content"]
+
+
+def test_sentences_are_numbered_one_per_line_inside_the_boundary():
+    sents = splitter.split(TEXT)
+    r = prompts.render(TEXT, sents, title="T")
+    user = r.messages[1]["content"]
+    inside = user.split(f"{r.boundary} BEGIN ARTICLE")[1].split(f"{r.boundary} END ARTICLE")[0]
+    lines = [ln for ln in inside.splitlines() if ln.startswith("[S")]
+    assert lines[0] == "[S0] First line here."
+    assert len(lines) == len(sents)
+    assert all("\n" not in ln for ln in lines)
+    assert "Title: T" in inside  # the title is article data too: inside the fence
+
+
+def test_prompt_id_is_versioned():
+    assert prompts.PROMPT_ID == "analyze.v1"
+    assert (prompts.prompts_dir() / "analyze.v1.system.txt").exists()
+
+
+def test_readme_documents_schema_v1():
+    readme = (prompts.prompts_dir() / "README.md").read_text(encoding="utf-8")
+    for key in ("source_kind", "speaker_title", "speaker_kind", "sentence_ids", "cue", "unverified|reported"):
+        assert key in readme
+    system, _ = prompts.load()
+    for key in ("source_kind", "speaker_title", "speaker_kind", "sentence_ids"):
+        assert key in system
+
+
+def _props(schema: dict) -> set[str]:
+    return set(schema["properties"])
+
+
+def test_json_schema_and_pydantic_model_agree():
+    assert _props(ANSWER_JSON_SCHEMA) == set(AnswerV1.model_fields)
+    pairs = {"summary": SummaryItemV1, "claims": ClaimV1, "quotes": QuoteV1, "flags": FlagV1}
+    for key, model in pairs.items():
+        item = ANSWER_JSON_SCHEMA["properties"][key]["items"]
+        assert _props(item) == set(model.model_fields), key
+        # strict structured outputs: all properties required, nothing extra
+        assert set(item["required"]) == _props(item) and item["additionalProperties"] is False
+    rf = response_format_json_schema()
+    assert rf["type"] == "json_schema" and rf["json_schema"]["strict"] is True
+    json.dumps(rf)  # serialisable as sent
+
+
+def test_parse_answer_accepts_valid_and_ignores_extra_keys():
+    a = parse_answer(json.dumps({"kind": "opinion", "extra": 1, "quotes": [
+        {"speaker": "A", "speaker_title": None, "speaker_kind": "person", "text": "x y", "kind": "direct",
+         "sentence_id": 0, "confidence": 0.9}]}))
+    assert a.kind == "opinion" and a.quotes[0].text == "x y" and a.claims == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [None, "", "not json", "[1, 2]", '{"kind": "satire"}', '{"flags": [{"sentence_id": "x", "cue": "a", '
+     '"type": "hedge"}]}', '{"flags": [{"sentence_id": 1, "cue": "a", "type": "rumour"}]}'],
+)
+def test_parse_answer_rejects_malformed(content):
+    with pytest.raises(MalformedAnswer):
+        parse_answer(content)
