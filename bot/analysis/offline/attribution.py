@@ -72,6 +72,9 @@ _PASSIVE = frozenset({"was", "were", "is", "are", "be", "been", "being", "am", "
 _STOP_PUNCT = frozenset({".", ";", ":", "?", "!", "“", "”", "\"", "(", ")", "[", "]", "—", "–", "―"})
 _INNER = frozenset({"of", "for", "at", "and", "&", "on", "in", "to", "by", "from"})
 _RELATIVE = frozenset({"who", "whose", "which", "whom"})
+_ADJUNCT_LEADS = frozenset({"at", "in", "on", "during", "speaking", "after", "before", "like", "in an", "via",
+                            "writing", "asked", "when", "while", "for", "with"})
+_PARTY = re.compile(r"^[RDI]-[A-Z]")  # "R-Ky.", "D-Mass."
 _ANON = re.compile(
     r"(?:\b(?:a|an|one|two|three|four|several|some|other|another)\s+)?(?:[\w.’'-]+\s+){0,3}?"
     r"(?:person|people|source|sources|official|officials|aide|aides|adviser|advisers|insider|insiders|"
@@ -125,6 +128,10 @@ def _core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None
         t = toks[k]
         low = t.lower
         if low in DETERMINERS and not (t.is_cap and low not in FUNCTION_CAPS):
+            if first < end and k - 1 >= lo and toks[k - 1].lower in _INNER and k - 2 >= lo \
+                    and _np_token(toks[k - 2]):
+                k -= 1  # "Mr. Morgan of the Sierra Club": the article sits inside the phrase
+                continue
             if first < end:
                 first = k
             break
@@ -172,16 +179,19 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
         if toks[k].text != "," or k + 1 >= j:
             return None
         lead = toks[k + 1]
+        adjunct = lead.lower in _ADJUNCT_LEADS  # "Hillary Clinton, at a later press gaggle, said"
         if not (lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or lead.is_cap or lead.lower in _RELATIVE
-                or lead.lower[:1].isdigit()):
+                or lead.lower[:1].isdigit() or adjunct):
             return None  # "X, has defended …, insisting": not an appositive
         core = _core_before(toks, k, lo)
         inner = toks[k + 1:j]
-        if core and inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS for t in inner):
+        if core and inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS
+                                                      and not _PARTY.match(t.text) for t in inner):
             # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
             return (k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
         if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
-            appositive = text[toks[k + 1].start:toks[j - 1].end] if lead.lower not in _RELATIVE else None
+            keep = lead.lower not in _RELATIVE and not adjunct and not _PARTY.match(lead.text)
+            appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
             return (core[0], core[1], appositive)
         return None
     window_start = toks[lo].start if lo < len(toks) else t.start
@@ -250,6 +260,13 @@ def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tupl
     participle = toks[verb].lower.endswith("ing") and prev == ","
     if not (participle or prev in ("and", "but")) or verb - 1 <= lo:
         return None
+    for x in range(verb - 2, lo - 1, -1):
+        # "…,” Rendell recalled, suggesting …": the subject of the nearest reporting verb
+        if is_verb(toks[x]) and not toks[x].lower.endswith("ing"):
+            ph = phrase_before(text, toks, x, lo)
+            if ph is not None:
+                return ph
+            break
     k = lo
     while k < verb and (toks[k].lower in ("but", "and", "so", "yet", "meanwhile", "still") or toks[k].text in "“\""):
         k += 1

@@ -72,7 +72,7 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
     while i < len(t) and t[i].text in (",", "”", "’", "\"", "'") and t[i].start < p1:
         i += 1
     hi = i
-    while hi < len(t) and t[hi].start < p1 and not stop_punct(t[hi]) and hi - i < 25:
+    while hi < len(t) and t[hi].start < p1 and (t[hi].text in "()" or not stop_punct(t[hi])) and hi - i < 25:
         hi += 1
     if i >= hi or t[i].text in _DASHES:
         if i < len(t) and t[i].text in _DASHES and t[i].start < p1:
@@ -86,7 +86,7 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
         m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
         return (m, (t[i].start, t[i + 1].end), ph[2]) if m else None
     reach = 12
-    if i + 1 < hi and t[i].is_cap and any(x.text == "," for x in t[i + 1:i + 5]):
+    if i + 1 < hi and t[i].is_cap and any(x.text == "," for x in t[i + 1:i + 9]):
         reach = 30  # "Trump, the 2016 GOP presidential frontrunner and …, said"
         hi = _extend_past_commas(doc, i, p1, reach)
     v = next((k for k in range(i, min(hi, i + reach)) if is_verb(t[k]) and verbs()[t[k].lower][1] != "cognition"),
@@ -108,7 +108,7 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
 def _extend_past_commas(doc: Doc, i: int, p1: int, reach: int) -> int:
     t = doc.toks
     hi = i
-    while hi < len(t) and t[hi].start < p1 and (t[hi].text == "," or not stop_punct(t[hi])) and hi - i < reach:
+    while hi < len(t) and t[hi].start < p1 and (t[hi].text in ",()" or not stop_punct(t[hi])) and hi - i < reach:
         hi += 1
     return hi
 
