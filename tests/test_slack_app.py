@@ -394,3 +394,11 @@ async def test_shutdown_edits_placeholders_still_reading(tmp_path):
     assert "restarted" in update.args["text"]
     await articles.stop()
     await fake.stop()
+
+
+async def test_answer_is_posted_when_placeholder_has_no_ts(bot):
+    bot.fake.omit_ts = True
+    await bot.event(message_event(f"<{bot.articles.url('/news/water')}>", ts="1700000004.000100"))
+    await bot.fake.wait_for(lambda f: len(f.of("chat.postMessage")) == 2)
+    final = bot.replies()[1]
+    assert final.args["thread_ts"] == "1700000004.000100" and final.args["blocks"][0]["type"] == "header"

@@ -56,17 +56,20 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
     except SlackApiError as e:  # e.g. not_in_channel, channel_not_found: nowhere to say anything
         log.warning("could not post in %s: %s", channel, e.response.get("error"))
         return
-    ts = resp["ts"]
-    rt.pending[(channel, ts)] = site
+    # Slack always returns the new message's ts; without it (an odd proxy or fake) the answer is posted
+    # as a second message rather than lost.
+    ts = resp.get("ts") if isinstance(resp.data, dict) else None
+    if ts:
+        rt.pending[(channel, ts)] = site
 
     async def job() -> None:
-        await _analyse_into(rt, channel=channel, ts=ts, url=url)
+        await _analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     if not rt.queue.submit(job):
-        await update(rt, channel=channel, ts=ts, message=blocks.failure(site, BUSY))
+        await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=blocks.failure(site, BUSY))
 
 
-async def _analyse_into(rt: Runtime, *, channel: str, ts: str, url: str) -> None:
+async def _analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
     result = await analyse(rt, url)
     if isinstance(result, str):
         message = blocks.failure(blocks.site_of(url), result)
@@ -74,7 +77,18 @@ async def _analyse_into(rt: Runtime, *, channel: str, ts: str, url: str) -> None
         message = blocks.analysis_message(
             result.analysis, "thread", elapsed=result.seconds, from_cache=result.cached
         )
-    await update(rt, channel=channel, ts=ts, message=message)
+    await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=message)
+
+
+async def deliver(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, message: blocks.Message) -> None:
+    if ts:
+        await update(rt, channel=channel, ts=ts, message=message)
+        return
+    try:
+        await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
+                                         unfurl_media=False, **message.as_kwargs())
+    except SlackApiError as e:
+        log.warning("could not post in %s: %s", channel, e.response.get("error"))
 
 
 async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) -> None:

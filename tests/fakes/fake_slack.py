@@ -38,6 +38,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     fail: dict[str, str] = field(default_factory=dict)
     rate_limit: dict[str, int] = field(default_factory=dict)
+    omit_ts: bool = False  # answer chat.postMessage without a ts, as a broken proxy might
     url: str = ""
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -113,6 +114,8 @@ class FakeSlack:
             return web.json_response({"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"})
         if method == "chat.postMessage":
             ts = f"{int(time.time())}.{next(self._ts):06d}"
+            if self.omit_ts:
+                return web.json_response({"ok": True, "channel": args.get("channel")})
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": ts,
                                       "message": {"text": args.get("text"), "ts": ts, "bot_id": BOT_ID}})
         if method == "chat.update":
