@@ -153,6 +153,12 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
         adjunct = a - 1 >= 0 and t[a - 1].text in (",", ":")
         partial = bool(between) and not adjunct
         return m, _cue_span(doc, v, ph), ph[2], partial
+    if a > 0 and t[a - 1].text == ":" and not colon_para:
+        # "Loretta Lynch: 'Be the voice…'" / "From Smith: “…”" — a name and a colon, no verb
+        ph = phrase_before(doc.text, t, a - 1, lo)
+        m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+        if m is not None and m.kind in ("person", "organization") and ph[1] == a - 1:
+            return m, (t[a - 1].start, t[a - 1].end), ph[2], False
     if colon_para:
         # "Sanders made the following comment:" then the quote as its own paragraph
         ph = phrase_after(doc.text, t, lo, a)
