@@ -218,18 +218,30 @@ _STOP = frozenset(
 _WORD = re.compile(r"\w+")
 
 
-def content_words(text: str, *, names: bool = True) -> set[str]:
-    """Crude stems (first four letters) of the content words; enough to tell paraphrase from invention.
+_SUFFIXES = ("ings", "ing", "ed", "es", "s", "ly")
 
-    With names=False, capitalised words are left out: a line that repeats the names in
-    its sentence but adds its own predicate ("X resigned") must not pass on the names alone.
+
+def _stem(word: str) -> str:
+    w = word.lower()
+    for suffix in _SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    if w.endswith("e") and len(w) > 3:
+        w = w[:-1]
+    return w[:5]
+
+
+def content_words(text: str, *, names: bool = True) -> set[str]:
+    """Crude stems of the content words; enough to tell a paraphrase from an invention.
+
+    With names=False, capitalised words are left out: a line that repeats the names in its sentence but
+    adds its own predicate ("X resigned") must not pass on the names alone.
     """
     words = _WORD.findall(sanitize(text))
     if not names:
         words = [w for w in words if not w[:1].isupper()]
-    return {
-        w.lower()[:4] for w in words if (len(w) >= 4 or w.isdigit()) and w.lower() not in _STOP
-    }
+    return {_stem(w) for w in words if (len(w) >= 4 or w.isdigit()) and w.lower() not in _STOP}
 
 
 def support(model_text: str, source_text: str) -> float:

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot import __version__
 from bot.analysis import offline, prompts, tokens
+from bot.analysis import sentences as splitter
 from bot.analysis.grounding import ground
 from bot.analysis.llm_client import ChatClient, Completion, ModelFailure
 from bot.analysis.llm_schema import AnswerV1, MalformedAnswer, parse_answer
@@ -70,7 +71,7 @@ class LLMEngine:
         self._local_tokens: dict[str, int] = {}  # the day's tokens when there is no store
 
     async def analyze(self, article: Article, id: str | None = None) -> Analysis:
-        base = await asyncio.to_thread(offline.analyze, article, id)
+        base = await self._offline(article, id)
         spend = _Spend()
         try:
             return await self._analyze(article, id, base, spend)
@@ -81,6 +82,16 @@ class LLMEngine:
         except Exception:  # never a stack trace to a user: log it, answer offline
             log.exception("LLM engine failed unexpectedly")
             return self._fallback(base, "The language model step failed unexpectedly.", spend)
+
+    async def _offline(self, article: Article, id: str | None) -> Analysis:
+        """The offline analysis (merged flags, speakers, the fallback); bare sentences if the rules fail."""
+        try:
+            return await asyncio.to_thread(offline.analyze, article, id)
+        except Exception:
+            log.exception("offline engine failed; the LLM engine goes on without its flags")
+            return Analysis(id=id, source=article.source, text=article.text,
+                            sentences=splitter.split(article.text), links=article.links,
+                            warnings=["The offline engine failed on this article."])
 
     async def _analyze(self, article: Article, id: str | None, base: Analysis, spend: _Spend) -> Analysis:
         trimmed = self._trim(article.text, base.sentences)

@@ -20,6 +20,7 @@ from tenacity import (
     RetryCallState,
     retry_if_exception,
     stop_after_attempt,
+    stop_after_delay,
     wait_random_exponential,
 )
 
@@ -143,21 +144,22 @@ class ChatClient:
 
     async def complete(self, messages: list[dict[str, str]]) -> Completion:
         """One answer, after up to `max_retries` retries of transient failures. Raises ModelFailure."""
+        tries = [0]
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.max_retries + 1),
+            # Bounded twice over: a number of tries, and no new try after two timeouts' worth of time.
+            stop=stop_after_attempt(self.max_retries + 1) | stop_after_delay(self.timeout * 2),
             wait=self._wait,
             retry=retry_if_exception(is_transient),
             before_sleep=self._log_retry,
             reraise=True,
         )
-        first = self.attempts
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._create(messages)
+                    return await self._create(messages, tries)
         except (openai.OpenAIError, ModelTimeout) as exc:
-            tries = self.attempts - first
-            raise ModelFailure(describe(exc) + (f", after {tries} tries" if tries > 1 else "")) from exc
+            n = tries[0]
+            raise ModelFailure(describe(exc) + (f", after {n} tries" if n > 1 else "")) from exc
         raise ModelFailure("the model call failed")  # unreachable: tenacity returns or raises
 
     def _log_retry(self, state: RetryCallState) -> None:
@@ -168,7 +170,8 @@ class ChatClient:
             state.next_action.sleep if state.next_action else 0.0,
         )
 
-    async def _create(self, messages: list[dict[str, str]]) -> Completion:
+    async def _create(self, messages: list[dict[str, str]], tries: list[int]) -> Completion:
+        tries[0] += 1  # per call, not per client: analyses run concurrently on one engine
         if self.json_schema_supported:
             try:
                 return await self._request(messages, response_format_json_schema(), "json_schema")
