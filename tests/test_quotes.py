@@ -247,3 +247,29 @@ def test_short_quote_after_its_attribution_goes_on_with_the_speaker() -> None:
     text = "John Smith spoke.\n\n“A is here,” he said. “B is there.”"
     direct = [q for q in quotes_of(text) if q.kind == "direct"]
     assert [(q.text, q.speaker.name) for q in direct] == [("A is here", "John Smith"), ("B is there.", "John Smith")]
+
+
+MORE_INDIRECT = [
+    ("Many of the closures, he said, have involved public courses.", "Many of the closures", "he"),
+    ("Almost 650 golf courses have closed since 2006, the group says.", "Almost 650 golf courses", "the group"),
+    ("On Tuesday, the company said it would not be able to file its annual statement.", "it would not be able",
+     "the company"),
+    ("The loss was steep for Mr. Sanders, who said he intended to take a day off.", "he intended to take",
+     "Sanders"),
+    ("Her husband was free and would soon be coming home, the president told her.", "Her husband was free",
+     "the president"),
+]
+
+
+@pytest.mark.parametrize("text,clause,speaker", MORE_INDIRECT)
+def test_more_indirect_layouts(text: str, clause: str, speaker: str) -> None:
+    q = only(text, "indirect")
+    assert q.text.startswith(clause), q.text
+    assert speaker in q.speaker.name
+
+
+def test_a_quoted_title_ending_a_sentence_is_not_attributed_to_the_next_subject() -> None:
+    text = "He bought the jet, according to his book ''The Art of the Deal.'' Mr. Trump said a smaller jet cost more."
+    found = quotes_of(text)
+    assert not [q for q in found if q.kind == "direct"]
+    assert any(q.kind == "indirect" and q.text.startswith("a smaller jet") for q in found)

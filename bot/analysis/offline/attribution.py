@@ -19,6 +19,7 @@ from bot.analysis.offline.speakers import (
     FUNCTION_CAPS,
     GROUPS,
     HONORIFICS,
+    ORGS,
     PRONOUNS,
     TITLE_WORDS,
     UNNAMED,
@@ -121,7 +122,8 @@ def _core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None
     """The noun phrase ending at token `end` (exclusive), no further left than `lo`."""
     k = end - 1
     first = end
-    if k >= lo and role_like(toks[k]) and k - 1 >= lo and (toks[k - 1].lower in DETERMINERS or _np_token(toks[k - 1])):
+    if k >= lo and (role_like(toks[k]) or toks[k].lower in ORGS) and k - 1 >= lo \
+            and (toks[k - 1].lower in DETERMINERS or _np_token(toks[k - 1])):
         first = k  # "the New York businessman said"
         k -= 1
     while k >= lo:
@@ -163,6 +165,10 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
     t = toks[j]
     if t.lower in PRONOUNS:
         return (j, j + 1, None)
+    if t.lower == "who" and j - 1 > lo and toks[j - 1].text == ",":
+        # "Mr. Sanders, who said he …": the one the relative clause hangs on
+        core = _core_before(toks, j - 1, lo)
+        return (core[0], core[1], None) if core else None
     if t.text == ")":  # "Rep. John Smith (R-Texas) said"
         k = j - 1
         while k > lo and toks[k].text != "(" and j - k < 8:

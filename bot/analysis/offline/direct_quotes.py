@@ -71,6 +71,9 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
     i = doc.tok_at(s.close_at + 1)
     while i < len(t) and t[i].text in (",", "”", "’", "\"", "'") and t[i].start < p1:
         i += 1
+    ends_sentence = doc.text[s.start:s.close_at].rstrip()[-1:] == "."
+    if ends_sentence and i < len(t) and t[i].is_cap and t[i].text not in _DASHES:
+        return None  # `"…." Mr. Trump said …` starts a new sentence; the attribution would need a comma
     hi = i
     while hi < len(t) and t[hi].start < p1 and (t[hi].text in "()" or not stop_punct(t[hi])) and hi - i < 25:
         hi += 1

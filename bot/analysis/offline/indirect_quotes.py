@@ -112,7 +112,7 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     if m is None:
         # "according to a new poll", "according to the results": whatever is named up to the comma
         k = v + 2
-        while k < hi and t[k].text != "," and not stop_punct(t[k]) and k - v < 14:
+        while k < hi and t[k].text not in (",", "'", "’", "‘") and not stop_punct(t[k]) and k - v < 14:
             k += 1
         if k == v + 2:
             return None
@@ -159,13 +159,19 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     # the cue closes the sentence: the clause before it is what was said ("…, U.S. officials told me.")
     subj_start = ph[0] if not inverted else v
     tail_end = ph[1] if inverted else v + 1
-    if tail_end < len(t) and t[tail_end].lower in ("me", "us", "reporters"):
+    if tail_end < len(t) and t[tail_end].lower in ("me", "us", "reporters", "him", "her", "them", "journalists"):
         tail_end += 1
     closing = inverted or tail_end >= rest or (tail_end < hi and t[tail_end].text == "," and cls != "cognition"
                                    and _is_short_tail(doc, tail_end, hi))
     if closing and subj_start > lo and t[subj_start - 1].text == ",":
         end = _strip_end(doc, lo, subj_start)
         if end > lo:
+            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+    if not inverted and subj_start > lo and t[subj_start - 1].text == "," and tail_end < hi \
+            and t[tail_end].text == "," and cls != "cognition" and not _is_short_tail(doc, tail_end, hi):
+        # "Many of the closures, he said, have involved …": the cue sits inside what was said
+        end = _strip_end(doc, lo, hi)
+        if end > tail_end + 1:
             return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
     if inverted:
         return None

@@ -153,11 +153,13 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
                                                                                         "ist", "ian"))):
         # "a spokesman" is nobody in particular; "the senator" is someone the article named before
         kind = "role" if det in ("the", "his", "her", "their", "its") else "unnamed"
-        return Mention(kind, _span_text(text, toks), None, start, end, _gender(toks))
+        return Mention(kind, text[start:end], None, start, end, _gender(toks))
     if caps:
         return Mention("organization", _span_text(text, toks), None, toks[0].start, end)
     if lows[0] in GROUPS:  # "sources close to her campaign"
         return Mention("group", text[start:end], None, start, end)
+    if det is not None and head in ORGS:  # "the company", "the group", "the ministry"
+        return Mention("organization", text[start:end], None, start, end)
     return None
 
 
