@@ -273,3 +273,9 @@ def test_a_quoted_title_ending_a_sentence_is_not_attributed_to_the_next_subject(
     found = quotes_of(text)
     assert not [q for q in found if q.kind == "direct"]
     assert any(q.kind == "indirect" and q.text.startswith("a smaller jet") for q in found)
+
+
+def test_a_quote_with_no_speaker_anywhere_is_kept_as_unidentified() -> None:
+    text = "The town hall was packed.\n\n“We will not leave until the plant is closed for good,” the crowd heard."
+    direct = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert len(direct) == 1 and direct[0].speaker.kind == "unnamed"
