@@ -7,82 +7,17 @@ import asyncio
 import json
 import time
 
-import aiohttp
 import pytest
-from aiohttp import web
 
-from bot.analysis.model import Analysis
-from bot.config import ConfigError, load_settings
-from bot.fetch.links import canonicalize
-from bot.slack.app import RUNTIME, create_web_app
 from bot.slack.blocks import SHARE_ACTION, escape
-from tests.fakes.article_server import ArticleServer
-from tests.fakes.fake_slack import (
-    BOT_ID,
-    BOT_USER_ID,
-    FakeSlack,
-    action_body,
-    command_body,
-    message_event,
-    signed_headers,
-)
-
-SECRET = "test-signing-secret"
-
-
-class Harness:
-    def __init__(self, fake: FakeSlack, articles: ArticleServer, url: str, session: aiohttp.ClientSession,
-                 web_app: web.Application):
-        self.fake, self.articles, self.url, self.session = fake, articles, url, session
-        self.web_app = web_app
-
-    async def post(self, body: str, *, content_type: str = "application/json", secret: str = SECRET,
-                   timestamp: int | None = None, retry_num: int | None = None) -> tuple[int, str, float]:
-        headers = signed_headers(secret, body, timestamp=timestamp, content_type=content_type, retry_num=retry_num)
-        started = time.perf_counter()
-        async with self.session.post(self.url, data=body.encode(), headers=headers) as resp:
-            return resp.status, await resp.text(), time.perf_counter() - started
-
-    async def event(self, payload: dict, **kwargs) -> tuple[int, str, float]:
-        return await self.post(json.dumps(payload), **kwargs)
-
-    async def command(self, command: str, text: str, name: str = "r1") -> tuple[int, str, float]:
-        body = command_body(command, text, self.fake.response_url(name))
-        return await self.post(body, content_type="application/x-www-form-urlencoded")
-
-    async def cached_analysis(self, url: str) -> Analysis:
-        rt = self.web_app[RUNTIME]
-        stored = await rt.store.get_analysis_for_url(canonicalize(url), rt.pipeline.engine().engine_id)
-        assert stored, "the analysis was not cached"
-        return Analysis.from_json(stored)
-
-    def replies(self, channel: str | None = None) -> list:
-        return [c for c in self.fake.of("chat.postMessage") if channel is None or c.args["channel"] == channel]
-
-    def updates(self) -> list:
-        return self.fake.of("chat.update")
+from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID, action_body, message_event
+from tests.fakes.slack_bot import running_bot
 
 
 @pytest.fixture
 async def bot(tmp_path):
-    fake = await FakeSlack().start()
-    articles = await ArticleServer().start()
-    settings = load_settings({
-        "SLACK_BOT_TOKEN": "xoxb-test-token", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
-        "NEWSBOT_ENGINE": "offline", "NEWSBOT_FETCH_ALLOW_HOSTS": "127.0.0.1",
-        "NEWSBOT_DB": str(tmp_path / "newsbot.sqlite"),
-    })
-    web_app = create_web_app(settings)
-    runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    async with aiohttp.ClientSession() as session:
-        yield Harness(fake, articles, f"http://127.0.0.1:{port}/slack/events", session, web_app)
-    await runner.cleanup()
-    await articles.stop()
-    await fake.stop()
+    async with running_bot(tmp_path) as harness:
+        yield harness
 
 
 def _rendered(call) -> str:
@@ -299,62 +234,6 @@ async def test_healthz(bot):
         assert resp.status == 200 and (await resp.json())["ok"] is True
 
 
-@pytest.mark.parametrize(
-    "env,name",
-    [
-        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
-        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
-    ],
-)
-def test_missing_settings_are_named(env, name):
-    with pytest.raises(ConfigError, match=name):
-        create_web_app(load_settings(env))
-
-
-async def test_refused_token_stops_start_up(tmp_path):
-    fake = await FakeSlack().start()
-    fake.fail["auth.test"] = "invalid_auth"
-    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-bad", "SLACK_SIGNING_SECRET": "s",
-                              "SLACK_API_URL": fake.api_url, "NEWSBOT_DB": str(tmp_path / "db.sqlite")})
-    runner = web.AppRunner(create_web_app(settings))
-    try:
-        with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
-            await runner.setup()
-    finally:
-        await runner.cleanup()
-        await fake.stop()
-
-
-async def test_works_when_auth_test_is_unavailable(tmp_path):
-    fake = await FakeSlack().start()
-    fake.fail["auth.test"] = "internal_error"
-    articles = await ArticleServer().start()
-    settings = load_settings({
-        "SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
-        "NEWSBOT_ENGINE": "offline", "NEWSBOT_FETCH_ALLOW_HOSTS": "127.0.0.1",
-        "NEWSBOT_DB": str(tmp_path / "db.sqlite"),
-    })
-    web_app = create_web_app(settings)
-    runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    try:
-        async with aiohttp.ClientSession() as session:
-            h = Harness(fake, articles, f"http://127.0.0.1:{port}/slack/events", session, web_app)
-            await h.event(message_event(f"<{articles.url('/news/water')}>", bot_id="B1", subtype="bot_message"))
-            await h.event(message_event(f"<{articles.url('/news/water')}>"))
-            await fake.wait_for(lambda f: f.of("chat.update"))
-            assert len(h.replies()) == 1
-            assert len(fake.of("auth.test")) == 1  # asked once at start-up, not once per event
-    finally:
-        await runner.cleanup()
-        await articles.stop()
-        await fake.stop()
-
-
 async def test_link_shared_is_unfurled_with_a_summary(bot):
     link = bot.articles.url("/news/water")
     payload = message_event("", event_type="link_shared")
@@ -366,34 +245,6 @@ async def test_link_shared_is_unfurled_with_a_summary(bot):
     unfurls = call.args["unfurls"] if isinstance(call.args["unfurls"], dict) else json.loads(call.args["unfurls"])
     assert "Harbor city" in json.dumps(unfurls[link]["blocks"])
     assert call.args["unfurl_id"] == "U1"
-
-
-async def test_shutdown_edits_placeholders_still_reading(tmp_path):
-    fake = await FakeSlack().start()
-    articles = await ArticleServer(slow_seconds=30).start()
-    settings = load_settings({
-        "SLACK_BOT_TOKEN": "xoxb-t", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
-        "NEWSBOT_ENGINE": "offline", "NEWSBOT_FETCH_ALLOW_HOSTS": "127.0.0.1", "NEWSBOT_FETCH_TIMEOUT": "60",
-        "NEWSBOT_DB": str(tmp_path / "db.sqlite"),
-    })
-    web_app = create_web_app(settings)
-    runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
-    try:
-        async with aiohttp.ClientSession() as session:
-            h = Harness(fake, articles, f"http://127.0.0.1:{port}/slack/events", session, web_app)
-            await h.event(message_event(f"<{articles.url('/slow')}>"))
-            await fake.wait_for(lambda f: f.of("chat.postMessage"))
-            await asyncio.sleep(0.2)
-    finally:
-        await runner.cleanup()
-    [update] = fake.of("chat.update")
-    assert "restarted" in update.args["text"]
-    await articles.stop()
-    await fake.stop()
 
 
 async def test_answer_is_posted_when_placeholder_has_no_ts(bot):

@@ -1,0 +1,63 @@
+"""Starting and stopping the Slack app: settings named when missing, a refused token, a Slack API that
+can't say who the bot is, and a shutdown with analyses still running."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from aiohttp import web
+
+from bot.config import ConfigError, load_settings
+from bot.slack.app import create_web_app
+from tests.fakes.article_server import ArticleServer
+from tests.fakes.fake_slack import FakeSlack, message_event
+from tests.fakes.slack_bot import bot_settings, running_bot
+
+
+@pytest.mark.parametrize(
+    "env,name",
+    [
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+    ],
+)
+def test_missing_settings_are_named(env, name):
+    with pytest.raises(ConfigError, match=name):
+        create_web_app(load_settings(env))
+
+
+async def test_refused_token_stops_start_up(tmp_path):
+    fake = await FakeSlack().start()
+    fake.fail["auth.test"] = "invalid_auth"
+    runner = web.AppRunner(create_web_app(bot_settings(tmp_path, fake)))
+    try:
+        with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
+            await runner.setup()
+    finally:
+        await runner.cleanup()
+        await fake.stop()
+
+
+async def test_works_when_auth_test_is_unavailable(tmp_path):
+    fake = await FakeSlack().start()
+    fake.fail["auth.test"] = "internal_error"
+    async with running_bot(tmp_path, fake=fake) as bot:
+        link = bot.articles.url("/news/water")
+        await bot.event(message_event(f"<{link}>", bot_id="B1", subtype="bot_message"))
+        await bot.event(message_event(f"<{link}>"))
+        await fake.wait_for(lambda f: f.of("chat.update"))
+        assert len(bot.replies()) == 1
+        assert len(fake.of("auth.test")) == 1  # asked once at start-up, not once per event
+
+
+async def test_shutdown_edits_placeholders_still_reading(tmp_path):
+    fake = await FakeSlack().start()  # the bot stops first, so the fake still records its last edits
+    articles = await ArticleServer(slow_seconds=30).start()
+    async with running_bot(tmp_path, fake=fake, articles=articles, NEWSBOT_FETCH_TIMEOUT="60") as bot:
+        await bot.event(message_event(f"<{articles.url('/slow')}>"))
+        await fake.wait_for(lambda f: f.of("chat.postMessage"))
+        await asyncio.sleep(0.2)
+    [update] = fake.of("chat.update")
+    assert "restarted" in update.args["text"]
