@@ -263,3 +263,13 @@ def test_inside_quotation():
                          ("Six", True)):
         s = text.index(word)
         assert gm.inside_quotation(text, s, s + len(word), 0) is inside, word
+
+
+def test_one_typo_in_a_short_quote_is_still_near_verbatim():
+    g = run(answer(quotes=[quote("an attempt to get ahed of the facts", 18, speaker="Priya Nandakumar")]))
+    assert [q.text for q in g.quotes] == ["an attempt to get ahead of the facts"]
+
+
+def test_two_changed_words_in_a_short_quote_are_not():
+    g = run(answer(quotes=[quote("an effort to get ahead of the truth", 18, speaker="Priya Nandakumar")]))
+    assert g.quotes == []

@@ -39,7 +39,7 @@ QUOTE_THRESHOLD = 97.0  # near-verbatim: a couple of characters in a hundred
 INDIRECT_ALIGN = 80.0  # an indirect quote's words aligned inside its sentence
 INDIRECT_SUPPORT = 0.5  # else: share of its content words found in the sentence
 CLAIM_SUPPORT = 0.6  # share of a claim's content words found in its cited sentences
-SUMMARY_SUPPORT = 0.51  # summary lines abstract a little more: more than half their words
+SUMMARY_SUPPORT = 0.5  # summary lines abstract a little more
 FUZZY_MIN_CHARS = 20  # shorter quotes must match exactly; a short fuzzy match is a different phrase
 
 _PRONOUNS = frozenset("he she they it i we you him her them his hers their its this that who".split())
