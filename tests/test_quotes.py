@@ -279,3 +279,16 @@ def test_a_quote_with_no_speaker_anywhere_is_kept_as_unidentified() -> None:
     text = "The town hall was packed.\n\n“We will not leave until the plant is closed for good,” the crowd heard."
     direct = [q for q in quotes_of(text) if q.kind == "direct"]
     assert len(direct) == 1 and direct[0].speaker.kind == "unnamed"
+
+
+def test_appositive_title_and_the_company_resolve() -> None:
+    text = ("John Smith, the union leader, criticized the plan.\n\n“It is a disaster,” he said.\n\n"
+            "Acme Corp. announced on Monday that it would close the plant. The company said the move saved money.")
+    found = quotes_of(text)
+    assert (found[0].speaker.name, found[0].speaker.title) == ("John Smith", "the union leader")
+    assert [q.speaker.name for q in found if q.kind == "indirect"] == ["Acme Corp.", "Acme Corp."]
+
+
+def test_adjunct_without_a_comma_is_skipped() -> None:
+    q = only("Officials said on Tuesday the bridge would reopen in May.", "indirect")
+    assert q.text == "the bridge would reopen in May"

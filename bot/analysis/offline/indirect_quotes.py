@@ -29,6 +29,13 @@ _OBJECT_WORDS = frozenset({"me", "us", "him", "her", "them", "you", "reporters",
 _ADJUNCT = frozenset({"in", "on", "at", "during", "after", "before", "via", "through", "over", "last", "this",
                       "earlier", "to", "from", "while", "late", "early", "repeatedly", "publicly",
                       "privately", "recently", "yesterday", "today", "again", "also"})
+_ADJUNCT_HEADS = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year",
+    "night", "morning", "afternoon", "evening", "weekend", "today", "yesterday", "statement", "interview",
+    "speech", "release", "briefing", "conference", "post", "tweet", "letter", "email", "call", "hearing",
+    "meeting", "rally", "twitter", "facebook", "television", "tv", "radio", "podcast", "address", "filing",
+    "court", "remarks", "appearance", "video",
+})
 _OPEN_MARKS = "“\"‘'«„"
 MIN_CONTENT_TOKENS = 3
 
@@ -64,7 +71,10 @@ def _clause_after(doc: Doc, v: int, lemma: str, hi: int) -> int | None:
         # skip a short adjunct up to its comma: "said on Monday, …" / "said in a statement that …"
         c = next((x for x in range(k, min(hi, k + 8)) if t[x].text == ","), None)
         if c is None:
-            break
+            # or up to the word that ends it: "said on Tuesday it would …", "said in a statement the …"
+            c = next((x for x in range(k + 1, min(hi, k + 7)) if t[x].lower in _ADJUNCT_HEADS), None)
+            if c is None:
+                break
         k = c + 1
     if k < hi and t[k].text == ",":
         k += 1

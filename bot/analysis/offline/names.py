@@ -30,6 +30,22 @@ def _role_like(t: Token) -> bool:
 _ROLE_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "ess")
 
 
+def _appositive_title(doc: Doc, j: int) -> str | None:
+    """"John Smith, the union leader," -> "the union leader": a short appositive that names a role."""
+    t = doc.toks
+    if j + 2 >= len(t) or t[j].text != "," or t[j + 1].lower not in ("the", "a", "an", "its", "his", "her"):
+        return None
+    k = j + 1
+    while k < len(t) and t[k].text not in (",", ".", ";", ":", "—", "(", "“", "”") and k - j < 9:
+        k += 1
+    if k >= len(t) or t[k].text not in (",", ".") or k - j >= 9:
+        return None
+    words = t[j + 1:k]
+    if not any(w.lower in ROLES or _role_like(w) for w in words):
+        return None
+    return doc.text[words[0].start:words[-1].end]
+
+
 def scan_people(doc: Doc) -> People:
     """People with every mention of a full name (two or more name words, or a title and a surname)."""
     people = People()
@@ -60,9 +76,10 @@ def scan_people(doc: Doc) -> People:
                 break
             k -= 1
         titled = k < i
+        apposition = _appositive_title(doc, j) if not titled and len(run) >= 2 else None
         if len(run) >= 2 or titled:
             title_toks = [x for x in t[k:i] if x.lower not in HONORIFICS]
-            title = doc.text[title_toks[0].start:title_toks[-1].end] if title_toks else None
+            title = doc.text[title_toks[0].start:title_toks[-1].end] if title_toks else apposition
             name = doc.text[run[0].start:run[-1].end]
             prev = t[k - 1].text.lower() if k > 0 else ""
             subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k

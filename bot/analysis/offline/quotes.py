@@ -101,6 +101,11 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
         if p is not None:
             return Speaker(name=p.name, title=p.title, kind="person")
         return Speaker(name=m.name, kind="unnamed")
+    if m.kind == "organization" and m.name[:4].lower() == "the " and m.name.split()[-1].islower():
+        # "the company", "the ministry": the body the article named last
+        for s in reversed(recent):
+            if s.kind == "organization" and s.name[:1].isupper():
+                return s
     return Speaker(name=m.name, title=appositive if m.kind == "unnamed" else None, kind=m.kind)
 
 
