@@ -4,8 +4,8 @@
 
 Starts a fake Slack Web API and an article server in this process, and `newsbot serve` as a separate
 process (offline engine), then:
-1. sends `--events` signed message events, `--at-once` at a time, each with a link to a distinct article,
-   and reports the ack latency Slack would see (p50, p99, max) and how long until every reply was final;
+1. sends `--events` signed message events, `--at-once` at a time, each with a link to a distinct article
+   (in waves `--gap` seconds apart, so that most acks land while earlier analyses run), and reports the ack latency Slack would see (p50, p99, max) and how long until every reply was final;
 2. starts a second server with NEWSBOT_MAX_CONCURRENT=50 and sends 50 new links at once, so that fifty
    analyses are in flight together, and reports the server's resident memory before and at its peak.
 """
@@ -70,7 +70,7 @@ async def start_server(fake: FakeSlack, db: str, **extra_env: str) -> tuple[asyn
     raise SystemExit("newsbot serve did not start")
 
 
-async def send_events(base: str, links: list[str], at_once: int, channel: str) -> list[float]:
+async def send_events(base: str, links: list[str], at_once: int, channel: str, gap: float = 0.0) -> list[float]:
     """Signed message events, `at_once` in flight; returns each one's ack latency in seconds."""
     latencies: list[float] = []
     gate = asyncio.Semaphore(at_once)
@@ -90,7 +90,14 @@ async def send_events(base: str, links: list[str], at_once: int, channel: str) -
 
         # Open the connections first so the numbers measure acks, not TCP handshakes.
         await asyncio.gather(*(session.get(base + "/healthz") for _ in range(at_once)))
-        await asyncio.gather(*(one(i, link) for i, link in enumerate(links)))
+        if gap <= 0:
+            await asyncio.gather(*(one(i, link) for i, link in enumerate(links)))
+            return latencies
+        # Waves of `at_once`, `gap` seconds apart: later waves land while earlier analyses are running.
+        for start in range(0, len(links), at_once):
+            wave = links[start : start + at_once]
+            await asyncio.gather(*(one(start + i, link) for i, link in enumerate(wave)))
+            await asyncio.sleep(gap)
     return latencies
 
 
@@ -111,6 +118,8 @@ async def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=200)
     ap.add_argument("--at-once", type=int, default=50)
+    ap.add_argument("--gap", type=float, default=0.5,
+                    help="seconds between waves of --at-once events (0: one continuous burst)")
     args = ap.parse_args()
 
     fake = await FakeSlack().start()
@@ -125,7 +134,7 @@ async def main() -> None:
     done = asyncio.Event()
     peak_task = asyncio.create_task(sample_peak(proc.pid, done))
     started = time.perf_counter()
-    lat = await send_events(base, links[: args.events], args.at_once, "CBENCH1")
+    lat = await send_events(base, links[: args.events], args.at_once, "CBENCH1", args.gap)
     acked = time.perf_counter() - started
     await fake.wait_for(lambda f: len(f.of("chat.update")) >= args.events, timeout=600)
     finished = time.perf_counter() - started
@@ -135,7 +144,8 @@ async def main() -> None:
     proc.terminate()
     await proc.wait()
     ms = [x * 1000 for x in lat]
-    print(f"ack latency, {args.events} signed events, {args.at_once} at a time, each with a new article link:")
+    how = f"waves {args.gap:g} s apart" if args.gap > 0 else "one continuous burst"
+    print(f"ack latency, {args.events} signed events, {args.at_once} at a time ({how}), each with a new article:")
     print(f"  p50 {pct(ms, 50):.1f} ms   p99 {pct(ms, 99):.1f} ms   max {max(ms):.1f} ms   "
           f"mean {statistics.mean(ms):.1f} ms")
     print(f"  all acked in {acked:.2f} s; all {args.events} replies final after {finished:.1f} s "
