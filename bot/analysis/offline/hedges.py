@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 
 from bot.analysis.model import UNCONFIRMED_TYPES, Cue, CueType, Flag, Quote, Sentence
-from bot.analysis.offline.phrases import compiled, find_spans
+from bot.analysis.offline.phrases import compiled_group, find_group_spans
 
 # Order is priority when two cues cover the same characters.
 CUE_TYPES: tuple[CueType, ...] = ("unverified", "reported", "anonymous", "weasel", "hedge")
 _PRIORITY = {t: i for i, t in enumerate(CUE_TYPES)}
+_LEXICONS = ("cues_not",) + tuple(f"cues_{t}" for t in CUE_TYPES)
 
 _MAY = re.compile(r"may\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([\w'\u2019-]+)")
@@ -53,10 +54,10 @@ def _vetoed(span: tuple[int, int], vetoes: list[tuple[int, int]]) -> bool:
 def find_cues(text: str, start: int = 0, end: int | None = None) -> list[Cue]:
     """The uncertainty cues in text[start:end], non-overlapping, in text order."""
     stop = len(text) if end is None else end
-    vetoes = find_spans(compiled("cues_not"), text, start, stop)
+    vetoes, *per_type = find_group_spans(compiled_group(_LEXICONS), text, start, stop)
     candidates: list[tuple[int, int, CueType]] = []
-    for cue_type in CUE_TYPES:
-        for s, e in find_spans(compiled(f"cues_{cue_type}"), text, start, stop):
+    for cue_type, spans in zip(CUE_TYPES, per_type, strict=True):
+        for s, e in spans:
             if _vetoed((s, e), vetoes):
                 continue
             if _MAY.match(text, s) and _is_month_or_name(text, s, start):

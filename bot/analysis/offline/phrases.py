@@ -82,38 +82,153 @@ def phrase_regex(phrase: str) -> str:
 
 _BEFORE = r"(?<![\w'\u2019-])"
 _AFTER = rf"(?![\w-]|{_APOS}\w)"
+# Words as the phrases see them: a match can only start where one of these starts.
+_TOKEN = re.compile(r"(?<![\w'\u2019-])\w[\w'\u2019-]*")
+_LEADING_GROUP = re.compile(r"\(\?:([^()]*)\)")
+_PLAIN_WORD = re.compile(r"[a-z'-]+")
+# The words a macro can start with, so that phrases opening with one can be indexed; "n't" is a suffix.
+_MACRO_WORDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "neg": (("not", "never", "cannot", "could", "can", "would", "will", "did", "does", "do", "has", "have",
+             "had", "should", "may", "might", "must"), ("n't",)),
+    "be": (("be", "been", "being", "is", "are", "was", "were", "am"), ()),
+    "have": (("have", "has", "had", "having"), ()),
+    "det": (("a", "an", "the"), ()),
+    "poss": (("his", "her", "its", "their", "our", "my", "your"), ()),
+    "pron": (("he", "she", "they", "we", "i", "you", "it"), ()),
+}
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("\u2019", "'").rstrip("'")
+
+
+def _first_keys(phrase: str) -> tuple[set[str], set[str], set[str]] | None:
+    """(words, prefixes, suffixes) one of which any match of `phrase` starts with; None if unknown."""
+    words: set[str] = set()
+    prefixes: set[str] = set()
+    suffixes: set[str] = set()
+    if phrase.startswith("re:"):
+        m = _LEADING_GROUP.match(phrase[3:].strip())
+        if not m:
+            return None
+        for alt in m.group(1).split("|"):
+            first = alt.split("\\s", 1)[0]
+            if not _PLAIN_WORD.fullmatch(first):
+                return None
+            words.add(first)
+        return words, prefixes, suffixes
+    for token in phrase.split():
+        for alt in token.strip("()").split("|"):
+            if alt.startswith("{"):
+                macro_words, macro_suffixes = _MACRO_WORDS[alt[1:-1]]
+                words.update(macro_words)
+                suffixes.update(macro_suffixes)
+            elif alt.endswith("*"):
+                prefixes.add(_norm(alt[:-1]))
+            else:
+                words.add(_norm(alt))
+        if not token.startswith("("):
+            break
+    return words, prefixes, suffixes
 
 
 @dataclass(frozen=True)
-class PhraseSet:
-    """A lexicon compiled twice: one pattern to find where any phrase starts, one per phrase for length."""
+class PhraseGroup:
+    """Lexicons compiled together: one pattern per phrase, indexed by the words a match can start with.
 
-    any: re.Pattern[str]
-    each: tuple[re.Pattern[str], ...]
+    Scanning with one big alternation tries every phrase at every word; the index tries a phrase only
+    where its first word is, which is several times faster on article-length text.
+    """
+
+    each: tuple[tuple[re.Pattern[str], ...], ...]  # per lexicon, per phrase
+    by_word: dict[str, tuple[tuple[int, int], ...]]  # first word -> (lexicon, phrase)
+    by_prefix: dict[str, tuple[tuple[int, int], ...]]
+    by_suffix: dict[str, tuple[tuple[int, int], ...]]
+    unindexed: tuple[tuple[re.Pattern[str] | None, tuple[int, ...]], ...]  # per lexicon: scan, phrases
 
 
-def compile_phrases(phrases: list[str]) -> PhraseSet:
-    # The scan sits in a lookahead so that overlapping matches (different starts) are all reported.
-    alternation = "|".join(f"(?:{phrase_regex(p)})" for p in phrases)
-    scan = re.compile(rf"(?={_BEFORE}(?:{alternation}){_AFTER})", re.IGNORECASE)
-    each = tuple(re.compile(rf"{_BEFORE}(?:{phrase_regex(p)}){_AFTER}", re.IGNORECASE) for p in phrases)
-    return PhraseSet(scan, each)
+def compile_group(lexicons: list[list[str]]) -> PhraseGroup:
+    each: list[tuple[re.Pattern[str], ...]] = []
+    by_word: dict[str, list[tuple[int, int]]] = {}
+    by_prefix: dict[str, list[tuple[int, int]]] = {}
+    by_suffix: dict[str, list[tuple[int, int]]] = {}
+    unindexed: list[tuple[re.Pattern[str] | None, tuple[int, ...]]] = []
+    for li, phrases in enumerate(lexicons):
+        each.append(tuple(re.compile(rf"{_BEFORE}(?:{phrase_regex(p)}){_AFTER}", re.IGNORECASE) for p in phrases))
+        rest: list[int] = []
+        for pi, phrase in enumerate(phrases):
+            keys = _first_keys(phrase)
+            if keys is None:
+                rest.append(pi)
+                continue
+            for table, found in zip((by_word, by_prefix, by_suffix), keys, strict=True):
+                for key in found:
+                    table.setdefault(key, []).append((li, pi))
+        alternation = "|".join(f"(?:{phrase_regex(phrases[pi])})" for pi in rest)
+        # Phrases with no known first word are found the slow way, with a lookahead scan for overlaps.
+        scan = re.compile(rf"(?={_BEFORE}(?:{alternation}){_AFTER})", re.IGNORECASE) if rest else None
+        unindexed.append((scan, tuple(rest)))
+
+    def freeze(table: dict[str, list[tuple[int, int]]]) -> dict[str, tuple[tuple[int, int], ...]]:
+        return {k: tuple(v) for k, v in table.items()}
+
+    return PhraseGroup(tuple(each), freeze(by_word), freeze(by_prefix), freeze(by_suffix), tuple(unindexed))
+
+
+def compile_phrases(phrases: list[str]) -> PhraseGroup:
+    """A group of one lexicon (for `find_spans`)."""
+    return compile_group([phrases])
 
 
 @lru_cache(maxsize=32)
-def compiled(name: str) -> PhraseSet:
+def compiled(name: str) -> PhraseGroup:
     """The compiled lexicon `name`, cached for the life of the process."""
     return compile_phrases(load_phrases(name))
 
 
-def find_spans(phrases: PhraseSet, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) of the longest phrase match at every position of text[start:end] where one starts."""
+@lru_cache(maxsize=8)
+def compiled_group(names: tuple[str, ...]) -> PhraseGroup:
+    """Several lexicons compiled together, in the order of `names`, cached."""
+    return compile_group([load_phrases(n) for n in names])
+
+
+def find_group_spans(
+    group: PhraseGroup, text: str, start: int = 0, end: int | None = None
+) -> list[list[tuple[int, int]]]:
+    """Per lexicon of `group`: (start, end) of the longest phrase match at every position where one starts.
+
+    Regex alternation takes the first alternative that fits, not the longest, so each candidate phrase is
+    matched on its own and the longest kept.
+    """
     stop = len(text) if end is None else end
-    out: list[tuple[int, int]] = []
-    for m in phrases.any.finditer(text, start, stop):
-        pos = m.start()
-        # Regex alternation takes the first alternative that fits, not the longest: ask each phrase.
-        best = max((x.end() for p in phrases.each if (x := p.match(text, pos, stop))), default=pos)
-        if best > pos:
-            out.append((pos, best))
-    return out
+    best: list[dict[int, int]] = [{} for _ in group.each]
+
+    def attempt(li: int, pi: int, pos: int) -> None:
+        m = group.each[li][pi].match(text, pos, stop)
+        if m and m.end() > best[li].get(pos, pos):
+            best[li][pos] = m.end()
+
+    for tok in _TOKEN.finditer(text, start, stop):
+        key, pos = _norm(tok.group()), tok.start()
+        for li, pi in group.by_word.get(key, ()):
+            attempt(li, pi, pos)
+        for prefix, entries in group.by_prefix.items():
+            if key.startswith(prefix):
+                for li, pi in entries:
+                    attempt(li, pi, pos)
+        for suffix, entries in group.by_suffix.items():
+            if key.endswith(suffix):
+                for li, pi in entries:
+                    attempt(li, pi, pos)
+    for li, (scan, rest) in enumerate(group.unindexed):
+        if scan is not None:
+            for m in scan.finditer(text, start, stop):
+                for pi in rest:
+                    attempt(li, pi, m.start())
+    return [sorted(b.items()) for b in best]
+
+
+def find_spans(phrases: PhraseGroup, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the longest match at every position of text[start:end] where a phrase starts
+    (the first lexicon of the group)."""
+    return find_group_spans(phrases, text, start, end)[0]
