@@ -336,3 +336,10 @@ async def test_budget_is_kept_in_memory_without_a_store(fake):
     eng = engine(fake, NEWSBOT_DAILY_TOKEN_BUDGET="5000")
     assert (await eng.analyze(article())).engine.name == "openai"
     assert (await eng.analyze(article())).engine.name == "offline"
+
+
+@pytest.mark.parametrize("body", ["<html>502 Bad Gateway</html>", {"choices": []}, {"object": "list", "data": []}])
+async def test_a_200_that_is_not_a_chat_completion_counts_as_malformed(fake, body):
+    fake.enqueue(Reply(body=body), answer(GOOD))
+    a = await engine(fake).analyze(article())
+    assert a.engine.name == "openai" and fake.calls == 2

@@ -220,6 +220,8 @@ class LLMEngine:
 
 
 def _answer_of(completion: Completion) -> AnswerV1:
+    if completion.problem:
+        raise MalformedAnswer(completion.problem)
     if completion.refusal:
         raise MalformedAnswer("the model refused")
     if completion.finish_reason == "length":

@@ -52,6 +52,7 @@ class Completion:
     input_tokens: int | None
     output_tokens: int | None
     json_mode: str  # "json_schema" or "json_object"
+    problem: str | None = None  # set when the reply was not a usable chat completion
 
 
 def retry_after_seconds(exc: BaseException) -> float | None:
@@ -137,7 +138,6 @@ class ChatClient:
             api_key=api_key or "unused", base_url=base_url, timeout=timeout, max_retries=0
         )
         self.json_schema_supported = True
-        self.attempts = 0  # HTTP requests made, for logs and tests
 
     async def close(self) -> None:
         await self._sdk.close()
@@ -181,7 +181,6 @@ class ChatClient:
         return await self._request(messages, RESPONSE_FORMAT_JSON_OBJECT, "json_object")
 
     async def _request(self, messages: list[dict[str, str]], response_format: dict, mode: str) -> Completion:
-        self.attempts += 1
         try:
             async with asyncio.timeout(self.timeout * 1.5 + 1):
                 resp = await self._sdk.chat.completions.create(
@@ -189,13 +188,18 @@ class ChatClient:
                 )
         except TimeoutError:
             raise ModelTimeout() from None
+        except ValueError as exc:  # a 200 whose body is not JSON (a proxy's error page, say)
+            log.warning("the model server's reply was not JSON: %s", exc)
+            return Completion(None, None, None, None, None, mode, problem="the reply was not JSON")
         choice = resp.choices[0] if resp.choices else None
-        usage = resp.usage
+        message = getattr(choice, "message", None)
+        usage = getattr(resp, "usage", None)
         return Completion(
-            content=choice.message.content if choice else None,
-            finish_reason=choice.finish_reason if choice else None,
-            refusal=getattr(choice.message, "refusal", None) if choice else None,
-            input_tokens=usage.prompt_tokens if usage else None,
-            output_tokens=usage.completion_tokens if usage else None,
+            content=getattr(message, "content", None),
+            finish_reason=getattr(choice, "finish_reason", None),
+            refusal=getattr(message, "refusal", None),
+            input_tokens=getattr(usage, "prompt_tokens", None),
+            output_tokens=getattr(usage, "completion_tokens", None),
             json_mode=mode,
+            problem=None if message is not None else "the reply had no message",
         )
