@@ -102,7 +102,8 @@ async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message)
         log.warning("chat.update in %s failed: %s", channel, error)
         if error not in _BLOCK_ERRORS:
             return
-    fallback = blocks.failure("it", f"I read the article but Slack refused to show the result ({error})")
+    fallback = blocks.notice(f":warning: I read the article but Slack refused to show the result ({error}); "
+                             "try /summarize or /claims with the link")
     try:
         await rt.client.chat_update(channel=channel, ts=ts, text=fallback.text, blocks=[])
     except SlackApiError as e:

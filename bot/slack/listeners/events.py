@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from bot.fetch.links import find_article_urls
 from bot.slack import blocks, replies
@@ -66,7 +67,10 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
     thread_ts = event.get("thread_ts") or ts
     log.info("%d article link(s) from %s in %s", len(urls), event.get("user"), channel)
     if not urls:
-        await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_MENTION_HELP))
+        try:
+            await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_MENTION_HELP))
+        except SlackApiError as e:
+            log.warning("could not answer a mention in %s: %s", channel, e.response.get("error"))
         return
     for url in urls:
         first = await rt.store.record_link(
