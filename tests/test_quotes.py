@@ -292,3 +292,14 @@ def test_appositive_title_and_the_company_resolve() -> None:
 def test_adjunct_without_a_comma_is_skipped() -> None:
     q = only("Officials said on Tuesday the bridge would reopen in May.", "indirect")
     assert q.text == "the bridge would reopen in May"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Prices continued to rise in March.", None),
+    ("Senator Lopez believes the plan will fail.", "the plan will fail"),
+    ("Senator Lopez believes in the plan.", None),
+    ("The mayor praised the firefighters for their work.", None),
+])
+def test_weak_and_belief_verbs_need_a_clause(text: str, expected: str | None) -> None:
+    found = [q.text for q in quotes_of(text) if q.kind == "indirect"]
+    assert found == ([expected] if expected else [])

@@ -1,8 +1,9 @@
 """Indirect quotes: reported speech without quotation marks; the span is the reported clause.
 
 Layouts read: `X said (that) …` `X told Y (that) …` `X warned/denied/argued … that …` `…, X said.`
-`…, said X.` `According to X, …` `…, according to X.` Weak verbs ("continued", "praised") count only
-with a "that" clause or at the end of the clause they report; beliefs ("believes") only with "that".
+`…, said X.` `According to X, …` `…, according to X.` Weak verbs ("continued", "praised") and beliefs
+("believes") count only with a "that" clause, a clause opening with a pronoun or article ("she believes
+the plan…"), or at the end of the clause they report ("…, she recalled.").
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ _ADJUNCT_HEADS = frozenset({
     "meeting", "rally", "twitter", "facebook", "television", "tv", "radio", "podcast", "address", "filing",
     "court", "remarks", "appearance", "video",
 })
+_NOMINATIVE = frozenset({"he", "she", "they", "we", "i", "there"})
+_FINITE = frozenset({"will", "would", "could", "should", "may", "might", "can", "must", "is", "are", "was", "were",
+                     "has", "have", "had", "did", "does", "do", "won’t", "won't", "isn’t", "isn't", "wasn’t"})
 _OPEN_MARKS = "“\"‘'«„"
 MIN_CONTENT_TOKENS = 3
 
@@ -188,11 +192,19 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     k = _clause_after(doc, v, lemma, hi)
     if k is None or k >= rest:
         return None
-    if cls != "speech" and t[k].lower != "that":
-        return None
+    if cls != "speech" and t[k].lower != "that" and not _opens_clause(doc, k, rest):
+        return None  # a weaker verb needs "that" or a clause that plainly opens with its subject
     if t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after"):
         return None  # "continued to rise", "asked for", "spoke of": not a reported clause
     return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph[2])
+
+
+def _opens_clause(doc: Doc, k: int, end: int) -> bool:
+    """"she believes the plan will fail" (a clause) vs "he praised the firefighters" (an object)."""
+    t = doc.toks
+    if t[k].lower in _NOMINATIVE:
+        return True
+    return any(x.lower in _FINITE for x in t[k + 1:min(end, k + 7)])
 
 
 def _is_quoted(text: str, rq: RawQuote) -> bool:
