@@ -214,3 +214,32 @@ def test_phrase_grammar() -> None:
     assert [text[s:e] for s, e in find_spans(phrases, text)] == ["not yet confirmed", "Rumours", "was accused of"]
     with pytest.raises(ValueError):
         phrase_regex("(only) (optional)")
+
+
+def test_phrase_index_handles_macros_suffixes_and_unindexed_regexes() -> None:
+    group = compile_phrases(["{neg} confirm", r"re: \d+ people", "sources say|said"])
+    text = "They didn't confirm it. 12 people died, sources said. Police did not confirm."
+    assert [text[s:e] for s, e in find_spans(group, text)] == [
+        "didn't confirm", "12 people", "sources said", "did not confirm", "not confirm"]  # every start
+
+
+def _naive_spans(phrases: list[str], text: str) -> list[tuple[int, int]]:
+    import re
+
+    best: dict[int, int] = {}
+    for p in phrases:
+        pattern = re.compile(r"(?<![\w'\u2019-])(?:" + phrase_regex(p) + r")(?![\w-]|['\u2019]\w)", re.IGNORECASE)
+        for pos in range(len(text)):
+            m = pattern.match(text, pos)
+            if m and m.end() > best.get(pos, pos):
+                best[pos] = m.end()
+    return sorted(best.items())
+
+
+@given(st.lists(st.sampled_from(_WORDS + ["didn't", "Rumours", "not", "yet", "’s", "it's", "-", "\n"]), max_size=25))
+@settings(max_examples=100, deadline=None)
+def test_indexed_search_equals_trying_every_phrase_everywhere(words: list[str]) -> None:
+    text = " ".join(words)
+    for name in ("cues_unverified", "cues_reported", "cues_hedge"):
+        phrases = load_phrases(name)
+        assert find_spans(compile_phrases(phrases), text) == _naive_spans(phrases, text)

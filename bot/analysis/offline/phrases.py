@@ -28,7 +28,7 @@ MACROS: dict[str, str] = {
     # An auxiliary before it belongs to the cue: "could not be verified" is one cue, not "could" + "not".
     "neg": rf"(?:(?:(?:could|can|would|will|did|does|do|has|have|had|should|may|might|must)\s+)?(?:not|never)"
     rf"|cannot|\w+n{_APOS}t)",
-    "be": rf"(?:be|been|being|is|are|was|were|am|{_APOS}s|{_APOS}re)",
+    "be": r"(?:be|been|being|is|are|was|were|am)",
     "have": r"(?:have|has|had|having)",
     "det": r"(?:a|an|the)",
     "poss": r"(?:his|her|its|their|our|my|your)",
