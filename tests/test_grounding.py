@@ -273,3 +273,15 @@ def test_one_typo_in_a_short_quote_is_still_near_verbatim():
 def test_two_changed_words_in_a_short_quote_are_not():
     g = run(answer(quotes=[quote("an effort to get ahead of the truth", 18, speaker="Priya Nandakumar")]))
     assert g.quotes == []
+
+
+def test_quotes_get_the_reporting_verb_as_their_cue():
+    g = run(answer(quotes=[
+        quote("The levels are low, but they are not zero,", 11, speaker="Tomas Reyes"),
+        quote("We will know more on Thursday.", 12, speaker="Tomas Reyes"),
+        quote("crews had sealed the damaged tank by Monday evening", 5, speaker="Tomas Reyes", kind="indirect"),
+    ]))
+    cues = [(q.text[:12], q.cue.text if q.cue else None) for q in g.quotes]
+    assert cues == [("crews had se", "said"), ("The levels a", "said"), ("We will know", "said")]
+    for q in g.quotes:
+        assert ARTICLE[q.cue.start : q.cue.end] == q.cue.text

@@ -16,6 +16,7 @@ nothing the text marks as unconfirmed is lost when the model misses it.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from bot.analysis.model import (
     Flag,
     Quote,
     Sentence,
+    Span,
     Speaker,
     SummaryItem,
 )
@@ -40,6 +42,8 @@ INDIRECT_ALIGN = 80.0  # an indirect quote's words aligned inside its sentence
 INDIRECT_SUPPORT = 0.5  # else: share of its content words found in the sentence
 CLAIM_SUPPORT = 0.6  # share of a claim's content words found in its cited sentences
 SUMMARY_SUPPORT = 0.5  # summary lines abstract a little more
+CUE_MAX_BEFORE = 60  # characters from a reporting verb to the quote it introduces ("X said that …")
+CUE_MAX_AFTER = 30  # characters from a quote to its trailing attribution ('"…," said X')
 FUZZY_MIN_CHARS = 20  # shorter quotes must match exactly; a short fuzzy match is a different phrase
 
 _PRONOUNS = frozenset("he she they it i we you him her them his hers their its this that who".split())
@@ -168,7 +172,7 @@ def _quotes(ctx: _Ctx, items: list[QuoteV1], offline_quotes: list[Quote]) -> lis
             continue
         if any(o.start < end and start < o.end for o in out):
             continue  # the model listed the same words twice
-        cue = overlapping.cue if overlapping is not None else None
+        cue = overlapping.cue if overlapping is not None and overlapping.cue else _reporting_cue(ctx, start, end)
         out.append(
             Quote(
                 speaker=speaker, text=ctx.text[start:end], start=start, end=end, kind=kind,
@@ -224,6 +228,44 @@ def _indirect_span(ctx: _Ctx, q: QuoteV1) -> tuple[int, int, str] | None:
         return None
     start, end = gm.strip_quote_marks(ctx.text, *span)
     return (start, end, "indirect") if end > start else None
+
+
+_CUE_WORD = re.compile(r"[A-Za-z]+(?:\s+to\b)?")
+
+
+def _reporting_cue(ctx: _Ctx, start: int, end: int) -> Span | None:
+    """The reporting verb ("said", "told", "according to") nearest the quote, in its sentences."""
+    try:
+        from bot.analysis.offline.attribution import verbs
+
+        forms = {f for f, (_, cls) in verbs().items() if cls == "speech"}
+    except Exception:  # the offline lexicon is optional here: a quote without a cue is still a quote
+        return None
+    sid = sentence_at(ctx.order, start)
+    lo = ctx.sentences[sid].start
+    if sid - 1 in ctx.sentences and ctx.para_of(ctx.sentences[sid - 1].start) == ctx.para_of(start):
+        lo = ctx.sentences[sid - 1].start  # '"…," he said. "…"': the cue sits before the second part
+    hi = ctx.sentences[sentence_at(ctx.order, max(start, end - 1))].end
+    best: tuple[int, int, int] | None = None
+    for m in _CUE_WORD.finditer(ctx.text, lo, hi):
+        if start <= m.start() < end or not m.group(0)[0].islower():
+            continue
+        word = m.group(0).lower()
+        if word != "according to":
+            word = word.split()[0]
+            if word not in forms:
+                continue
+            m_end = m.start() + len(word)
+        else:
+            m_end = m.end()
+        before = m_end <= start
+        distance = start - m_end if before else m.start() - end
+        limit = CUE_MAX_BEFORE if before else CUE_MAX_AFTER
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, m.start(), m_end)
+    if best is None:
+        return None
+    return Span(text=ctx.text[best[1] : best[2]], start=best[1], end=best[2])
 
 
 def _speaker(ctx: _Ctx, q: QuoteV1, start: int, end: int, overlapping: Quote | None) -> Speaker | None:
