@@ -61,3 +61,16 @@ async def test_shutdown_edits_placeholders_still_reading(tmp_path):
         await asyncio.sleep(0.2)
     [update] = fake.of("chat.update")
     assert "restarted" in update.args["text"]
+
+
+async def test_full_queue_answers_busy_at_once(tmp_path):
+    articles = await ArticleServer(slow_seconds=2).start()
+    env = {"NEWSBOT_MAX_CONCURRENT": "1", "NEWSBOT_MAX_QUEUED": "1", "NEWSBOT_MAX_LINKS_PER_MESSAGE": "5"}
+    async with running_bot(tmp_path, articles=articles, **env) as bot:
+        links = [articles.url(f"/slow?n={i}") for i in range(3)]
+        status, _, elapsed = await bot.event(message_event(" ".join(f"<{u}>" for u in links)))
+        assert status == 200 and elapsed < 1.0
+        await bot.fake.wait_for(lambda f: f.of("chat.update"))
+        first = bot.updates()[0].args["text"]
+        assert "too many articles" in first  # the third link, refused at once rather than left "Reading…"
+        await bot.fake.wait_for(lambda f: len(f.of("chat.update")) == 3, timeout=15)
