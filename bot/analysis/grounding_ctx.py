@@ -1,0 +1,95 @@
+"""The grounding context: the article text, its sentences and paragraphs, what was dropped and why,
+and whether a name is in the text."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from bot.analysis import grounding_match as gm
+from bot.analysis.model import Sentence
+from bot.analysis.sentences import paragraphs
+
+log = logging.getLogger("bot.analysis.grounding")
+
+_PRONOUNS = frozenset("he she they it i we you him her them his hers their its this that who".split())
+_LEADING = ("the ", "a ", "an ")
+_VAGUE = ("anonymous ", "unnamed ", "unidentified ")
+INJECTED = "items dropped: they cite text that reads like instructions to an AI model"
+
+
+class Context:
+    def __init__(self, text: str, sentences: list[Sentence], allowed: set[int] | None, author: str | None):
+        self.text = text
+        self.nt = gm.normalize(text)
+        self.sentences = {s.id: s for s in sentences}
+        self.order = sentences
+        self.allowed = allowed if allowed is not None else set(self.sentences)
+        self.paras = paragraphs(text)
+        self.author = author
+        self.drops: Counter[str] = Counter()
+        self.tainted = self._tainted()
+
+    def _tainted(self) -> set[int]:
+        """Sentences of paragraphs that address a model (prompt injection): the model may not cite them."""
+        bad_paras = {
+            self.para_of(s.start) for s in self.order if gm.looks_like_injection(self.text[s.start : s.end])
+        }
+        return {s.id for s in self.order if self.para_of(s.start) in bad_paras}
+
+    def touches_tainted(self, ids: list[int]) -> bool:
+        if any(i in self.tainted for i in ids):
+            self.drops[INJECTED] += 1
+            return True
+        return False
+
+    def drop(self, reason: str, item: object) -> None:
+        self.drops[reason] += 1
+        log.info("grounding dropped an item (%s): %r", reason, item)
+
+    def ids_ok(self, ids: list[int]) -> bool:
+        return bool(ids) and all(i in self.sentences and i in self.allowed for i in ids)
+
+    def para_of(self, offset: int) -> tuple[int, int]:
+        for p in self.paras:
+            if p[0] <= offset < p[1]:
+                return p
+        return (0, len(self.text))
+
+    def window(self, sid: int, before: int, after: int) -> tuple[int, int]:
+        ids = [i for i in self.allowed if sid - before <= i <= sid + after]
+        return self.sentences[min(ids)].start, self.sentences[max(ids)].end
+
+    def bounds(self) -> tuple[int, int]:
+        """The part of the text the model was shown."""
+        shown = [self.sentences[i] for i in self.allowed if i in self.sentences]
+        return min(s.start for s in shown), max(s.end for s in shown)
+
+    def sentence_text(self, ids: list[int]) -> str:
+        return " ".join(self.text[self.sentences[i].start : self.sentences[i].end] for i in ids)
+
+
+def named(ctx: Context, name: str, lo: int, hi: int, kind: str) -> bool:
+    """`name` occurs in the text, and it (or a person's surname) occurs within [lo, hi)."""
+    candidates = _name_forms(name)
+    if not candidates:
+        return False
+    if any(gm.find_exact(ctx.nt, c, lo, hi) for c in candidates):
+        return True
+    tokens = candidates[0].split()
+    if kind == "person" and len(tokens) >= 2 and any(gm.find_exact(ctx.nt, c) for c in candidates):
+        return bool(gm.find_exact(ctx.nt, tokens[-1], lo, hi))
+    return False
+
+
+def _name_forms(name: str) -> list[str]:
+    n = gm.norm_str(name).strip(" .,;:")
+    if n.endswith("'s"):
+        n = n[:-2]
+    if not n or n in _PRONOUNS:
+        return []
+    forms = [n]
+    for prefix in _LEADING + _VAGUE:
+        if n.startswith(prefix) and n[len(prefix) :]:
+            forms.append(n[len(prefix) :])
+    return [f for f in forms if f not in _PRONOUNS]

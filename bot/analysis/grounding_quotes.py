@@ -1,0 +1,164 @@
+"""Grounding of the model's quotes: found in the text (direct: verbatim or near-verbatim; indirect: in
+its sentence), the speaker named near them, the reporting verb as cue. Offsets come from the text."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from bot.analysis import grounding_match as gm
+from bot.analysis.grounding_ctx import Context, named
+from bot.analysis.llm_schema import QuoteV1
+from bot.analysis.model import Quote, Span, Speaker
+from bot.analysis.sentences import sentence_at
+
+log = logging.getLogger("bot.analysis.grounding")
+
+QUOTE_THRESHOLD = 97.0  # near-verbatim: a couple of characters in a hundred
+INDIRECT_ALIGN = 80.0  # an indirect quote's words aligned inside its sentence
+INDIRECT_SUPPORT = 0.5  # else: share of its content words found in the sentence
+CUE_MAX_BEFORE = 60  # characters from a reporting verb to the quote it introduces ("X said that …")
+CUE_MAX_AFTER = 30  # characters from a quote to its trailing attribution ('"…," said X')
+FUZZY_MIN_CHARS = 20  # shorter quotes must match exactly; a short fuzzy match is a different phrase
+
+
+def ground_quotes(ctx: Context, items: list[QuoteV1], offline_quotes: list[Quote]) -> list[Quote]:
+    out: list[Quote] = []
+    for q in items:
+        if not ctx.ids_ok([q.sentence_id]):
+            ctx.drop("quotes dropped: cited sentence does not exist", q)
+            continue
+        if q.kind == "direct" and len(gm.norm_str(q.text).split()) < 2:
+            ctx.drop("direct quotes dropped: one word is a term, not a quote", q)
+            continue
+        span = _direct_span(ctx, q) if q.kind == "direct" else _indirect_span(ctx, q)
+        if span is None:
+            reason = "not found verbatim in the text" if q.kind == "direct" else "not in its cited sentence"
+            ctx.drop(f"{q.kind} quotes dropped: {reason}", q)
+            continue
+        start, end, kind = span
+        if ctx.touches_tainted([sentence_at(ctx.order, start), sentence_at(ctx.order, end - 1), q.sentence_id]):
+            log.info("grounding dropped a quote from injected text: %r", q)
+            continue
+        if kind != q.kind:
+            ctx.drop("direct quotes shown as indirect: not inside quotation marks in the text", q)
+        sid = sentence_at(ctx.order, start)
+        overlapping = next((o for o in offline_quotes if o.start < end and start < o.end), None)
+        speaker = _speaker(ctx, q, start, end, overlapping)
+        if speaker is None:
+            ctx.drop("quotes dropped: speaker not named near the quote", q)
+            continue
+        if any(o.start < end and start < o.end for o in out):
+            continue  # the model listed the same words twice
+        cue = overlapping.cue if overlapping is not None and overlapping.cue else _reporting_cue(ctx, start, end)
+        out.append(
+            Quote(
+                speaker=speaker, text=ctx.text[start:end], start=start, end=end, kind=kind,
+                sentence_id=sid, cue=cue,
+            )
+        )
+    return sorted(out, key=lambda x: x.start)
+
+
+def _direct_span(ctx: Context, q: QuoteV1) -> tuple[int, int, str] | None:
+    needle = gm.norm_str(q.text).strip("\"' ")
+    if not needle:
+        return None
+    cited = ctx.sentences[q.sentence_id]
+    lo, hi = ctx.window(q.sentence_id, 2, 8)  # quotes run on over several sentences
+    found = _locate(ctx, needle, lo, hi, cited.start)
+    if found is None:
+        found = _locate(ctx, needle, *ctx.bounds(), cited.start)
+    if found is None:
+        return None
+    start, end = gm.strip_quote_marks(ctx.text, *found)
+    if end <= start or sentence_at(ctx.order, start) not in ctx.allowed:
+        return None
+    para = ctx.para_of(start)
+    inside = gm.inside_quotation(ctx.text, start, end, para[0])
+    return start, end, "direct" if inside else "indirect"
+
+
+def _locate(ctx: Context, needle: str, lo: int, hi: int, near: int) -> tuple[int, int] | None:
+    exact = gm.find_exact(ctx.nt, needle, lo, hi)
+    if exact:
+        return min(exact, key=lambda s: abs(s[0] - near))
+    if len(needle) < FUZZY_MIN_CHARS:
+        return None
+    fuzzy = gm.find_fuzzy(ctx.nt, needle, lo, hi, QUOTE_THRESHOLD)
+    return fuzzy[0] if fuzzy else None
+
+
+def _indirect_span(ctx: Context, q: QuoteV1) -> tuple[int, int, str] | None:
+    needle = gm.norm_str(q.text).strip("\"' ")
+    if not needle:
+        return None
+    s = ctx.sentences[q.sentence_id]
+    exact = gm.find_exact(ctx.nt, needle, s.start, s.end)
+    if exact:
+        span: tuple[int, int] | None = exact[0]
+    else:
+        fuzzy = gm.find_fuzzy(ctx.nt, needle, s.start, s.end, INDIRECT_ALIGN)
+        span = fuzzy[0] if fuzzy else None
+    if span is None and gm.support(q.text, ctx.text[s.start : s.end]) >= INDIRECT_SUPPORT:
+        span = (s.start, s.end)  # a paraphrase of the sentence: show the sentence's own words
+    if span is None:
+        return None
+    start, end = gm.strip_quote_marks(ctx.text, *span)
+    return (start, end, "indirect") if end > start else None
+
+
+_CUE_WORD = re.compile(r"[A-Za-z]+(?:\s+to\b)?")
+
+
+def _reporting_cue(ctx: Context, start: int, end: int) -> Span | None:
+    """The reporting verb ("said", "told", "according to") nearest the quote, in its sentences."""
+    try:
+        from bot.analysis.offline.attribution import verbs
+
+        forms = {f for f, (_, cls) in verbs().items() if cls == "speech"}
+    except Exception:  # the offline lexicon is optional here: a quote without a cue is still a quote
+        return None
+    sid = sentence_at(ctx.order, start)
+    lo = ctx.sentences[sid].start
+    if sid - 1 in ctx.sentences and ctx.para_of(ctx.sentences[sid - 1].start) == ctx.para_of(start):
+        lo = ctx.sentences[sid - 1].start  # '"…," he said. "…"': the cue sits before the second part
+    hi = ctx.sentences[sentence_at(ctx.order, max(start, end - 1))].end
+    best: tuple[int, int, int] | None = None
+    for m in _CUE_WORD.finditer(ctx.text, lo, hi):
+        if start <= m.start() < end or not m.group(0)[0].islower():
+            continue
+        word = m.group(0).lower()
+        if word != "according to":
+            word = word.split()[0]
+            if word not in forms:
+                continue
+            m_end = m.start() + len(word)
+        else:
+            m_end = m.end()
+        before = m_end <= start
+        distance = start - m_end if before else m.start() - end
+        limit = CUE_MAX_BEFORE if before else CUE_MAX_AFTER
+        if distance <= limit and (best is None or distance < best[0]):
+            best = (distance, m.start(), m_end)
+    if best is None:
+        return None
+    return Span(text=ctx.text[best[1] : best[2]], start=best[1], end=best[2])
+
+
+def _speaker(ctx: Context, q: QuoteV1, start: int, end: int, overlapping: Quote | None) -> Speaker | None:
+    name = gm.sanitize(q.speaker)
+    sid = sentence_at(ctx.order, start)
+    p_start = ctx.para_of(start)[0]
+    prev_para = max((p for p in ctx.paras if p[1] <= p_start), default=(p_start, p_start))
+    lo = min(prev_para[0], ctx.window(sid, 3, 0)[0])
+    hi = max(ctx.para_of(max(start, end - 1))[1], ctx.window(sentence_at(ctx.order, end - 1), 0, 1)[1])
+    if named(ctx, name, lo, hi, q.speaker_kind):
+        title = gm.sanitize(q.speaker_title or "") or None
+        if title and not gm.find_exact(ctx.nt, gm.norm_str(title)):
+            title = None  # a title the text never gives is the model's invention
+        return Speaker(name=name, title=title, kind=q.speaker_kind)
+    if overlapping is not None:
+        log.info("grounding: speaker %r not near the quote; using the offline speaker", q.speaker)
+        return overlapping.speaker
+    return None
