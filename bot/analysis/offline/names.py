@@ -4,6 +4,8 @@ praised Russia … “…,” he said")."""
 
 from __future__ import annotations
 
+import bisect
+
 from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.quote_tokens import Token
 from bot.analysis.offline.speakers import (
@@ -14,11 +16,12 @@ from bot.analysis.offline.speakers import (
     ROLES,
     TITLE_WORDS,
     People,
-    _gender,
-    _is_name_word,
+    gender_of,
+    is_name_word,
+    strip_possessive,
 )
 
-_SUBJECT_BEFORE = frozenset({",", "and", "but", "while", "when", "as", "because", "that", "if", "so", "“", "\"",
+_SUBJECT_BEFORE = frozenset({",", "and", "but", "while", "when", "as", "because", "if", "so", "“", "\"",
                              "—", "(", ":", ";", "although", "though", "since", "after", "before"})
 
 
@@ -46,18 +49,35 @@ def _appositive_title(doc: Doc, j: int) -> str | None:
     return doc.text[words[0].start:words[-1].end]
 
 
-def scan_people(doc: Doc) -> People:
-    """People with every mention of a full name (two or more name words, or a title and a surname)."""
+def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[str] = frozenset()) -> People:
+    """People with every mention of a full name (two or more name words, or a title and a surname), and of
+    a single name in `known` (people quoted by one name only: "Melanie said"). Names inside `quoted` spans
+    are skipped: "“I would, Donald,” she said" mentions Donald but is not about him."""
     people = People()
     t = doc.toks
     n = len(t)
+    spans = sorted(quoted)
+    starts = [a for a, _ in spans]
     i = 0
     while i < n:
-        if not _is_name_word(t[i]) or t[i].lower in ORGS or t[i].lower in PLACES or t[i].lower in TITLE_WORDS:
+        q = bisect.bisect_right(starts, t[i].start) - 1
+        if q >= 0 and spans[q][0] <= t[i].start < spans[q][1]:
+            i = doc.tok_at(spans[q][1])  # skip the quotation
+            continue
+        if t[i].lower == "the" and i + 1 < n and strip_possessive(t[i + 1].lower) in ROLES:
+            # "the president", "the senator's": the person last named with that title
+            p = people.by_title(strip_possessive(t[i + 1].lower), t[i].start)
+            if p is not None:
+                prev = t[i - 1].text.lower() if i > 0 else ""
+                subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i
+                people.add(p.name, None, t[i].start, None, subject=subject)
+            i += 2
+            continue
+        if not is_name_word(t[i]) or t[i].lower in ORGS or t[i].lower in PLACES or t[i].lower in TITLE_WORDS:
             i += 1
             continue
         j = i
-        while j < n and _is_name_word(t[j]) and t[j].lower not in TITLE_WORDS and j - i < 4 \
+        while j < n and is_name_word(t[j]) and t[j].lower not in TITLE_WORDS and j - i < 4 \
                 and (j == i or t[j].start - t[j - 1].end <= 1):
             j += 1
         run = t[i:j]
@@ -83,8 +103,8 @@ def scan_people(doc: Doc) -> People:
             name = doc.text[run[0].start:run[-1].end]
             prev = t[k - 1].text.lower() if k > 0 else ""
             subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k
-            people.add(name, title, run[0].start, _gender(t[k:j]), subject=subject)
-        elif people.lookup(run[0].text) is not None and len(run) == 1:
+            people.add(name, title, run[0].start, gender_of(t[k:j]), subject=subject)
+        elif len(run) == 1 and (run[0].text in known or people.lookup(run[0].text) is not None):
             prev = t[i - 1].text.lower() if i > 0 else ""
             subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i
             people.add(run[0].text, None, run[0].start, None, subject=subject)

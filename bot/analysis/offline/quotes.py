@@ -33,7 +33,9 @@ def find_quotes(text: str, sentences: list[Sentence]) -> list[Quote]:
     indirect = _drop_overlaps(find_indirect(doc, direct), direct)
     # a phrase quoted inside reported speech belongs to that indirect quote, unless it is most of it
     direct = [q for q in direct if not (q.partial and _inside_any(q, indirect))]
-    people = scan_people(doc)
+    known = frozenset(q.mention.name for q in direct + indirect
+                      if q.mention is not None and q.mention.kind == "person" and " " not in q.mention.name)
+    people = scan_people(doc, [(q.start, q.end) for q in direct], known)
     quotes = _resolve(doc, direct, indirect, people)
     return _merge_interrupted(text, quotes) if MERGE_INTERRUPTED else quotes
 

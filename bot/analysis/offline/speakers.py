@@ -66,14 +66,14 @@ class Mention:
     gender: str | None = None
 
 
-def _is_name_word(t: Token) -> bool:
+def is_name_word(t: Token) -> bool:
     low = t.lower
     if not t.is_cap or low in FUNCTION_CAPS or low in HONORIFICS:
         return False
     return t.text[0].isalpha() and (not t.text.isupper() or len(t.text) <= 3)
 
 
-def _gender(tokens: list[Token]) -> str | None:
+def gender_of(tokens: list[Token]) -> str | None:
     for t in tokens:
         if t.lower in _FEMALE:
             return "f"
@@ -86,7 +86,7 @@ def _span_text(text: str, tokens: list[Token]) -> str:
     return text[tokens[0].start:tokens[-1].end] if tokens else ""
 
 
-def _strip_possessive(s: str) -> str:
+def strip_possessive(s: str) -> str:
     for suffix in ("’s", "'s", "’", "'"):
         if s.endswith(suffix):
             return s[: -len(suffix)]
@@ -101,7 +101,7 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
     if len(toks) == 1 and toks[0].lower in PRONOUNS:
         low = toks[0].lower
         kind = "author" if low in AUTHOR else "pronoun"
-        return Mention(kind, low, None, start, end, _gender(toks))
+        return Mention(kind, low, None, start, end, gender_of(toks))
     det = None
     while toks and toks[0].lower in DETERMINERS:
         det = toks[0].lower
@@ -126,13 +126,13 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
     caps = [t for t in toks if t.is_cap]
     # the trailing run of name words is the name; what comes before it is the title
     j = len(toks)
-    while j > 0 and (_is_name_word(toks[j - 1]) or toks[j - 1].lower in _INNER and j < len(toks)) \
+    while j > 0 and (is_name_word(toks[j - 1]) or toks[j - 1].lower in _INNER and j < len(toks)) \
             and toks[j - 1].lower not in TITLE_WORDS and toks[j - 1].lower not in ORGS:
         j -= 1
     while j < len(toks) and toks[j].lower in _INNER:
         j += 1
     name_toks = toks[j:]
-    has_org = any(t.lower in ORGS for t in caps) or (caps and _strip_possessive(caps[-1].lower) in ORGS)
+    has_org = any(t.lower in ORGS for t in caps) or (caps and strip_possessive(caps[-1].lower) in ORGS)
     if name_toks and j > 0 and (toks[j - 1].lower in ROLES or toks[j - 1].lower in HONORIFICS):
         has_org = False  # "Council member Tom Reyes", "White House press secretary Sean Spicer"
     if head in GROUPS or (head.endswith("s") and head[:-1] in ROLES and not toks[-1].is_cap):
@@ -148,12 +148,12 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         title = _span_text(text, title_toks) if title_toks else None
         if title and title_toks[-1].lower in ("’s", "'s"):
             title = None
-        return Mention("person", nm, title, start, end, _gender(toks))
+        return Mention("person", nm, title, start, end, gender_of(toks))
     if head in UNNAMED or head in ROLES or (toks[-1].text.islower() and head.endswith(("man", "woman", "er", "or",
                                                                                         "ist", "ian"))):
         # "a spokesman" is nobody in particular; "the senator" is someone the article named before
         kind = "role" if det in ("the", "his", "her", "their", "its") else "unnamed"
-        return Mention(kind, text[start:end], None, start, end, _gender(toks))
+        return Mention(kind, text[start:end], None, start, end, gender_of(toks))
     if caps:
         return Mention("organization", _span_text(text, toks), None, toks[0].start, end)
     if lows[0] in GROUPS:  # "sources close to her campaign"
@@ -182,7 +182,7 @@ class People:
 
     def _find(self, name: str) -> int | None:
         parts = name.split()
-        last = _strip_possessive(parts[-1]).lower()
+        last = strip_possessive(parts[-1]).lower()
         for i in range(len(self.people) - 1, -1, -1):
             p = self.people[i]
             pp = p.name.split()
@@ -197,7 +197,7 @@ class People:
 
     def add(self, name: str, title: str | None, pos: int, gender: str | None, subject: bool = True) -> str:
         """Record a person mention at `pos`; return the full name it resolves to."""
-        name = _strip_possessive(name)
+        name = strip_possessive(name)
         i = self._find(name)
         if i is None:
             self.people.append(_Person(name, title, gender))
@@ -207,14 +207,16 @@ class People:
             p.title = p.title or title
             p.gender = p.gender or gender
         k = bisect.bisect_right(self.positions, pos)
-        if not (k > 0 and self.positions[k - 1] == pos):
+        if k > 0 and self.positions[k - 1] == pos:
+            self.subject[k - 1] = self.subject[k - 1] or subject  # a speaker is the subject of speaking
+        else:
             self.positions.insert(k, pos)
             self.mention_of.insert(k, i)
             self.subject.insert(k, subject)
         return self.people[i].name
 
     def lookup(self, name: str) -> _Person | None:
-        i = self._find(_strip_possessive(name))
+        i = self._find(strip_possessive(name))
         return self.people[i] if i is not None else None
 
     def by_title(self, title_head: str, pos: int) -> _Person | None:

@@ -1,0 +1,40 @@
+"""Speaker resolution: people named once and mentioned again by surname, title, pronoun or role."""
+
+from __future__ import annotations
+
+from bot.analysis import sentences
+from bot.analysis.offline.quotes import find_quotes
+
+
+def speakers(text: str) -> list[str]:
+    return [q.speaker.name for q in find_quotes(text, sentences.split(text))]
+
+
+def test_a_speaker_mention_beats_a_name_inside_the_reported_clause() -> None:
+    text = ("White House spokesman Josh Earnest said Monday that President Barack Obama has long called for "
+            "tax fairness.\n\nHe said the loopholes helped only the wealthy.")
+    assert speakers(text) == ["Josh Earnest", "Josh Earnest"]
+
+
+def test_names_inside_a_quote_are_not_antecedents() -> None:
+    text = ("Donald Trump spoke for an hour.\n\n“I would,” Melanie said to the TV. “I would, Donald.”\n\n"
+            "The speech ended late.\n\n“You winning?” she said.")
+    assert speakers(text)[-1] == "Melanie"
+
+
+def test_the_role_points_back_to_the_person_with_that_title() -> None:
+    text = ("President Barack Obama met scientists on Monday. Jared Diamond's book was on the table.\n\n"
+            "The president's roots also came into play. In Honolulu, he said the islands were at risk.")
+    assert speakers(text) == ["Barack Obama"]
+
+
+def test_speaker_named_after_the_verb_is_the_antecedent_of_he() -> None:
+    text = ("“We need people of substance,” said Cornell William Brooks, president of the NAACP.\n\n"
+            "People like Bobby Scott, he said, are rare.")
+    assert speakers(text) == ["Cornell William Brooks", "Cornell William Brooks"]
+
+
+def test_informal_role_before_a_name() -> None:
+    text = "“The distraction hurts,” said Republican party boss Reince Priebus."
+    found = find_quotes(text, sentences.split(text))
+    assert found[0].speaker.name == "Reince Priebus" and found[0].speaker.title == "Republican party boss"
