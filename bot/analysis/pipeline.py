@@ -11,6 +11,7 @@ import hashlib
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from bot import __version__
@@ -27,11 +28,22 @@ class Engine(Protocol):
     async def analyze(self, article: Article, id: str | None = None) -> Analysis: ...
 
 
+def _offline_fingerprint() -> str:
+    """A digest of the offline engine's code and lexicons, so that a cached analysis is never served
+    after either changed (a version bump alone is easy to forget)."""
+    root = Path(offline.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted([*root.glob("*.py"), *root.glob("lexicons/*.txt")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 class OfflineEngine:
     """The rules engine behind the async interface; it runs in a worker thread so that a busy event loop
     (the Slack app acking requests) is never held for the length of an analysis."""
 
-    engine_id = f"offline:{__version__}"
+    engine_id = f"offline:{__version__}:{_offline_fingerprint()}"
 
     async def analyze(self, article: Article, id: str | None = None) -> Analysis:
         return await asyncio.to_thread(offline.analyze, article, id)
