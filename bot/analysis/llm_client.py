@@ -28,7 +28,7 @@ from bot.analysis.llm_schema import RESPONSE_FORMAT_JSON_OBJECT, response_format
 
 log = logging.getLogger(__name__)
 
-MAX_RETRY_AFTER = 20.0  # seconds; a server asking for longer gets the offline answer instead
+MAX_RETRY_AFTER = 30.0  # seconds; a server asking for longer gets the offline answer instead
 _RETRY_STATUSES = frozenset({408, 409, 425, 429})
 
 
