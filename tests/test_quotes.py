@@ -303,3 +303,11 @@ def test_adjunct_without_a_comma_is_skipped() -> None:
 def test_weak_and_belief_verbs_need_a_clause(text: str, expected: str | None) -> None:
     found = [q.text for q in quotes_of(text) if q.kind == "indirect"]
     assert found == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize("text", [
+    "Russia has never declared Hamas to be a terrorist organization.",
+    "The minister did not say whether the talks would resume.",
+])
+def test_negated_or_object_control_reports_are_not_quotes(text: str) -> None:
+    assert not [q for q in quotes_of(text) if q.kind == "indirect"]

@@ -37,6 +37,8 @@ _ADJUNCT_HEADS = frozenset({
     "meeting", "rally", "twitter", "facebook", "television", "tv", "radio", "podcast", "address", "filing",
     "court", "remarks", "appearance", "video",
 })
+_NEGATION = frozenset({"not", "never", "n’t", "n't", "no", "didn’t", "didn't", "hasn’t", "hasn't", "won’t",
+                       "won't", "doesn’t", "doesn't", "haven’t", "haven't"})
 _NOMINATIVE = frozenset({"he", "she", "they", "we", "i", "there"})
 _FINITE = frozenset({"will", "would", "could", "should", "may", "might", "can", "must", "is", "are", "was", "were",
                      "has", "have", "had", "did", "does", "do", "won’t", "won't", "isn’t", "isn't", "wasn’t"})
@@ -156,6 +158,8 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
 
 def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQuote | None:
     t = doc.toks
+    if v - 1 >= lo and t[v - 1].lower in _NEGATION:
+        return None  # "Russia has never declared …": a report that nothing was said
     ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
     inverted = False
     if ph is None:
@@ -196,6 +200,9 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
         return None  # a weaker verb needs "that" or a clause that plainly opens with its subject
     if t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after"):
         return None  # "continued to rise", "asked for", "spoke of": not a reported clause
+    if t[k].lower not in _NOMINATIVE and t[k].lower != "that" \
+            and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
+        return None  # "declared Hamas to be a terrorist organization": an object and an infinitive
     return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph[2])
 
 
