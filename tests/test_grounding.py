@@ -265,6 +265,13 @@ def test_inside_quotation():
         assert gm.inside_quotation(text, s, s + len(word), 0) is inside, word
 
 
+def test_inside_british_single_quotes():
+    text = "\u2018We\u2019re staying put,\u2019 the minister said. Then she left the minister\u2019s office."
+    for word, inside in (("staying put", True), ("the minister said", False), ("she left", False)):
+        s = text.index(word)
+        assert gm.inside_quotation(text, s, s + len(word), 0) is inside, word
+
+
 def test_one_typo_in_a_short_quote_is_still_near_verbatim():
     g = run(answer(quotes=[quote("an attempt to get ahed of the facts", 18, speaker="Priya Nandakumar")]))
     assert [q.text for q in g.quotes] == ["an attempt to get ahead of the facts"]

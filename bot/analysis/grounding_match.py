@@ -164,8 +164,12 @@ def strip_quote_marks(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def inside_quotation(text: str, start: int, end: int, para_start: int) -> bool:
-    """Whether [start, end) sits inside double quotation marks opened earlier in its paragraph."""
+    """Whether [start, end) sits inside quotation marks opened earlier in its paragraph."""
     before = text[para_start:start]
+    return _inside_double(before) or _inside_single(before)
+
+
+def _inside_double(before: str) -> bool:
     last_open = max(before.rfind(c) for c in OPENING_DOUBLE)
     last_close = max(before.rfind(c) for c in CLOSING_DOUBLE)
     if last_open > last_close:
@@ -175,6 +179,19 @@ def inside_quotation(text: str, start: int, end: int, para_start: int) -> bool:
         return before.count('"') % 2 == 1
     # A curly closer nearest before the span: a quote may still open with a straight mark after it.
     return before[last_close + 1 :].count('"') % 2 == 1
+
+
+def _inside_single(before: str) -> bool:
+    """British style: an opening ‘ with no closing ’ after it (an apostrophe sits between letters)."""
+    opened = before.rfind("‘")
+    if opened < 0:
+        return False
+    for i in range(opened + 1, len(before)):
+        if before[i] == "’":
+            flanked = before[i - 1].isalpha() and i + 1 < len(before) and before[i + 1].isalpha()
+            if not flanked:
+                return False
+    return True
 
 
 # Slack control sequences (<!channel>, <@U1>, <#C1>, <https://x|label>), bare links, broadcast words.
