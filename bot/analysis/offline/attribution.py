@@ -48,9 +48,9 @@ def _forms(lemma: str, irregular: list[str]) -> set[str]:
 
 @lru_cache(maxsize=1)
 def verbs() -> dict[str, tuple[str, str]]:
-    """Inflected form -> (lemma, class); class is "speech", "weak" or "cognition"."""
+    """Inflected form -> (lemma, class); class is "speech", "weak", "object" or "cognition"."""
     out: dict[str, tuple[str, str]] = {}
-    for cls in ("cognition", "weak", "speech"):  # the stronger class wins where a verb is in two
+    for cls in ("cognition", "object", "weak", "speech"):  # the stronger class wins where a verb is in two
         for entry in sections("reporting_verbs").get(cls, ()):
             parts = entry.lower().split()
             for f in _forms(parts[0], parts[1:]):
@@ -94,7 +94,7 @@ QUANTITY = frozenset({"percent", "%", "half", "third", "thirds", "quarter", "qua
 
 def _np_token(t: Token) -> bool:
     low = t.lower
-    if low[:1].isdigit() or low in ("percent", "half", "majority", "third", "quarter"):
+    if low in ("percent", "half", "majority", "third", "quarter", "%"):
         return True
     if t.is_cap and low not in FUNCTION_CAPS:
         return True
@@ -165,6 +165,10 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
     t = toks[j]
     if t.lower in PRONOUNS:
         return (j, j + 1, None)
+    if j == verb - 1 and (t.lower.endswith(("’s", "'s", "s’", "s'")) or t.text in ("’", "'")):
+        return None  # "Sanders's remarks", "Editor's note": the cue word is a noun
+    if t.lower in _RELATIVE and not (j - 1 > lo and toks[j - 1].text == ","):
+        return None  # "voters who say …": a description, not a report
     if t.lower == "who" and j - 1 > lo and toks[j - 1].text == ",":
         # "Mr. Sanders, who said he …": the one the relative clause hangs on
         core = _core_before(toks, j - 1, lo)
@@ -182,6 +186,8 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
         k = j - 1
         while k > lo and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"") and j - k < 26:
             k -= 1
+            if toks[k].text == "," and k - 2 >= lo and toks[k - 1].text.isdigit() and toks[k - 2].text == ",":
+                k -= 2  # "Roxana M. Leon, 63, an independent voter …": an age is no appositive
         if toks[k].text != "," or k + 1 >= j:
             return None
         lead = toks[k + 1]

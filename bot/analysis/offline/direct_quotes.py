@@ -142,7 +142,7 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
         if not is_verb(t[v]) or is_passive(t, v):
             continue
         cls = verbs()[low][1]
-        if cls == "cognition" or (cls == "weak" and v + 2 < a):
+        if cls == "cognition" or (cls in ("weak", "object") and v + 2 < a):
             continue  # a weak verb counts only right before the quote ("Cruz continued:")
         ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
         if ph is None and v + 1 < a and low in INVERTIBLE:

@@ -193,17 +193,29 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
             return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
     if inverted:
         return None
+    if lemma in _TELL and subj_start > lo and t[subj_start - 1].text == "," and not _that_follows(doc, v, hi) \
+            and _opens_clause(doc, lo, subj_start):
+        # "This is not about me, President Obama told his closest advisers as …"
+        end = _strip_end(doc, lo, subj_start)
+        return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
     k = _clause_after(doc, v, lemma, hi)
     if k is None or k >= rest:
         return None
+    if cls == "object" and t[k].lower != "that":
+        return None
     if cls != "speech" and t[k].lower != "that" and not _opens_clause(doc, k, rest):
         return None  # a weaker verb needs "that" or a clause that plainly opens with its subject
-    if t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after"):
+    if t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after",
+                      "against", "over", "into"):
         return None  # "continued to rise", "asked for", "spoke of": not a reported clause
     if t[k].lower not in _NOMINATIVE and t[k].lower != "that" \
             and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
         return None  # "declared Hamas to be a terrorist organization": an object and an infinitive
     return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph[2])
+
+
+def _that_follows(doc: Doc, v: int, hi: int) -> bool:
+    return any(x.lower == "that" for x in doc.toks[v + 1:min(hi, v + 10)])
 
 
 def _opens_clause(doc: Doc, k: int, end: int) -> bool:
