@@ -12,7 +12,7 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot import __version__
 from bot.analysis import offline, prompts, tokens
@@ -22,6 +22,9 @@ from bot.analysis.llm_client import ChatClient, Completion, ModelFailure
 from bot.analysis.llm_schema import AnswerV1, MalformedAnswer, parse_answer
 from bot.analysis.model import Analysis, Article, Engine, Sentence, Usage
 from bot.config import Settings
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +57,7 @@ def today() -> str:
 class LLMEngine:
     """`analyze(article)` → Analysis from the model, grounded; or the offline one, saying why."""
 
-    def __init__(self, settings: Settings, store: Any | None = None, *, client: ChatClient | None = None) -> None:
+    def __init__(self, settings: Settings, store: Store | None = None, *, client: ChatClient | None = None) -> None:
         self.settings = settings
         self.store = store
         self.model = settings.openai_model
