@@ -45,7 +45,7 @@ FUNCTION_CAPS = frozenset({
     "said", "says", "today", "tonight", "yesterday", "tomorrow", "is", "was", "are", "were", "do", "does",
     "did", "will", "would", "can", "could", "should", "might", "must", "thanks", "please", "mr.",
     "once", "like", "unlike", "despite", "during", "under", "over", "until", "into", "about", "among",
-    "maybe", "perhaps", "indeed", "yes", "well", "instead", "besides", "otherwise", "nonetheless",
+    "maybe", "perhaps", "indeed", "well", "besides", "otherwise", "nonetheless",
 })
 _INNER = frozenset({"of", "for", "at", "the", "and", "&", "on", "in", "to", "by", "de", "van", "von", "bin",
                     "al", "la", "le", "du", "der", "da", "di", "del"})
