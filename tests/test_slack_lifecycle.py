@@ -64,7 +64,7 @@ async def test_shutdown_edits_placeholders_still_reading(tmp_path):
 
 
 async def test_full_queue_answers_busy_at_once(tmp_path):
-    articles = await ArticleServer(slow_seconds=2).start()
+    articles = await ArticleServer(slow_seconds=0.8).start()
     env = {"NEWSBOT_MAX_CONCURRENT": "1", "NEWSBOT_MAX_QUEUED": "1", "NEWSBOT_MAX_LINKS_PER_MESSAGE": "5"}
     async with running_bot(tmp_path, articles=articles, **env) as bot:
         links = [articles.url(f"/slow?n={i}") for i in range(3)]

@@ -52,6 +52,7 @@ class ArticleServer:
     slow_seconds: float = 5.0
     base: str = ""
     _runner: web.AppRunner | None = None
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> ArticleServer:
         self.pages.setdefault("water", article_html(EXAMPLE.read_text()))
@@ -73,6 +74,7 @@ class ArticleServer:
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()  # slow pages answer now rather than hold the shutdown
         if self._runner:
             await self._runner.cleanup()
 
@@ -116,5 +118,8 @@ class ArticleServer:
 
     async def _slow(self, request: web.Request) -> web.Response:
         self._count(request)
-        await asyncio.sleep(self.slow_seconds)
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=self.slow_seconds)
+        except TimeoutError:
+            pass
         return web.Response(text=self.pages["water"], content_type="text/html")
