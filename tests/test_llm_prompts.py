@@ -94,3 +94,14 @@ def test_parse_answer_accepts_valid_and_ignores_extra_keys():
 def test_parse_answer_rejects_malformed(content):
     with pytest.raises(MalformedAnswer):
         parse_answer(content)
+
+
+def test_parse_answer_is_lenient_where_meaning_is_clear():
+    a = parse_answer(json.dumps({
+        "claims": [{"text": "c", "sentence_ids": ["S4", "[S5]", 6], "source": "author"}],
+        "quotes": [{"speaker": "A", "text": "x y", "sentence_id": "S2"}],
+        "flags": [{"sentence_id": "3", "cue": "may", "type": "hedge"}],
+    }))
+    assert a.claims[0].sentence_ids == [4, 5, 6] and a.claims[0].source_kind == "person"
+    assert a.quotes[0].sentence_id == 2 and a.quotes[0].kind == "direct"
+    assert a.flags[0].sentence_id == 3

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 ANSWER_SCHEMA_VERSION = "v1"
 
@@ -21,6 +21,18 @@ QuoteKind = Literal["direct", "indirect"]
 CueType = Literal["unverified", "reported", "anonymous", "hedge", "weasel"]
 
 
+def _sentence_id(value: object) -> object:
+    # Models echo the prompt's numbering ("S4", "[S4]"); the number is what they mean.
+    if isinstance(value, str):
+        stripped = value.strip().strip("[]").strip()
+        if stripped[:1] in ("S", "s") and stripped[1:].isdigit():
+            return int(stripped[1:])
+    return value
+
+
+SentenceId = Annotated[int, BeforeValidator(_sentence_id)]
+
+
 class _Item(BaseModel):
     # Compatible servers add stray keys; they are ignored rather than failing the whole answer.
     model_config = ConfigDict(extra="ignore")
@@ -28,14 +40,14 @@ class _Item(BaseModel):
 
 class SummaryItemV1(_Item):
     text: str
-    sentence_ids: list[int]
+    sentence_ids: list[SentenceId]
 
 
 class ClaimV1(_Item):
     text: str
-    sentence_ids: list[int]
+    sentence_ids: list[SentenceId]
     source: str
-    source_kind: SourceKind
+    source_kind: SourceKind = "person"  # JSON-mode servers may leave it out; "author" is read from source too
 
 
 class QuoteV1(_Item):
@@ -43,12 +55,12 @@ class QuoteV1(_Item):
     speaker_title: str | None = None
     speaker_kind: SpeakerKind = "person"
     text: str
-    kind: QuoteKind
-    sentence_id: int
+    kind: QuoteKind = "direct"  # the stricter check; verbatim words outside quote marks become indirect
+    sentence_id: SentenceId
 
 
 class FlagV1(_Item):
-    sentence_id: int
+    sentence_id: SentenceId
     cue: str
     type: CueType
 
