@@ -234,6 +234,8 @@ async def test_rate_limited_post_is_retried(bot):
 async def test_healthz(bot):
     async with bot.session.get(bot.url.replace("/slack/events", "/healthz")) as resp:
         assert resp.status == 200 and (await resp.json())["ok"] is True
+    async with bot.session.get(bot.url.replace("/slack/events", "/")) as resp:
+        assert resp.status == 200 and "/slack/events" in await resp.text()
 
 
 async def test_link_shared_is_unfurled_with_a_summary(bot):

@@ -91,6 +91,11 @@ def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None) -> w
         bolt_request = await to_bolt_request(request)
         return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
 
+    async def home(request: web.Request) -> web.Response:
+        # Lets an admin check that a tunnel or load balancer reaches the bot before pasting the URL in Slack.
+        return web.Response(text=f"newsbot is running. Slack sends events, commands and interactivity to "
+                                 f"{EVENTS_PATH} on this host.\n")
+
     async def health(request: web.Request) -> web.Response:
         rt = request.app[RUNTIME]
         return web.json_response({"ok": True, "analysing": rt.queue.active, "queued": rt.queue.queued})
@@ -99,6 +104,7 @@ def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None) -> w
     web_app.on_cleanup.append(cleanup)
     web_app.router.add_post(EVENTS_PATH, events)
     web_app.router.add_get("/healthz", health)
+    web_app.router.add_get("/", home)
     return web_app
 
 
