@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.analysis import grounding_match as gm
 from bot.analysis import sentences as splitter
@@ -292,3 +294,40 @@ def test_quotes_get_the_reporting_verb_as_their_cue():
     assert cues == [("crews had se", "said"), ("The levels a", "said"), ("We will know", "said")]
     for q in g.quotes:
         assert ARTICLE[q.cue.start : q.cue.end] == q.cue.text
+
+
+# --- properties -----------------------------------------------------------------------------------
+
+_SENTS = splitter.split(ARTICLE)
+
+
+@st.composite
+def model_quotes(draw):
+    """A quote a model might return: a slice of a sentence, possibly mangled, citing some sentence id."""
+    s = draw(st.sampled_from(_SENTS))
+    a = draw(st.integers(s.start, s.end - 1))
+    b = draw(st.integers(a + 1, s.end))
+    text = ARTICLE[a:b]
+    if draw(st.booleans()):
+        text = text.replace('"', "\u201c").replace("'", "\u2019")
+    if draw(st.booleans()):
+        text = text.upper()
+    if draw(st.booleans()):
+        text = draw(st.text(min_size=1, max_size=40))
+    sid = draw(st.one_of(st.just(s.id), st.integers(-3, len(_SENTS) + 3)))
+    kind = draw(st.sampled_from(["direct", "indirect"]))
+    speaker = draw(st.sampled_from(["Elena Varga", "Tomas Reyes", "Reyes", "The company", "he", "Joe Biden"]))
+    return quote(text, sid, speaker=speaker, kind=kind)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(model_quotes(), max_size=6))
+def test_grounded_quotes_always_point_at_their_own_words(items):
+    g = run(answer(quotes=items))
+    for q in g.quotes:
+        assert ARTICLE[q.start : q.end] == q.text and q.text.strip() == q.text and q.text
+        nxt = _SENTS[q.sentence_id + 1].start if q.sentence_id + 1 < len(_SENTS) else len(ARTICLE)
+        assert _SENTS[q.sentence_id].start <= q.start < nxt  # the sentence where the quote begins
+        assert q.speaker.name.lower() not in ("he", "joe biden")
+    spans = sorted((q.start, q.end) for q in g.quotes)
+    assert all(e1 <= s2 for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False))  # no overlaps
