@@ -311,3 +311,24 @@ def test_weak_and_belief_verbs_need_a_clause(text: str, expected: str | None) ->
 ])
 def test_negated_or_object_control_reports_are_not_quotes(text: str) -> None:
     assert not [q for q in quotes_of(text) if q.kind == "indirect"]
+
+
+def test_wire_style_article() -> None:
+    text = (FIXTURES / "quotes_wire_style.txt").read_text()
+    found = quotes_of(text)
+    direct = [(q.speaker.name, q.text.split()[0]) for q in found if q.kind == "direct"]
+    assert direct == [("Samuel Peña", "We"), ("Samuel Peña", "The"), ("Maria Gonzalez", "It"),
+                      ("Maria Gonzalez", "I")]
+    indirect = [(q.speaker.name, q.speaker.kind, q.text) for q in found if q.kind == "indirect"]
+    assert indirect == [
+        ("officials", "group", "A fire at a refinery near the Port of Houston forced hundreds of residents to "
+                               "leave their homes on Thursday"),  # no dateline
+        ("Gulf Coast Refining", "organization", "that all of its employees had been accounted for"),
+        ("Gulf Coast Refining", "organization", "the cause of the fire was under investigation"),  # "It said"
+        ("hospital spokeswoman", "unnamed", "Two workers were taken to hospital with minor injuries"),
+        ("Samuel Peña", "person", "crews expected to contain the blaze by nightfall"),
+        ("Environmental Protection Agency", "organization", "it had sent a team to monitor air quality"),
+        ("a person familiar with the agency's plans", "unnamed", "results would not be available before Friday"),
+    ]
+    fire_chief = next(q for q in found if q.speaker.name == "Samuel Peña")
+    assert fire_chief.speaker.title == "Fire Chief" and fire_chief.cue and fire_chief.cue.text == "told reporters"

@@ -148,6 +148,12 @@ def _core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None
     return (idx[0], idx[-1] + 1) if idx else None
 
 
+def _skip_conjunctions(toks: list[Token], first: int, end: int) -> int:
+    while first < end - 1 and toks[first].lower in ("but", "and", "while", "so", "yet", "or", "although"):
+        first += 1
+    return first
+
+
 def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int, int, str | None] | None:
     """(first token, end token, appositive title) of the speaker phrase before the cue at `verb`."""
     j = verb - 1
@@ -196,11 +202,18 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
                 or lead.lower[:1].isdigit() or adjunct):
             return None  # "X, has defended …, insisting": not an appositive
         core = _core_before(toks, k, lo)
+        if core is None:
+            # "a person familiar with the plans, who asked not to be named, said"
+            m = _ANON.search(text, toks[lo].start, toks[k - 1].end) if k - 1 >= lo else None
+            if m and m.end() == toks[k - 1].end:
+                first = next(x for x in range(lo, k) if toks[x].start >= m.start())
+                return (_skip_conjunctions(toks, first, k), k, None)
         inner = toks[k + 1:j]
         if core and inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS
                                                       and not _PARTY.match(t.text) for t in inner):
             # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
-            return (k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
+            title = text[toks[core[0]].start:toks[core[1] - 1].end]
+            return (k + 1, j, None if toks[core[1] - 1].lower in ORGS else title)
         if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
             keep = lead.lower not in _RELATIVE and not adjunct and not _PARTY.match(lead.text)
             appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
@@ -210,7 +223,7 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
     m = _ANON.search(text, window_start, t.end)
     if m and m.end() == t.end:
         first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
-        return (first, j + 1, None)
+        return (_skip_conjunctions(toks, first, j + 1), j + 1, None)
     core = _core_before(toks, j + 1, lo)
     return (core[0], core[1], None) if core else None
 

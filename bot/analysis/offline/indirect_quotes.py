@@ -100,11 +100,22 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
 
     for sent in doc.sentences:
         lo, hi = doc.tok_at(sent.start), doc.tok_at(sent.end)
+        lo = doc.after_dateline(lo, hi)
         taken_until = lo
         for v in range(lo, hi):
-            if v < taken_until:
-                continue
             low = t[v].lower
+            if v < taken_until:
+                # "X said A, but Y said B": a second report inside the first cuts it short
+                if out and is_verb(t[v]) and not is_passive(t, v) and not inside_direct(t[v].start):
+                    rq = _reported(doc, v, lo, hi, *vb[low])
+                    cut = _conjunction_before(doc, rq.mention.start, doc.tok_at(out[-1].start)) \
+                        if rq is not None and rq.mention is not None else None
+                    if cut is not None and text[rq.start:rq.end].count(" ") + 1 >= MIN_CONTENT_TOKENS:
+                        end = _strip_end(doc, doc.tok_at(out[-1].start), cut)
+                        out[-1].end = t[end - 1].end
+                        out.append(rq)
+                        taken_until = max(taken_until, doc.tok_at(rq.end))
+                continue
             if low == "according" and v + 1 < hi and t[v + 1].lower == "to":
                 rq = _according(doc, v, lo, hi)
             elif is_verb(t[v]) and not inside_direct(t[v].start) and not is_passive(t, v) \
@@ -119,6 +130,19 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
             out.append(rq)
             taken_until = max(taken_until, doc.tok_at(rq.end))
     return out
+
+
+def _conjunction_before(doc: Doc, pos: int, floor: int) -> int | None:
+    """Index of the ", but" / "; " / ", while" that opens the clause whose subject starts at `pos`."""
+    t = doc.toks
+    k = doc.tok_at(pos) - 1
+    if k - 1 <= floor:
+        return None
+    if t[k].text == ";":
+        return k
+    if t[k].lower in ("but", "while", "whereas", "and", "although") and t[k - 1].text == ",":
+        return k - 1
+    return None
 
 
 def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:

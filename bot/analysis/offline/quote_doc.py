@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from bot.analysis.model import Sentence
 from bot.analysis.offline.quote_tokens import Token, tokenize
 from bot.analysis.sentences import paragraphs
+
+
+# "HOUSTON (Reuters) - ", "WASHINGTON — ", "LONDON, March 3 (AP) -- ": a dateline, not what anyone said
+_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{2,}(?:,[^()\n]{1,30}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:-{1,2}|—|–)\s*")
 
 
 @dataclass
@@ -40,6 +45,13 @@ class Doc:
             return 0, len(self.toks)
         s = self.sentences[self.sentence_index(offset)]
         return self.tok_at(s.start), self.tok_at(s.end)
+
+    def after_dateline(self, lo: int, hi: int) -> int:
+        """First token of the sentence [lo, hi) after any dateline it opens with."""
+        if lo >= hi:
+            return lo
+        m = _DATELINE.match(self.text, self.toks[lo].start)
+        return self.tok_at(m.end()) if m and self.tok_at(m.end()) < hi else lo
 
     def para_index(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, offset) - 1)

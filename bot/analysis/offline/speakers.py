@@ -141,6 +141,9 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
     if has_org and (toks[-1].is_cap or head in ORGS):
         first = next((k for k, t in enumerate(toks) if t.is_cap), 0)
         return Mention("organization", _span_text(text, toks[first:]), None, toks[first].start, end)
+    if name_toks and len(name_toks) > 1 and (name_toks[-1].lower.endswith("ing") or "&" in text[start:end]):
+        # "Gulf Coast Refining", "Smith & Wesson": a firm's name, not a person's
+        return Mention("organization", _span_text(text, name_toks), None, name_toks[0].start, end)
     if name_toks:
         nm = _span_text(text, name_toks)
         if len(name_toks) == 1 and name_toks[0].lower in PLACES:
