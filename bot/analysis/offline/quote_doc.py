@@ -10,7 +10,6 @@ from bot.analysis.model import Sentence
 from bot.analysis.offline.quote_tokens import Token, tokenize
 from bot.analysis.sentences import paragraphs
 
-
 # "HOUSTON (Reuters) - ", "WASHINGTON — ", "LONDON, March 3 (AP) -- ": a dateline, not what anyone said
 _DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{2,}(?:,[^()\n]{1,30}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:-{1,2}|—|–)\s*")
 
