@@ -331,3 +331,10 @@ def test_grounded_quotes_always_point_at_their_own_words(items):
         assert q.speaker.name.lower() not in ("he", "joe biden")
     spans = sorted((q.start, q.end) for q in g.quotes)
     assert all(e1 <= s2 for (_, e1), (s2, _) in zip(spans, spans[1:], strict=False))  # no overlaps
+
+
+def test_names_and_titles_are_shown_as_the_article_writes_them():
+    g = run(answer(quotes=[quote("We're not leaving - not now, not ever,", 1, speaker="ana ruiz",
+                                 title="the union's leader")]), CURLY)
+    assert g.quotes[0].speaker.name == "Ana Ruiz"
+    assert g.quotes[0].speaker.title == "the union\u2019s leader"

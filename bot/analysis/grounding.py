@@ -144,9 +144,8 @@ def _claim_source(ctx: Context, c: ClaimV1) -> Speaker | None:
     name = gm.sanitize(c.source)
     if c.source_kind == AUTHOR or gm.norm_str(name) in (AUTHOR, "the author"):
         return Speaker(name=ctx.author or "the author", kind=AUTHOR)
-    if named(ctx, name, 0, len(ctx.text), c.source_kind):
-        return Speaker(name=name, kind=c.source_kind)
-    return None
+    shown = named(ctx, name, 0, len(ctx.text), c.source_kind)
+    return Speaker(name=shown, kind=c.source_kind) if shown else None
 
 
 def _summary(ctx: Context, answer: AnswerV1) -> list[SummaryItem]:

@@ -69,17 +69,31 @@ class Context:
         return " ".join(self.text[self.sentences[i].start : self.sentences[i].end] for i in ids)
 
 
-def named(ctx: Context, name: str, lo: int, hi: int, kind: str) -> bool:
-    """`name` occurs in the text, and it (or a person's surname) occurs within [lo, hi)."""
+def named(ctx: Context, name: str, lo: int, hi: int, kind: str) -> str | None:
+    """The name as the text writes it, if `name` occurs in the text and it (or a person's surname)
+    occurs within [lo, hi); else None."""
     candidates = _name_forms(name)
     if not candidates:
-        return False
-    if any(gm.find_exact(ctx.nt, c, lo, hi) for c in candidates):
-        return True
+        return None
+    for c in candidates:
+        spans = gm.find_exact(ctx.nt, c, lo, hi)
+        if spans:
+            return _display(ctx, spans[0], name)
     tokens = candidates[0].split()
-    if kind == "person" and len(tokens) >= 2 and any(gm.find_exact(ctx.nt, c) for c in candidates):
-        return bool(gm.find_exact(ctx.nt, tokens[-1], lo, hi))
-    return False
+    if kind == "person" and len(tokens) >= 2 and gm.find_exact(ctx.nt, tokens[-1], lo, hi):
+        for c in candidates:
+            spans = gm.find_exact(ctx.nt, c)
+            if spans:
+                return _display(ctx, spans[0], name)
+    return None
+
+
+def _display(ctx: Context, span: tuple[int, int], model_name: str) -> str:
+    # The article's spelling (its apostrophes, accents, case), capitalised as a heading would be.
+    shown = " ".join(ctx.text[span[0] : span[1]].split())
+    if model_name[:1].isupper() and shown[:1].islower():
+        shown = shown[0].upper() + shown[1:]
+    return shown
 
 
 def _name_forms(name: str) -> list[str]:

@@ -146,6 +146,10 @@ def _reporting_cue(ctx: Context, start: int, end: int) -> Span | None:
     return Span(text=ctx.text[best[1] : best[2]], start=best[1], end=best[2])
 
 
+def _as_written(ctx: Context, span: tuple[int, int]) -> str:
+    return " ".join(ctx.text[span[0] : span[1]].split())
+
+
 def _speaker(ctx: Context, q: QuoteV1, start: int, end: int, overlapping: Quote | None) -> Speaker | None:
     name = gm.sanitize(q.speaker)
     sid = sentence_at(ctx.order, start)
@@ -153,11 +157,12 @@ def _speaker(ctx: Context, q: QuoteV1, start: int, end: int, overlapping: Quote 
     prev_para = max((p for p in ctx.paras if p[1] <= p_start), default=(p_start, p_start))
     lo = min(prev_para[0], ctx.window(sid, 3, 0)[0])
     hi = max(ctx.para_of(max(start, end - 1))[1], ctx.window(sentence_at(ctx.order, end - 1), 0, 1)[1])
-    if named(ctx, name, lo, hi, q.speaker_kind):
-        title = gm.sanitize(q.speaker_title or "") or None
-        if title and not gm.find_exact(ctx.nt, gm.norm_str(title)):
-            title = None  # a title the text never gives is the model's invention
-        return Speaker(name=name, title=title, kind=q.speaker_kind)
+    shown = named(ctx, name, lo, hi, q.speaker_kind)
+    if shown:
+        title = gm.sanitize(q.speaker_title or "")
+        spans = gm.find_exact(ctx.nt, gm.norm_str(title)) if title else []
+        # a title the text never gives is the model's invention; one it gives is shown as written
+        return Speaker(name=shown, title=_as_written(ctx, spans[0]) if spans else None, kind=q.speaker_kind)
     if overlapping is not None:
         log.info("grounding: speaker %r not near the quote; using the offline speaker", q.speaker)
         return overlapping.speaker
