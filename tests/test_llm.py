@@ -343,3 +343,12 @@ async def test_a_200_that_is_not_a_chat_completion_counts_as_malformed(fake, bod
     fake.enqueue(Reply(body=body), answer(GOOD))
     a = await engine(fake).analyze(article())
     assert a.engine.name == "openai" and fake.calls == 2
+
+
+async def test_an_unrelated_400_is_not_taken_for_a_json_schema_refusal(fake):
+    fake.enqueue(error(400, "context_length_exceeded"), error(400, "context_length_exceeded"), answer(GOOD))
+    eng = engine(fake)
+    a = await eng.analyze(article())
+    assert a.engine.name == "offline" and "HTTP 400" in a.warnings[0]
+    await eng.analyze(article())
+    assert [r["response_format"]["type"] for r in fake.requests] == ["json_schema", "json_object", "json_schema"]

@@ -176,8 +176,11 @@ class ChatClient:
             try:
                 return await self._request(messages, response_format_json_schema(), "json_schema")
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
-                log.warning("the model server refused json_schema output (%s); using JSON mode", exc.status_code)
-                self.json_schema_supported = False
+                about_format = any(w in str(exc).lower() for w in ("response_format", "json_schema", "schema"))
+                log.warning("the model server refused the request (%s%s); trying JSON mode", exc.status_code,
+                            ", json_schema unsupported" if about_format else "")
+                if about_format:  # remembered, so later requests go straight to JSON mode
+                    self.json_schema_supported = False
         return await self._request(messages, RESPONSE_FORMAT_JSON_OBJECT, "json_object")
 
     async def _request(self, messages: list[dict[str, str]], response_format: dict, mode: str) -> Completion:
