@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import random
 import time
 from dataclasses import dataclass
 
@@ -114,7 +115,10 @@ class _Wait:
     def __call__(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         after = retry_after_seconds(exc) if exc else None
-        return min(after, MAX_RETRY_AFTER) if after is not None else self._backoff(state)
+        if after is None:
+            return self._backoff(state)
+        # A little jitter, so that analyses told to wait together do not all come back at once.
+        return min(after, MAX_RETRY_AFTER) * random.uniform(1.0, 1.1)
 
 
 class ChatClient:
