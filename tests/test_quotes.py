@@ -332,3 +332,13 @@ def test_wire_style_article() -> None:
     ]
     fire_chief = next(q for q in found if q.speaker.name == "Samuel Peña")
     assert fire_chief.speaker.title == "Fire Chief" and fire_chief.cue and fire_chief.cue.text == "told reporters"
+
+
+def test_according_to_a_long_source_keeps_the_whole_phrase() -> None:
+    q = only("More than half of his advice is wrong, according to the top British medical journal.", "indirect")
+    assert q.speaker.name == "top British medical journal" and q.speaker.kind == "organization"
+
+
+def test_short_partial_quote_with_nobody_to_tie_it_to_is_dropped() -> None:
+    text = "The letter was ridiculed for its prediction that he would be “the healthiest individual ever elected.”"
+    assert not quotes_of(text)

@@ -40,6 +40,7 @@ class RawQuote:
     chain: RawQuote | None = None  # the direct quote this one continues
     partial: bool = False  # a phrase quoted inside someone's indirect speech
     appositive: str | None = None
+    opens_sentence: bool = True  # starts its sentence (a floating quote) rather than sitting inside one
 
 
 def _content(text: str, s: QuoteSpan) -> tuple[int, int]:
@@ -204,7 +205,7 @@ def find_direct(doc: Doc) -> list[RawQuote]:
         if found is not None and not partial and not at_start and not colon and n_words < 2:
             continue
         rq = RawQuote(a, b, "direct", found[0] if found else None, found[1] if found else None,
-                      chain=chain, partial=partial, appositive=found[2] if found else None)
+                      chain=chain, partial=partial, appositive=found[2] if found else None, opens_sentence=at_start)
         index_of[si] = len(out)
         out.append(rq)
     # the first piece of a quote run over paragraphs may only get its speaker from a later piece

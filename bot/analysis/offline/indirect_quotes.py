@@ -149,6 +149,8 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     t = doc.toks
     ph = phrase_after(doc.text, t, v + 2, hi)
     m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+    if ph is not None and ph[1] < hi and t[ph[1]].text[:1].islower() and t[ph[1]].lower not in ("who", "which"):
+        m = None  # "according to the top British medical journal": the phrase goes on past the name
     if m is None:
         # "according to a new poll", "according to the results": whatever is named up to the comma
         k = v + 2

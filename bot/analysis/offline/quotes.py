@@ -20,6 +20,7 @@ INHERIT_PARAGRAPHS = 2  # a floating quote takes the last speaker from at most t
 # Corpora in the PARC tradition (PolNeAR) annotate `"A," he said. "B."` as ONE quote spanning A to B;
 # newsbot shows two, each without its marks. True merges them (PolNeAR dev direct F1 0.75 -> 0.83).
 MERGE_INTERRUPTED = False
+LONE_QUOTE_WORDS = 12  # a quote inside a sentence, with nobody to tie it to, must be this long to count
 UNIDENTIFIED = Speaker(name="unidentified speaker", kind="unnamed")
 MERGE_GAP = 60  # characters of attribution between the two pieces
 
@@ -130,7 +131,7 @@ def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people:
                 continue  # the author's own voice is no quote
         elif recent and doc.para_index(q.start) - doc.para_index(last_pos) <= INHERIT_PARAGRAPHS:
             sp = recent[-1]  # a paragraph that is only a quote goes on with the last speaker
-        elif q.kind == "direct":
+        elif q.kind == "direct" and (q.opens_sentence or len(text[q.start:q.end].split()) >= LONE_QUOTE_WORDS):
             sp = UNIDENTIFIED  # someone's words, but the article does not say whose
         if sp is None:
             continue
