@@ -23,6 +23,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_slack.py
 
 serve: $(STAMP)
 	$(BIN)/newsbot serve
