@@ -38,3 +38,12 @@ def test_informal_role_before_a_name() -> None:
     text = "“The distraction hurts,” said Republican party boss Reince Priebus."
     found = find_quotes(text, sentences.split(text))
     assert found[0].speaker.name == "Reince Priebus" and found[0].speaker.title == "Republican party boss"
+
+
+def test_surnames_that_are_also_common_nouns_stay_people() -> None:
+    text = ("“The test was reckless,” South Korean President Park Geun-hye said.\n\n"
+            "“We are ready,” Secretary of State John F. Kerry said. Former President Bill Clinton agreed.")
+    found = find_quotes(text, sentences.split(text))
+    assert [(q.speaker.name, q.speaker.kind) for q in found] == [("Park Geun-hye", "person"),
+                                                                 ("John F. Kerry", "person")]
+    assert found[1].speaker.title == "Secretary of State"

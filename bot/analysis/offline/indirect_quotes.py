@@ -73,6 +73,10 @@ def _clause_after(doc: Doc, v: int, lemma: str, hi: int) -> int | None:
             k += 1
         if k < hi and t[k].lower == "to":
             return None  # "told him to leave": an order, not a report
+        # "told USA TODAY's weekly video series it is clear …": the clause opens with its subject
+        nxt = next((x for x in range(k, min(hi, k + 10)) if t[x].lower in _NOMINATIVE or t[x].lower == "it"), None)
+        if nxt is not None and not any(stop_punct(y) for y in t[k:nxt]) and t[k].lower not in _NOMINATIVE:
+            k = nxt
     while k < hi and t[k].lower in _ADJUNCT:
         # skip a short adjunct up to its comma: "said on Monday, …" / "said in a statement that …"
         c = next((x for x in range(k, min(hi, k + 8)) if t[x].text == ","), None)

@@ -89,7 +89,9 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
         while k > 0 and i - k < 6:
             p = t[k - 1]
             low = p.lower
-            if low in TITLE_WORDS or low in HONORIFICS or (k == i and _role_like(p)):
+            if low == "of" and k - 2 >= 0 and t[k - 2].lower in ROLES and k < i:
+                pass  # "Secretary of State John Kerry"
+            elif low in TITLE_WORDS or low in HONORIFICS or (k == i and _role_like(p)):
                 seen_role = seen_role or low in ROLES or low in HONORIFICS or _role_like(p)
             elif not (seen_role and (p.is_cap and low not in FUNCTION_CAPS and p.text[0].isalpha()
                                      or low.endswith(("’s", "'s")))):
