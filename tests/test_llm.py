@@ -39,11 +39,16 @@ GOOD = {
 }
 
 
+_engines: list[LLMEngine] = []
+
+
 @pytest.fixture
 async def fake():
     server = FakeOpenAI()
     await server.start()
     yield server
+    while _engines:
+        await _engines.pop().close()
     await server.close()
 
 
@@ -60,7 +65,9 @@ def engine(fake: FakeOpenAI, store=None, fast: bool = True, **env: str) -> LLMEn
         client = ChatClient(model=s.openai_model, api_key=s.openai_api_key, base_url=s.openai_base_url,
                             timeout=s.openai_timeout, max_retries=s.openai_max_retries,
                             backoff_initial=0.01, backoff_max=0.05)
-    return LLMEngine(s, store, client=client)
+    eng = LLMEngine(s, store, client=client)
+    _engines.append(eng)
+    return eng
 
 
 def article(text: str = ARTICLE) -> Article:

@@ -43,9 +43,11 @@ async def run_once(fake: FakeOpenAI, db: Path, article: Article, **env: str):
     """A fresh store and pipeline each time, as a new `newsbot analyze` process would have."""
     s = settings(fake, db, **env)
     store = await Store.open(s.db_path)
+    pipeline = Pipeline(s, store)
     try:
-        return await Pipeline(s, store).run_article(article)
+        return await pipeline.run_article(article)
     finally:
+        await pipeline.engine().close()  # the LLM engine's HTTP client
         await store.close()
 
 

@@ -62,16 +62,23 @@ def obeying_answer() -> dict:
     }
 
 
+_engines: list[LLMEngine] = []
+
+
 @pytest.fixture
 async def fake():
     server = FakeOpenAI()
     await server.start()
     yield server
+    while _engines:
+        await _engines.pop().close()
     await server.close()
 
 
 def make_engine(fake: FakeOpenAI) -> LLMEngine:
-    return LLMEngine(load_settings({"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": fake.base_url}, dotenv=False))
+    eng = LLMEngine(load_settings({"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": fake.base_url}, dotenv=False))
+    _engines.append(eng)
+    return eng
 
 
 MENTION_OR_LINK = re.compile(r"<[!@#]|https?://|www\.|@here|@channel|@everyone|evil\.example", re.IGNORECASE)
