@@ -9,6 +9,7 @@
 - A speaker or source must be named in the text (a quote's speaker near the quote), or be the author.
 - Model-written prose (summary, claims) loses Slack mentions and links and must share words with the
   sentences it cites.
+- Nothing may cite a paragraph that addresses AI models ("ignore previous instructions"): injected text.
 Each dropped item is counted in the warnings and logged. The offline engine's flags are merged in, so
 nothing the text marks as unconfirmed is lost when the model misses it.
 """
