@@ -47,3 +47,9 @@ def test_surnames_that_are_also_common_nouns_stay_people() -> None:
     assert [(q.speaker.name, q.speaker.kind) for q in found] == [("Park Geun-hye", "person"),
                                                                  ("John F. Kerry", "person")]
     assert found[1].speaker.title == "Secretary of State"
+
+
+def test_the_congressman_is_the_representative_named_before() -> None:
+    text = ("Rep. Adam Schiff spoke on Thursday. The hacking, the California congressman said, is designed "
+            "to sow discord in American politics.")
+    assert speakers(text) == ["Adam Schiff"]

@@ -168,6 +168,20 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
 
 
 
+# "the congressman" refers back to "Rep. Adam Schiff", "the senator" to "Sen. Claire McCaskill".
+_TITLE_ALIASES = {
+    "congressman": frozenset({"rep.", "rep", "representative", "congresswoman"}),
+    "congresswoman": frozenset({"rep.", "rep", "representative", "congressman"}),
+    "lawmaker": frozenset({"rep.", "rep", "sen.", "sen", "senator", "representative", "congressman",
+                           "congresswoman", "mp"}),
+    "senator": frozenset({"sen.", "sen"}),
+    "governor": frozenset({"gov.", "gov"}),
+    "general": frozenset({"gen."}),
+    "minister": frozenset({"secretary"}),
+    "secretary": frozenset({"minister"}),
+}
+
+
 @dataclass(slots=True)
 class _Person:
     name: str
@@ -226,9 +240,10 @@ class People:
     def by_title(self, title_head: str, pos: int) -> _Person | None:
         """The latest person before `pos` whose title has this head word ("the senator")."""
         k = bisect.bisect_left(self.positions, pos)
+        heads = _TITLE_ALIASES.get(title_head, frozenset()) | {title_head}
         for m in range(k - 1, -1, -1):
             p = self.people[self.mention_of[m]]
-            if p.title and title_head in p.title.lower().split():
+            if p.title and heads & set(p.title.lower().split()):
                 return p
         return None
 
