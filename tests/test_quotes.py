@@ -342,3 +342,17 @@ def test_according_to_a_long_source_keeps_the_whole_phrase() -> None:
 def test_short_partial_quote_with_nobody_to_tie_it_to_is_dropped() -> None:
     text = "The letter was ridiculed for its prediction that he would be “the healthiest individual ever elected.”"
     assert not quotes_of(text)
+
+
+@pytest.mark.parametrize("text,clause,speaker", [
+    ("It is impossible to check every account, law enforcement officials say.", "It is impossible",
+     "law enforcement officials"),
+    ("The budget office said half of the gap came from tax cuts.", "half of the gap", "The budget office"),
+    ("Six newspapers in the state, including the Asbury Park Press, said he was unfit to serve.",
+     "he was unfit", "Six newspapers in the state"),
+    ("Shoukair was kind and responsible, a Cairo airport official told The New York Times.",
+     "Shoukair was kind", "a Cairo airport official"),
+])
+def test_speaker_phrases_with_lower_case_words(text: str, clause: str, speaker: str) -> None:
+    q = only(text, "indirect")
+    assert q.text.startswith(clause) and q.speaker.name == speaker, (q.text, q.speaker)

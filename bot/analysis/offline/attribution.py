@@ -74,7 +74,8 @@ _STOP_PUNCT = frozenset({".", ";", ":", "?", "!", "“", "”", "\"", "(", ")", 
 _INNER = frozenset({"of", "for", "at", "and", "&", "on", "in", "to", "by", "from"})
 _RELATIVE = frozenset({"who", "whose", "which", "whom"})
 _ADJUNCT_LEADS = frozenset({"at", "in", "on", "during", "speaking", "after", "before", "like", "in an", "via",
-                            "writing", "asked", "when", "while", "for", "with"})
+                            "writing", "asked", "when", "while", "for", "with", "including", "along", "together",
+                            "meanwhile", "however", "too", "also", "though", "citing", "noting"})
 _PARTY = re.compile(r"^[RDI]-[A-Z]")  # "R-Ky.", "D-Mass."
 _ANON = re.compile(
     r"(?:\b(?:a|an|one|two|three|four|several|some|other|another)\s+)?(?:[\w.’'-]+\s+){0,3}?"
@@ -225,14 +226,41 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
         first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
         return (_skip_conjunctions(toks, first, j + 1), j + 1, None)
     core = _core_before(toks, j + 1, lo)
+    if core is None and (role_like(t) or t.lower in GROUPS or t.lower in ORGS or t.lower in UNNAMED):
+        core = (j, j + 1)  # "law enforcement officials say", "the budget office said"
+    if core is not None:
+        core = (_compound_start(toks, core[0], lo), core[1])
     return (core[0], core[1], None) if core else None
+
+
+def _compound_start(toks: list[Token], first: int, lo: int) -> int:
+    """Extend a speaker phrase over up to three lower-case modifiers when they run back to a comma, the
+    sentence start or an article: "…, law enforcement officials say", "The budget office said"."""
+    k = first
+    while k - 1 >= lo and first - k < 4 and toks[k - 1].text.replace("-", "").isalpha() \
+            and toks[k - 1].lower not in _NOT_MODIFIER and toks[k - 1].lower not in FUNCTION_CAPS:
+        k -= 1
+    if k == first:
+        return first
+    if k == lo or toks[k - 1].text in (",", "“", "\"", ";", ":", "—"):
+        return k
+    if toks[k - 1].lower in ("the", "a", "an") and (k - 1 == lo or toks[k - 2].text in (",", ";", ":")):
+        return k - 1
+    return first
+
+
+_NOT_MODIFIER = frozenset({"and", "or", "but", "that", "which", "who", "is", "are", "was", "were", "has", "have",
+                           "had", "to", "of", "in", "on", "at", "for", "with", "by", "from", "as", "than", "not",
+                           "some", "most", "many", "all", "even", "also", "only", "just", "other", "these",
+                           "those", "this", "it", "they", "we", "he", "she", "said", "says", "say", "then", "so"})
 
 
 def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> tuple[int, int, str | None] | None:
     """(first token, end token, appositive title) of the speaker phrase starting at token `i`."""
     k = i
     if k < hi and toks[k].lower in PRONOUNS:
-        return (k, k + 1, None)
+        # "…, said he" is archaic; "…, said he was unfit" is a report, its subject comes before
+        return None
     if k < hi and toks[k].lower in DETERMINERS:
         k += 1
     while k < hi:

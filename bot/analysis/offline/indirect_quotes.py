@@ -209,6 +209,13 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     tail_end = ph[1] if inverted else v + 1
     if tail_end < len(t) and t[tail_end].lower in ("me", "us", "reporters", "him", "her", "them", "journalists"):
         tail_end += 1
+    elif lemma in _TELL and not inverted:
+        # "…, a Cairo airport official told The New York Times."
+        k = tail_end + (tail_end < hi and t[tail_end].lower in ("the", "a", "an"))
+        while k < hi and t[k].is_cap:
+            k += 1
+        if k > tail_end and (k >= rest or t[k].text == ","):
+            tail_end = k
     closing = inverted or tail_end >= rest or (tail_end < hi and t[tail_end].text == "," and cls != "cognition"
                                    and _is_short_tail(doc, tail_end, hi))
     if closing and subj_start > lo and t[subj_start - 1].text == ",":
