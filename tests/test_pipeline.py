@@ -23,6 +23,8 @@ def test_engine_resolution():
     assert resolve_engine_name("auto", load_settings({})) == "offline"
     assert resolve_engine_name("auto", load_settings({"OPENAI_API_KEY": "k"})) == "openai"
     assert resolve_engine_name(None, load_settings({"NEWSBOT_ENGINE": "offline", "OPENAI_API_KEY": "k"})) == "offline"
+    # a local OpenAI-compatible server needs no key
+    assert resolve_engine_name("auto", load_settings({"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1"})) == "openai"
 
 
 def test_openai_engine_needs_a_key():

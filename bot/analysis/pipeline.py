@@ -57,11 +57,16 @@ class Outcome:
 
 
 def resolve_engine_name(name: str | None, settings: Settings) -> str:
-    """`auto` means the LLM engine when a key is set, the offline engine otherwise."""
+    """`auto` means the LLM engine when a key or a server of one's own is set, the offline engine otherwise."""
     name = (name or settings.engine).lower()
     if name == "auto":
-        return "openai" if settings.openai_api_key else "offline"
+        return "openai" if llm_configured(settings) else "offline"
     return name
+
+
+def llm_configured(settings: Settings) -> bool:
+    # Local servers (Ollama, llama.cpp) take no key: a base URL alone is enough.
+    return bool(settings.openai_api_key or settings.openai_base_url)
 
 
 def text_hash(text: str) -> str:
@@ -85,10 +90,10 @@ class Pipeline:
             if name == "offline":
                 self._engines[name] = OfflineEngine()
             elif name == "openai":
-                if not self.settings.openai_api_key:
+                if not llm_configured(self.settings):
                     raise ConfigError(
-                        "The openai engine needs OPENAI_API_KEY (any value for a local server that takes "
-                        "none); set it, or use --engine offline"
+                        "The openai engine needs OPENAI_API_KEY (or OPENAI_BASE_URL for a server of your "
+                        "own); set it, or use --engine offline"
                     )
                 from bot.analysis.llm import LLMEngine
 

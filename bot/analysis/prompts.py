@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from string import Template
 
@@ -24,9 +25,14 @@ _WS = re.compile(r"\s+")
 
 
 def prompts_dir() -> Path:
-    """prompts/ beside the package (a checkout or editable install), or NEWSBOT_PROMPTS_DIR."""
+    """NEWSBOT_PROMPTS_DIR, else prompts/ of the checkout, else the copy installed as bot.prompts."""
     override = os.environ.get("NEWSBOT_PROMPTS_DIR")
-    return Path(override) if override else Path(__file__).resolve().parents[2] / "prompts"
+    if override:
+        return Path(override)
+    checkout = Path(__file__).resolve().parents[2] / "prompts"
+    if checkout.is_dir():
+        return checkout
+    return Path(str(resources.files("bot.prompts")))
 
 
 @lru_cache(maxsize=8)

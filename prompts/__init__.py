@@ -1,0 +1,1 @@
+"""The LLM prompts, shipped inside the package as bot.prompts (see pyproject.toml)."""
