@@ -356,3 +356,12 @@ def test_short_partial_quote_with_nobody_to_tie_it_to_is_dropped() -> None:
 def test_speaker_phrases_with_lower_case_words(text: str, clause: str, speaker: str) -> None:
     q = only(text, "indirect")
     assert q.text.startswith(clause) and q.speaker.name == speaker, (q.text, q.speaker)
+
+
+@pytest.mark.parametrize("text", [
+    "Fiorina appeared on “Fox and Friends” on Monday, where she was asked about the race.",
+    "He once hosted “The Apprentice,” which starred Trump, for NBC.",
+    "“Being a dad is my job,” Weiner said on the podcast “Here’s the Thing.”",
+])
+def test_titles_of_works_are_not_quotes(text: str) -> None:
+    assert all(q.text not in ("Fox and Friends", "The Apprentice", "Here’s the Thing.") for q in quotes_of(text))

@@ -28,6 +28,7 @@ _DASHES = frozenset({"—", "–", "-", "―"})
 _TRAIL = " \t\n,;:"
 MIN_FLOATING_WORDS = 4  # a quote standing alone at a sentence start
 MIN_LOOSE_WORDS = 8  # a quote inside a sentence with no speaker beside it
+MAX_TITLE_WORDS = 8  # a quote this short in title case is a title
 
 
 @dataclass(slots=True)
@@ -41,6 +42,18 @@ class RawQuote:
     partial: bool = False  # a phrase quoted inside someone's indirect speech
     appositive: str | None = None
     opens_sentence: bool = True  # starts its sentence (a floating quote) rather than sitting inside one
+
+
+_TITLE_SMALL_WORDS = frozenset({"the", "and", "of", "a", "an", "in", "on", "to", "for", "is", "at", "by", "with",
+                                "from", "or", "nor", "but", "as", "vs", "vs."})
+
+
+def _title_case(content: str) -> bool:
+    """Two words or more, every one capitalised but the small function words: “The Apprentice”."""
+    words = [w.strip(".,!?:;’'\"()") for w in content.split()]
+    words = [w for w in words if w]
+    return len(words) >= 2 and words[0][:1].isupper() \
+        and all(w[:1].isupper() or w[:1].isdigit() or w.lower() in _TITLE_SMALL_WORDS for w in words)
 
 
 def _content(text: str, s: QuoteSpan) -> tuple[int, int]:
@@ -183,6 +196,8 @@ def find_direct(doc: Doc) -> list[RawQuote]:
         if b <= a:
             continue
         n_words = len(text[a:b].split())
+        if n_words <= MAX_TITLE_WORDS and _title_case(text[a:b]):
+            continue  # “The Apprentice”, "Morning Joe", ‘Hamilton’: the name of a work, not someone's words
         chain = out[index_of[s.prev]] if s.prev is not None and s.prev in index_of else None
         found = _after(doc, s)
         partial = False
