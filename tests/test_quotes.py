@@ -365,3 +365,9 @@ def test_speaker_phrases_with_lower_case_words(text: str, clause: str, speaker: 
 ])
 def test_titles_of_works_are_not_quotes(text: str) -> None:
     assert all(q.text not in ("Fox and Friends", "The Apprentice", "Here’s the Thing.") for q in quotes_of(text))
+
+
+def test_a_phrase_quoted_inside_reported_speech_stays_in_the_indirect_quote() -> None:
+    text = "Addressing the gala on Thursday, Trump said the South has “treated me so well.”"
+    found = quotes_of(text)
+    assert [(q.kind, q.text) for q in found] == [("indirect", "the South has “treated me so well.”")]

@@ -19,6 +19,7 @@ from bot.analysis.sentences import sentence_at
 INHERIT_PARAGRAPHS = 2  # a floating quote takes the last speaker from at most this many paragraphs back
 # Corpora in the PARC tradition (PolNeAR) annotate `"A," he said. "B."` as ONE quote spanning A to B;
 # newsbot shows two, each without its marks. True merges them (PolNeAR dev direct F1 0.75 -> 0.83).
+PARTIAL_SHARE = 0.9  # share of an indirect clause a quoted phrase inside it must fill to replace it
 MERGE_INTERRUPTED = False
 LONE_QUOTE_WORDS = 12  # a quote inside a sentence, with nobody to tie it to, must be this long to count
 UNIDENTIFIED = Speaker(name="unidentified speaker", kind="unnamed")
@@ -67,7 +68,8 @@ def _drop_overlaps(indirect: list[RawQuote], direct: list[RawQuote]) -> list[Raw
     kept: list[RawQuote] = []
     for q in indirect:
         n = max(q.end - q.start, 1)
-        if any(_overlap(q, d) > 0.5 * n for d in direct):
+        # a partial quote inside reported speech stays part of it unless it is nearly all of it
+        if any(_overlap(q, d) > (PARTIAL_SHARE if d.partial else 0.5) * n for d in direct):
             continue
         if any(_overlap(q, k) > 0.5 * max(n, k.end - k.start) for k in kept):
             continue
