@@ -371,3 +371,8 @@ def test_a_phrase_quoted_inside_reported_speech_stays_in_the_indirect_quote() ->
     text = "Addressing the gala on Thursday, Trump said the South has “treated me so well.”"
     found = quotes_of(text)
     assert [(q.kind, q.text) for q in found] == [("indirect", "the South has “treated me so well.”")]
+
+
+def test_called_it_a_quoted_phrase_is_a_partial_quote_of_the_caller() -> None:
+    q = only("Former Gov. Mike Huckabee called Obama’s actions “a blatant, belligerent abuse of power.”", "direct")
+    assert q.text == "a blatant, belligerent abuse of power." and q.speaker.name == "Mike Huckabee"

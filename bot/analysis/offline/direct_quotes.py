@@ -44,6 +44,7 @@ class RawQuote:
     opens_sentence: bool = True  # starts its sentence (a floating quote) rather than sitting inside one
 
 
+_NAMING = frozenset({"call", "dub", "label", "brand", "term", "describe"})
 _TITLE_SMALL_WORDS = frozenset({"the", "and", "of", "a", "an", "in", "on", "to", "for", "is", "at", "by", "with",
                                 "from", "or", "nor", "but", "as", "vs", "vs."})
 
@@ -156,7 +157,8 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
         if not is_verb(t[v]) or is_passive(t, v):
             continue
         cls = verbs()[low][1]
-        if cls == "cognition" or (cls in ("weak", "object") and v + 2 < a):
+        naming = verbs()[low][0] in _NAMING and v + 6 >= a  # "called the vote “a turning point”"
+        if cls == "cognition" or (cls in ("weak", "object") and v + 2 < a and not naming):
             continue  # a weak verb counts only right before the quote ("Cruz continued:")
         ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
         if ph is None and v + 1 < a and low in INVERTIBLE:
