@@ -228,6 +228,7 @@ def test_seed_article() -> None:
     assert titles["Ali Baraka"] == "senior Hamas official"
     assert titles["Vladimir Putin"] == "Russian President"
     assert titles["Volodymyr Zelensky"] == "Ukrainian President"
+    assert titles["Institute for the Study of War"] == "a Washington think tank"
     indirect = {(q.speaker.name, q.text.split()[0]) for q in found if q.kind == "indirect"}
     assert ("Ali Baraka", "Hamas") in indirect  # the Kalashnikov licences
     assert ("Ukrainian officials", "that") in indirect

@@ -111,7 +111,7 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
         for s in reversed(recent):
             if s.kind == "organization" and s.name[:1].isupper():
                 return s
-    return Speaker(name=m.name, title=appositive if m.kind == "unnamed" else None, kind=m.kind)
+    return Speaker(name=m.name, title=appositive if m.kind in ("unnamed", "organization") else None, kind=m.kind)
 
 
 def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people: People) -> list[Quote]:
