@@ -53,3 +53,9 @@ def test_the_congressman_is_the_representative_named_before() -> None:
     text = ("Rep. Adam Schiff spoke on Thursday. The hacking, the California congressman said, is designed "
             "to sow discord in American politics.")
     assert speakers(text) == ["Adam Schiff"]
+
+
+def test_given_names_steer_he_and_she() -> None:
+    text = ("Linda Carver, the mayor, met council member Tom Reyes on Tuesday.\n\n"
+            "“We will find the money,” she said. “I doubt it,” he said.")
+    assert speakers(text) == ["Linda Carver", "Tom Reyes"]

@@ -182,6 +182,19 @@ _TITLE_ALIASES = {
 }
 
 
+_FEMALE_NAMES = words("given_names", "female")
+_MALE_NAMES = words("given_names", "male")
+
+
+def _given_name_gender(name: str) -> str | None:
+    parts = name.split()
+    if len(parts) < 2:
+        return None  # a lone name may be a surname ("Kelly", "Taylor")
+    first = parts[0].lower()
+    female, male = first in _FEMALE_NAMES, first in _MALE_NAMES
+    return "f" if female and not male else "m" if male and not female else None
+
+
 @dataclass(slots=True)
 class _Person:
     name: str
@@ -216,6 +229,7 @@ class People:
     def add(self, name: str, title: str | None, pos: int, gender: str | None, subject: bool = True) -> str:
         """Record a person mention at `pos`; return the full name it resolves to."""
         name = strip_possessive(name)
+        gender = gender or _given_name_gender(name)
         i = self._find(name)
         if i is None:
             self.people.append(_Person(name, title, gender))
