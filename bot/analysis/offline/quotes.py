@@ -93,6 +93,7 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
             p = people.pronoun(pos, "f" if m.name == "she" else "m", preferred)
             if p is not None:
                 p.gender = p.gender or ("f" if m.name == "she" else "m")  # later pronouns can rely on it
+                people.add(p.name, None, pos, None)  # and the person stays the one in focus
                 return Speaker(name=p.name, title=p.title, kind="person")
             return Speaker(name=m.name, kind="unnamed")
         want = ("organization",) if m.name == "it" else ("group", "organization")
