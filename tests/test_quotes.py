@@ -377,3 +377,10 @@ def test_a_phrase_quoted_inside_reported_speech_stays_in_the_indirect_quote() ->
 def test_called_it_a_quoted_phrase_is_a_partial_quote_of_the_caller() -> None:
     q = only("Former Gov. Mike Huckabee called Obama’s actions “a blatant, belligerent abuse of power.”", "direct")
     assert q.text == "a blatant, belligerent abuse of power." and q.speaker.name == "Mike Huckabee"
+
+
+def test_quote_over_lines_that_each_reopen_it() -> None:
+    text = "Senator Maria Lopez spoke last.\n“This bill is about our children and nothing else.\n“And I will vote for it,” Lopez said."
+    direct = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert [q.text.split()[0] for q in direct] == ["This", "And"]
+    assert {q.speaker.name for q in direct} == {"Maria Lopez"}

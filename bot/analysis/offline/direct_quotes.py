@@ -213,7 +213,7 @@ def find_direct(doc: Doc) -> list[RawQuote]:
         if found is None and chain is None:
             # `"…," he said. "Short."` goes on with the same speaker, however short
             goes_on = at_start and bool(out) and out[-1].mention is not None \
-                and doc.para_index(out[-1].start) == s.para and s.open_at - out[-1].end < 80
+                and doc.para_index(out[-1].start) == doc.para_index(s.open_at) and s.open_at - out[-1].end < 80
             if not goes_on and n_words < (MIN_FLOATING_WORDS if at_start else MIN_LOOSE_WORDS):
                 continue
         if found is not None and partial and n_words < 3:

@@ -29,7 +29,7 @@ class QuoteSpan:
     end: int  # content end (before the closing mark, or the paragraph end)
     open_at: int  # offset of the opening mark
     close_at: int | None  # offset of the closing mark; None when the quote runs on into the next paragraph
-    para: int  # index of the paragraph
+    para: int  # index of the block (a paragraph, or a line opening with a quote mark)
     prev: int | None = None  # index (in the returned list) of the piece this one continues
 
 
@@ -88,10 +88,27 @@ def _typewriter_marks(text: str) -> str:
     return _TICK_CLOSE.sub(_FILLER + "”", text)
 
 
+_LINE_OPENS_QUOTE = re.compile(r"\n[ \t]*(?=[“\"«„‘”])")
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraphs, further cut where a single line break is followed by a quote mark: some pages put one
+    paragraph a line, and a quote running over them opens each line again."""
+    out: list[tuple[int, int]] = []
+    for p0, p1 in paragraphs(text):
+        start = p0
+        for m in _LINE_OPENS_QUOTE.finditer(text, p0, p1):
+            if text[start:m.start()].strip():
+                out.append((start, m.start()))
+            start = m.end()
+        out.append((start, p1))
+    return out
+
+
 def find_spans(text: str) -> list[QuoteSpan]:
     """Quoted spans of `text` in order of position, double quotes first and single quotes outside them."""
     spans: list[QuoteSpan] = []
-    paras = paragraphs(text)
+    paras = _blocks(text)
     text = _typewriter_marks(text)
     for pi, (p0, p1) in enumerate(paras):
         doubles = _scan(text, p0, p1, _DOUBLE_OPEN, _DOUBLE_CLOSE)
