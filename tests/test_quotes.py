@@ -384,3 +384,9 @@ def test_quote_over_lines_that_each_reopen_it() -> None:
     direct = [q for q in quotes_of(text) if q.kind == "direct"]
     assert [q.text.split()[0] for q in direct] == ["This", "And"]
     assert {q.speaker.name for q in direct} == {"Maria Lopez"}
+
+
+def test_british_single_quotes_with_apostrophes_inside() -> None:
+    text = "‘We don’t know what the players’ union will do next,’ said Paul Dunmore."
+    q = only(text, "direct")
+    assert q.text == "We don’t know what the players’ union will do next" and q.speaker.name == "Paul Dunmore"

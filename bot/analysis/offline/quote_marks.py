@@ -45,6 +45,8 @@ def _can_close(text: str, i: int) -> bool:
     after = text[i + 1] if i + 1 < len(text) else " "
     if before.isspace():
         return False
+    if text[i] in "’'" and before in "sS" and after == " " and text[i + 2:i + 3].islower():
+        return False  # "the players’ union": a plural possessive inside a single-quoted quote
     # an apostrophe inside a word (don't, Putin's) never closes
     return not (before.isalnum() and after.isalnum())
 
