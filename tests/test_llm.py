@@ -359,3 +359,36 @@ async def test_an_unrelated_400_is_not_taken_for_a_json_schema_refusal(fake):
     assert a.engine.name == "offline" and "HTTP 400" in a.warnings[0]
     await eng.analyze(article())
     assert [r["response_format"]["type"] for r in fake.requests] == ["json_schema", "json_object", "json_schema"]
+
+
+async def test_a_200_html_page_served_as_text_html_counts_as_malformed(fake, caplog):
+    # The SDK hands back a plain string for a non-JSON content type; that must not crash the engine.
+    page = Reply(body="<html><body>502 Bad Gateway</body></html>", content_type="text/html")
+    fake.enqueue(page, answer(GOOD))
+    a = await engine(fake).analyze(article())
+    assert a.engine.name == "openai" and fake.calls == 2
+    fake.enqueue(page, page)
+    a = await engine(fake).analyze(article())
+    assert a.engine.name == "offline" and "not a chat completion" in a.warnings[0]
+    assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_an_unexpected_error_is_one_log_line_without_a_stack_trace(fake, caplog, monkeypatch):
+    import logging
+
+    import bot.analysis.llm as llm_mod
+
+    def boom(*a, **k):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(llm_mod, "ground", boom)
+    fake.default = answer(GOOD)
+    caplog.set_level(logging.WARNING, logger="bot.analysis.llm")
+    a = await engine(fake).analyze(article())
+    assert a.engine.name == "offline" and a.warnings[0] == "The language model step failed unexpectedly."
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors and "RuntimeError: kaput" in errors[0].getMessage() and errors[0].exc_info is None
+    caplog.clear()
+    caplog.set_level(logging.INFO, logger="bot.analysis.llm")  # newsbot -v: the trace is for the operator
+    await engine(fake).analyze(article())
+    assert any(r.exc_info for r in caplog.records if r.levelno == logging.ERROR)

@@ -82,16 +82,16 @@ class LLMEngine:
             return self._fallback(base, fb.reason, spend)
         except ModelFailure as exc:
             return self._fallback(base, f"The language model could not answer: {exc.reason}.", spend)
-        except Exception:  # never a stack trace to a user: log it, answer offline
-            log.exception("LLM engine failed unexpectedly")
+        except Exception as exc:  # never a stack trace to a user: log it, answer offline
+            _log_unexpected("LLM engine failed unexpectedly", exc)
             return self._fallback(base, "The language model step failed unexpectedly.", spend)
 
     async def _offline(self, article: Article, id: str | None) -> Analysis:
         """The offline analysis (merged flags, speakers, the fallback); bare sentences if the rules fail."""
         try:
             return await asyncio.to_thread(offline.analyze, article, id)
-        except Exception:
-            log.exception("offline engine failed; the LLM engine goes on without its flags")
+        except Exception as exc:
+            _log_unexpected("offline engine failed; the LLM engine goes on without its flags", exc)
             return Analysis(id=id, source=article.source, text=article.text,
                             sentences=splitter.split(article.text), links=article.links,
                             warnings=["The offline engine failed on this article."])
@@ -206,8 +206,8 @@ class LLMEngine:
             try:
                 await self.store.add_tokens(today(), n)
                 return
-            except Exception:  # the answer matters more than the tally; keep counting in memory
-                log.exception("could not record %d tokens in the store", n)
+            except Exception as exc:  # the answer matters more than the tally; keep counting in memory
+                _log_unexpected(f"could not record {n} tokens in the store", exc)
         self._local_tokens[today()] = self._local_tokens.get(today(), 0) + n
 
     def _usage(self, spend: _Spend) -> Usage:
@@ -220,6 +220,12 @@ class LLMEngine:
 
     async def close(self) -> None:
         await self.client.close()
+
+
+def _log_unexpected(what: str, exc: BaseException) -> None:
+    """An unexpected error, logged in one line; the stack trace only when logging is verbose (newsbot -v),
+    so that a person running `newsbot analyze` never sees one."""
+    log.error("%s: %s: %s", what, type(exc).__name__, exc, exc_info=exc if log.isEnabledFor(logging.INFO) else None)
 
 
 def _answer_of(completion: Completion) -> AnswerV1:

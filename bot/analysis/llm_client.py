@@ -198,6 +198,11 @@ class ChatClient:
         except ValueError as exc:  # a 200 whose body is not JSON (a proxy's error page, say)
             log.warning("the model server's reply was not JSON: %s", exc)
             return Completion(None, None, None, None, None, mode, problem="the reply was not JSON")
+        if not hasattr(resp, "choices"):
+            # A 200 whose body the SDK could not read as JSON (a proxy's HTML page served as text/html)
+            # comes back as a plain string, not a ChatCompletion.
+            log.warning("the model server's reply was not a chat completion: %.200r", resp)
+            return Completion(None, None, None, None, None, mode, problem="the reply was not a chat completion")
         choice = resp.choices[0] if resp.choices else None
         message = getattr(choice, "message", None)
         usage = getattr(resp, "usage", None)

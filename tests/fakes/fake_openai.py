@@ -30,6 +30,7 @@ class Reply:
     delay: float = 0.0
     finish_reason: str = "stop"
     usage: tuple[int, int] | None = (1000, 200)
+    content_type: str = "application/json"  # of a raw `body` (a proxy's error page is text/html)
 
 
 Script = Reply | Callable[[dict], Reply]
@@ -114,7 +115,7 @@ class FakeOpenAI:
                 return web.json_response(reply.body, status=reply.status, headers=reply.headers)
             data = reply.body.encode() if isinstance(reply.body, str) else reply.body
             return web.Response(body=data, status=reply.status, headers=reply.headers,
-                                content_type="application/json")
+                                content_type=reply.content_type)
         data = completion(reply.content, body.get("model", "fake"), reply.finish_reason, reply.usage)
         return web.json_response(data, status=reply.status, headers=reply.headers)
 
