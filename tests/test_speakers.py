@@ -59,3 +59,9 @@ def test_given_names_steer_he_and_she() -> None:
     text = ("Linda Carver, the mayor, met council member Tom Reyes on Tuesday.\n\n"
             "“We will find the money,” she said. “I doubt it,” he said.")
     assert speakers(text) == ["Linda Carver", "Tom Reyes"]
+
+
+def test_sentence_openers_are_not_speakers() -> None:
+    text = "Wait, it gets better:\n\n“By law, the president sets the maximum number of refugees every year.”"
+    found = find_quotes(text, sentences.split(text))
+    assert [q.speaker.name for q in found] == ["unidentified speaker"]

@@ -113,10 +113,29 @@ def _trim_inner(toks: list[Token], idx: list[int]) -> list[int]:
 
 def role_like(t: Token) -> bool:
     """A lower-case agent noun ("businessman", "practitioner", "economist") can head a speaker phrase."""
-    return t.text.isalpha() and t.text.islower() and len(t.text) > 4 and t.text.endswith(_ROLE_ENDINGS)
+    return t.text.isalpha() and t.text.islower() and len(t.text) > 4 and t.text.endswith(_ROLE_ENDINGS) \
+        and t.text not in _NOT_AGENTS
 
 
-_ROLE_ENDINGS = ("er", "or", "ist", "ian", "man", "woman", "ant", "ent", "ess")
+_ROLE_ENDINGS = ("er", "or", "ist", "ian", "man", "woman")
+# words with an agent's ending that name no one
+_INTERJECTIONS = frozenset({"wait", "look", "listen", "remember", "consider", "imagine", "note", "sorry", "okay",
+                            "ok", "oh", "hey", "well", "yes", "no", "please", "thanks", "again", "first", "second",
+                            "finally", "next", "plus", "also", "still", "today", "tonight"})
+_NOT_AGENTS = frozenset({
+    "after", "other", "rather", "whether", "either", "neither", "together", "however", "never", "under", "over",
+    "later", "former", "latter", "further", "whatever", "whenever", "wherever", "summer", "winter", "order",
+    "number", "matter", "letter", "paper", "water", "power", "center", "centre", "manner", "border", "corner",
+    "error", "major", "minor", "prior", "floor", "super", "sooner", "better", "lower", "higher", "bigger",
+    "greater", "longer", "larger", "smaller", "fewer", "closer", "earlier", "another", "behavior", "behaviour",
+    "factor", "sector", "quarter", "chapter", "character", "meter", "mirror", "favor", "favour", "labor",
+    "honor", "humor", "rumor", "terror", "horror", "motor", "corridor", "anchor", "register", "answer",
+    "offer", "shelter", "murder", "cancer", "weather", "october", "november", "december", "september",
+    "remember", "consider", "deliver", "discover", "gather", "suffer", "wonder", "enter",
+    "encounter", "counter", "render", "cover", "recover", "lover", "woman", "human", "german", "roman",
+    "guardian", "median", "asian", "russian", "indian", "italian", "canadian", "australian", "civilian",
+    "christian", "barbarian", "vegetarian", "librarian", "utopian", "amateur", "whoever", "dinner",
+})
 
 
 def _core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None:
@@ -210,11 +229,13 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
                 first = next(x for x in range(lo, k) if toks[x].start >= m.start())
                 return (_skip_conjunctions(toks, first, k), k, None)
         inner = toks[k + 1:j]
-        if core and inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS
-                                                      and not _PARTY.match(t.text) for t in inner):
+        named = inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS
+                                                  and not _PARTY.match(t.text) for t in inner)
+        if named and (core or (k - 1 >= lo and toks[k - 1].text.isalpha())):
             # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
-            title = text[toks[core[0]].start:toks[core[1] - 1].end]
-            return (k + 1, j, None if toks[core[1] - 1].lower in ORGS else title)
+            if core is None or toks[core[1] - 1].lower in ORGS:
+                return (k + 1, j, None)
+            return (k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
         if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
             keep = lead.lower not in _RELATIVE and not adjunct and not _PARTY.match(lead.text)
             appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
@@ -323,7 +344,17 @@ def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tupl
     k = lo
     while k < verb and (toks[k].lower in ("but", "and", "so", "yet", "meanwhile", "still") or toks[k].text in "“\""):
         k += 1
-    return phrase_after(text, toks, k, verb)
+    return sentence_subject(text, toks, k, verb)
+
+
+def sentence_subject(text: str, toks: list[Token], k: int, hi: int) -> tuple[int, int, str | None] | None:
+    """The phrase opening a sentence, unless it is an adverb or an interjection ("Hastily,", "Wait,")."""
+    ph = phrase_after(text, toks, k, hi)
+    if ph is not None and ph[1] - ph[0] == 1:
+        low = toks[ph[0]].lower
+        if low.endswith("ly") or low in FUNCTION_CAPS or low in _INTERJECTIONS:
+            return None
+    return ph
 
 
 def stop_punct(t: Token) -> bool:

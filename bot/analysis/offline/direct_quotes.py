@@ -17,6 +17,7 @@ from bot.analysis.offline.attribution import (
     participle_subject,
     phrase_after,
     phrase_before,
+    sentence_subject,
     stop_punct,
     verbs,
 )
@@ -180,7 +181,7 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
             return m, (t[a - 1].start, t[a - 1].end), ph[2], False
     if colon_para:
         # "Sanders made the following comment:" then the quote as its own paragraph
-        ph = phrase_after(doc.text, t, lo, a)
+        ph = sentence_subject(doc.text, t, lo, a)
         m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
         if m is not None and m.kind in ("person", "organization", "group", "pronoun"):
             return m, (t[a].start, t[a].end), ph[2], False

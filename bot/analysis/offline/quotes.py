@@ -109,7 +109,7 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
         return Speaker(name=m.name, kind="unnamed")
     if m.kind == "organization" and m.name[:4].lower() == "the " and m.name.split()[-1].islower():
         # "the company", "the ministry": the body the article named last
-        for s in reversed(recent):
+        for s in reversed(recent[-3:]):  # only a body quoted just before; older ones are a guess
             if s.kind == "organization" and s.name[:1].isupper():
                 return s
     return Speaker(name=m.name, title=appositive if m.kind in ("unnamed", "organization") else None, kind=m.kind)
