@@ -132,7 +132,7 @@ _NOT_AGENTS = frozenset({
     "honor", "humor", "rumor", "terror", "horror", "motor", "corridor", "anchor", "register", "answer",
     "offer", "shelter", "murder", "cancer", "weather", "october", "november", "december", "september",
     "remember", "consider", "deliver", "discover", "gather", "suffer", "wonder", "enter",
-    "encounter", "counter", "render", "cover", "recover", "lover", "woman", "human", "german", "roman",
+    "encounter", "counter", "render", "cover", "recover", "lover", "human", "german", "roman",
     "guardian", "median", "asian", "russian", "indian", "italian", "canadian", "australian", "civilian",
     "christian", "barbarian", "vegetarian", "librarian", "utopian", "amateur", "whoever", "dinner",
 })
