@@ -392,3 +392,19 @@ async def test_an_unexpected_error_is_one_log_line_without_a_stack_trace(fake, c
     caplog.set_level(logging.INFO, logger="bot.analysis.llm")  # newsbot -v: the trace is for the operator
     await engine(fake).analyze(article())
     assert any(r.exc_info for r in caplog.records if r.levelno == logging.ERROR)
+
+
+@pytest.mark.parametrize("suffix", ["", "/", "/v1/"])
+async def test_base_url_without_v1_reaches_the_v1_api(fake, suffix):
+    # OPENAI_BASE_URL=http://localhost:11434 is what people type for Ollama; the API lives under /v1.
+    root = fake.base_url.removesuffix("/v1")
+    fake.enqueue(answer(GOOD))
+    a = await engine(fake, OPENAI_BASE_URL=root + suffix).analyze(article())
+    assert a.engine.name == "openai" and fake.calls == 1
+
+
+async def test_a_404_says_to_check_the_base_url(fake):
+    root = fake.base_url.removesuffix("/v1")
+    a = await engine(fake, OPENAI_BASE_URL=root + "/api/wrong").analyze(article())
+    assert a.engine.name == "offline" and fake.calls == 0
+    assert "HTTP 404" in a.warnings[0] and "OPENAI_BASE_URL" in a.warnings[0]

@@ -13,6 +13,7 @@ import email.utils
 import logging
 import random
 import time
+import urllib.parse
 from dataclasses import dataclass
 
 import openai
@@ -81,6 +82,18 @@ def retry_after_seconds(exc: BaseException) -> float | None:
         return max(0.0, when.timestamp() - time.time())
 
 
+def normalize_base_url(url: str | None) -> str | None:
+    """OPENAI_BASE_URL as the SDK wants it. A bare server address (`http://localhost:11434`, with or
+    without a trailing slash) gets `/v1`, where OpenAI, Ollama, vLLM and llama.cpp all serve the API;
+    a URL with a path of its own is taken as it is."""
+    if not url:
+        return url
+    parts = urllib.parse.urlsplit(url.strip())
+    if parts.path in ("", "/"):
+        parts = parts._replace(path="/v1")
+    return urllib.parse.urlunsplit(parts)
+
+
 def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, ModelTimeout | openai.APITimeoutError | openai.APIConnectionError):
         return True
@@ -101,6 +114,8 @@ def describe(exc: BaseException) -> str:
         return "the model server is rate-limiting us (HTTP 429)"
     if isinstance(exc, openai.AuthenticationError):
         return "the model server refused the API key (HTTP 401)"
+    if isinstance(exc, openai.NotFoundError):
+        return "the model server answered HTTP 404 (check OPENAI_BASE_URL, usually ending in /v1, and OPENAI_MODEL)"
     if isinstance(exc, openai.APIStatusError):
         return f"the model server answered HTTP {exc.status_code}"
     return f"the model call failed ({type(exc).__name__})"
@@ -139,7 +154,7 @@ class ChatClient:
         self._wait = _Wait(backoff_initial, backoff_max)
         # A local server (Ollama, vLLM, llama.cpp) takes any key; the SDK insists on one.
         self._sdk = openai.AsyncOpenAI(
-            api_key=api_key or "unused", base_url=base_url, timeout=timeout, max_retries=0
+            api_key=api_key or "unused", base_url=normalize_base_url(base_url), timeout=timeout, max_retries=0
         )
         self.json_schema_supported = True
 
