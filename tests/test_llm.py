@@ -408,3 +408,12 @@ async def test_a_404_says_to_check_the_base_url(fake):
     a = await engine(fake, OPENAI_BASE_URL=root + "/api/wrong").analyze(article())
     assert a.engine.name == "offline" and fake.calls == 0
     assert "HTTP 404" in a.warnings[0] and "OPENAI_BASE_URL" in a.warnings[0]
+
+
+async def test_429_insufficient_quota_is_not_retried(fake):
+    quota = Reply(status=429, body={"error": {"message": "You exceeded your current quota", "type": "insufficient_quota",
+                                              "param": None, "code": "insufficient_quota"}})
+    fake.enqueue(quota, answer(GOOD))
+    a = await engine(fake).analyze(article())
+    assert a.engine.name == "offline" and fake.calls == 1
+    assert "run out of quota" in a.warnings[0]

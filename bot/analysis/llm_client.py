@@ -98,10 +98,16 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, ModelTimeout | openai.APITimeoutError | openai.APIConnectionError):
         return True
     if isinstance(exc, openai.APIStatusError):
+        if _out_of_quota(exc):  # a billing problem: no retry will fix it
+            return False
         if exc.status_code in _RETRY_STATUSES or exc.status_code >= 500:
             wait = retry_after_seconds(exc)
             return wait is None or wait <= MAX_RETRY_AFTER
     return False
+
+
+def _out_of_quota(exc: openai.APIStatusError) -> bool:
+    return exc.status_code == 429 and "insufficient_quota" in (getattr(exc, "code", None) or "", getattr(exc, "type", None) or "")
 
 
 def describe(exc: BaseException) -> str:
@@ -110,6 +116,8 @@ def describe(exc: BaseException) -> str:
         return "the model server did not answer in time"
     if isinstance(exc, openai.APIConnectionError):
         return "could not connect to the model server"
+    if isinstance(exc, openai.APIStatusError) and _out_of_quota(exc):
+        return "the model account has run out of quota (HTTP 429 insufficient_quota)"
     if isinstance(exc, openai.RateLimitError):
         return "the model server is rate-limiting us (HTTP 429)"
     if isinstance(exc, openai.AuthenticationError):
