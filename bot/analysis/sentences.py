@@ -52,12 +52,30 @@ def _split_cached(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+# Used only when sentencex fails: a plain end-of-sentence rule is better than no analysis at all.
+_FALLBACK_BOUNDARY = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+
+
+def _segments(chunk: str) -> list[str]:
+    try:
+        return list(segment("en", chunk))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # sentencex is Rust: a panic surfaces as pyo3's PanicException (a BaseException)
+        pieces, pos = [], 0
+        for m in _FALLBACK_BOUNDARY.finditer(chunk):
+            pieces.append(chunk[pos : m.end()])
+            pos = m.end()
+        pieces.append(chunk[pos:])
+        return pieces
+
+
 def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
     chunk = text[start:end]
     if not chunk.strip():
         return
     pos = start
-    for seg in segment("en", chunk):
+    for seg in _segments(chunk):
         seg_start = text.find(seg, pos, end) if seg else -1
         if seg_start < 0:  # sentencex should return exact pieces; fall back to the whole rest
             _add_trimmed(text, pos, end, out)

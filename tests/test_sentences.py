@@ -1,0 +1,59 @@
+"""Sentences: offsets into the text, paragraph and line breaks as boundaries, no crash on odd input."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.analysis import sentences
+from bot.analysis.sentences import _FALLBACK_BOUNDARY, sentence_at, split
+
+
+def texts(text: str) -> list[str]:
+    return [text[s.start:s.end] for s in split(text)]
+
+
+def test_sentences_and_paragraphs():
+    text = "Headline here\n\nThe mayor spoke on Monday. Dr. Smith of the U.S. agency agreed.\n\n\"Yes,\" he said."
+    assert texts(text) == [
+        "Headline here", "The mayor spoke on Monday.", "Dr. Smith of the U.S. agency agreed.", "\"Yes,\" he said.",
+    ]
+    ss = split(text)
+    assert [s.id for s in ss] == [0, 1, 2, 3]
+    assert sentence_at(ss, text.index("agreed")) == 2
+    assert sentence_at(ss, 0) == 0
+
+
+def test_a_sentencex_panic_falls_back_to_the_plain_rule(monkeypatch):
+    # sentencex is Rust; some inputs make it panic (pyo3 PanicException derives from BaseException).
+    class Panic(BaseException):
+        pass
+
+    def boom(lang, chunk):
+        raise Panic("panicked")
+
+    monkeypatch.setattr(sentences, "segment", boom)
+    sentences._split_cached.cache_clear()
+    try:
+        assert texts("One thing happened. \"Then another,\" she said. 3 more") == [
+            "One thing happened.", "\"Then another,\" she said.", "3 more",
+        ]
+    finally:
+        sentences._split_cached.cache_clear()
+    assert _FALLBACK_BOUNDARY.pattern
+
+
+def test_input_that_made_sentencex_panic():
+    text = "\x0cA\xa0.\x99^\U0003d4bb\u00e2"
+    for s in split(text):
+        assert 0 <= s.start < s.end <= len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_offsets_are_within_and_ordered(text):
+    prev = 0
+    for s in split(text):
+        assert prev <= s.start < s.end <= len(text)
+        assert text[s.start:s.end] == text[s.start:s.end].strip()
+        prev = s.end
