@@ -158,6 +158,54 @@ def test_a_title_the_text_never_gives_is_removed():
     assert g.quotes[0].speaker.title is None
 
 
+BRIDGE = (
+    "The city council voted 7-2 on Tuesday to approve a $40 million budget for the new Harbor Bridge.\n\n"
+    "\"This bridge will carry our city for the next hundred years,\" Mayor Jane Holt said after the vote.\n\n"
+    "Council member Raj Patel, who voted against the plan, said the cost estimates were \"wildly optimistic\" "
+    "and could rise.\n\n"
+    "Ukrainian officials have claimed that the contractor was linked to Wagner."
+)
+
+
+def _offline_quotes(text):
+    from bot.analysis import offline
+    from bot.analysis.model import Article, Source
+
+    return offline.analyze(Article(text=text, source=Source())).quotes
+
+
+def test_a_quote_moved_to_another_nearby_speaker_keeps_the_speaker_the_text_names():
+    # Jane Holt is named in the previous paragraph, but Raj Patel says these words in their own sentence:
+    # a model steered by injected text must not move them to her.
+    g = run(answer(quotes=[quote("wildly optimistic", 2, speaker="Jane Holt", title="Mayor")]), BRIDGE,
+            offline_quotes=_offline_quotes(BRIDGE))
+    assert [(q.text, q.speaker.name) for q in g.quotes] == [("wildly optimistic", "Raj Patel")]
+    assert any("quote speakers replaced" in w for w in g.warnings)
+    assert_offsets(g, BRIDGE)
+
+
+def test_a_pronoun_quote_keeps_the_models_speaker_and_agreeing_names_are_kept():
+    g = run(answer(quotes=[
+        quote("The levels are low, but they are not zero,", 11, speaker="Reyes"),
+        quote("crews had sealed the damaged tank by Monday evening", 5, speaker="Agency director Tomas Reyes",
+              kind="indirect"),
+    ]), offline_quotes=_offline_quotes(ARTICLE))
+    assert [q.speaker.name for q in g.quotes] == ["Agency director Tomas Reyes", "Reyes"]
+    assert not any("replaced" in w for w in g.warnings)
+
+
+def test_a_claim_given_to_someone_else_or_to_the_author_goes_back_to_who_the_sentence_names():
+    claim = {"text": "The contractor was linked to Wagner", "sentence_ids": [3]}
+    for source, kind in (("Jane Holt", "person"), ("author", "author")):
+        g = run(answer(claims=[{**claim, "source": source, "source_kind": kind}]), BRIDGE,
+                offline_quotes=_offline_quotes(BRIDGE))
+        assert [(c.source.name, c.source.kind) for c in g.claims] == [("Ukrainian officials", "group")], source
+        assert any("claim sources replaced" in w for w in g.warnings)
+    g = run(answer(claims=[{**claim, "source": "Ukrainian officials", "source_kind": "group"}]), BRIDGE,
+            offline_quotes=_offline_quotes(BRIDGE))
+    assert g.claims[0].source.name == "Ukrainian officials" and not any("replaced" in w for w in g.warnings)
+
+
 # --- indirect quotes ------------------------------------------------------------------------------
 
 

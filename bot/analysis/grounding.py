@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass, field
 
 from bot.analysis import grounding_match as gm
-from bot.analysis.grounding_ctx import Context, named
+from bot.analysis.grounding_ctx import Context, named, same_speaker, stated_speaker
 from bot.analysis.grounding_quotes import ground_quotes
 from bot.analysis.llm_schema import AnswerV1, ClaimV1, FlagV1
 from bot.analysis.model import UNCONFIRMED_TYPES, Claim, Cue, Flag, Quote, Sentence, Speaker, SummaryItem
@@ -60,7 +60,7 @@ def ground(
     out = Grounded(kind=answer.kind)
     out.quotes = ground_quotes(ctx, answer.quotes, offline_quotes or [])
     out.flags = merge_flags(offline_flags or [], _flags(ctx, answer.flags))
-    out.claims = _claims(ctx, answer.claims, out.flags)
+    out.claims = _claims(ctx, answer.claims, out.flags, offline_quotes or [])
     out.summary = _summary(ctx, answer)
     out.warnings = [INJECTION_WARNING] if ctx.tainted else []
     out.warnings += [f"{n} model {reason}" for reason, n in sorted(ctx.drops.items())]
@@ -112,8 +112,13 @@ def merge_flags(first: list[Flag], second: list[Flag]) -> list[Flag]:
 # Claims and summary ------------------------------------------------------------------------------
 
 
-def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag]) -> list[Claim]:
+def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag], offline_quotes: list[Quote]) -> list[Claim]:
     flag_by_sid = {f.sentence_id: f for f in flags}
+    stated: dict[int, list[Speaker]] = {}  # sentence id -> speakers the text names there as saying it
+    for q in offline_quotes:
+        sp = stated_speaker(ctx, q)
+        if sp is not None:
+            stated.setdefault(q.sentence_id, []).append(sp)
     out: list[Claim] = []
     for c in items:
         if not ctx.ids_ok(c.sentence_ids):
@@ -129,6 +134,7 @@ def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag]) -> list[Claim
         if source is None:
             ctx.drop("claims dropped: source not named in the text", c)
             continue
+        source = _checked_source(ctx, c, source, stated)
         cues = [cue for i in c.sentence_ids if i in flag_by_sid for cue in flag_by_sid[i].cues]
         if cues:
             status = _level(cues)
@@ -147,6 +153,20 @@ def _claim_source(ctx: Context, c: ClaimV1) -> Speaker | None:
         return Speaker(name=ctx.author or "the author", kind=AUTHOR)
     shown = named(ctx, name, 0, len(ctx.text), c.source_kind)
     return Speaker(name=shown, kind=c.source_kind) if shown else None
+
+
+def _checked_source(ctx: Context, c: ClaimV1, source: Speaker, stated: dict[int, list[Speaker]]) -> Speaker:
+    """When every cited sentence names who says it ("Ukrainian officials have claimed that …") and the
+    model's source is none of them, the claim is theirs, not the model's pick (nor the author's)."""
+    if not all(i in stated for i in c.sentence_ids):
+        return source
+    candidates = [sp for i in c.sentence_ids for sp in stated[i]]
+    for sp in candidates:
+        if source.kind != AUTHOR and same_speaker(source.name, sp.name, persons=source.kind == sp.kind == "person"):
+            return source
+    ctx.drop("claim sources replaced: the text attributes the claim to someone else", c)
+    first = candidates[0]
+    return Speaker(name=first.name, title=first.title, kind=first.kind)
 
 
 def _summary(ctx: Context, answer: AnswerV1) -> list[SummaryItem]:

@@ -7,8 +7,8 @@ import logging
 from collections import Counter
 
 from bot.analysis import grounding_match as gm
-from bot.analysis.model import Sentence
-from bot.analysis.sentences import paragraphs
+from bot.analysis.model import Quote, Sentence, Speaker
+from bot.analysis.sentences import paragraphs, sentence_at
 
 log = logging.getLogger("bot.analysis.grounding")
 
@@ -107,3 +107,34 @@ def _name_forms(name: str) -> list[str]:
         if n.startswith(prefix) and n[len(prefix) :]:
             forms.append(n[len(prefix) :])
     return [f for f in forms if f not in _PRONOUNS]
+
+
+def stated_speaker(ctx: Context, quote: Quote) -> Speaker | None:
+    """The offline engine's speaker for `quote` when the text names that speaker in the quote's own
+    sentences ('… Raj Patel … said the estimates were "wildly optimistic"'): structural evidence of who
+    says the words, which a model answer (perhaps steered by injected text) may not overrule. A speaker
+    resolved from a pronoun ("he said") is no such evidence."""
+    sp = quote.speaker
+    if not sp.name or sp.kind == "author":
+        return None
+    lo, hi = quote.start, quote.end
+    if quote.cue is not None:
+        lo, hi = min(lo, quote.cue.start), max(hi, quote.cue.end)
+    first = ctx.sentences.get(sentence_at(ctx.order, lo))
+    last = ctx.sentences.get(sentence_at(ctx.order, max(lo, hi - 1)))
+    if first is None or last is None:
+        return None
+    return sp if named(ctx, sp.name, first.start, last.end, sp.kind) else None
+
+
+def same_speaker(a: str, b: str, persons: bool = False) -> bool:
+    """Whether two names mean the same speaker: equal, one inside the other ("Putin", "Vladimir Putin",
+    "Russian President Vladimir Putin"), or, for two persons, the same surname ("President Putin")."""
+    fa, fb = _name_forms(a), _name_forms(b)
+    if not fa or not fb:
+        return False
+    for x in fa:
+        for y in fb:
+            if x == y or f" {x} " in f" {y} " or f" {y} " in f" {x} ":
+                return True
+    return persons and fa[0].split()[-1] == fb[0].split()[-1]

@@ -7,7 +7,7 @@ import logging
 import re
 
 from bot.analysis import grounding_match as gm
-from bot.analysis.grounding_ctx import Context, named
+from bot.analysis.grounding_ctx import Context, named, same_speaker, stated_speaker
 from bot.analysis.llm_schema import QuoteV1
 from bot.analysis.model import Quote, Span, Speaker
 from bot.analysis.sentences import sentence_at
@@ -158,6 +158,13 @@ def _speaker(ctx: Context, q: QuoteV1, start: int, end: int, overlapping: Quote 
     lo = min(prev_para[0], ctx.window(sid, 3, 0)[0])
     hi = max(ctx.para_of(max(start, end - 1))[1], ctx.window(sentence_at(ctx.order, end - 1), 0, 1)[1])
     shown = named(ctx, name, lo, hi, q.speaker_kind)
+    stated = stated_speaker(ctx, overlapping) if overlapping is not None else None
+    if shown and stated is not None and not same_speaker(
+        shown, stated.name, persons=q.speaker_kind == stated.kind == "person"
+    ):
+        # The text names who says these words in their own sentence, and it is someone else.
+        ctx.drop("quote speakers replaced: the text attributes the words to someone else", q)
+        return stated
     if shown:
         title = gm.sanitize(q.speaker_title or "")
         spans = gm.find_exact(ctx.nt, gm.norm_str(title)) if title else []
