@@ -305,6 +305,10 @@ def test_sanitize():
     assert gm.sanitize("a <!channel> b <@U1|bob> <#C1> <https://x.y|label> https://x.y/z www.q.com @everyone") == \
         "a b everyone"
     assert gm.sanitize("fine text") == "fine text"
+    # no orphaned space before punctuation where a mention or a link was cut out
+    assert gm.sanitize("Putin helps Hamas <!channel>, the columnist argues <https://evil.example|click>.") == \
+        "Putin helps Hamas, the columnist argues."
+    assert gm.sanitize("costs rose 3 .5 percent") == "costs rose 3 .5 percent"
 
 
 def test_inside_quotation():

@@ -199,6 +199,7 @@ _SLACK_SEQ = re.compile(r"<[^<>\n]{0,500}>")
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _BROADCAST = re.compile(r"(?i)[@!](channel|here|everyone)\b")
 _MULTI_WS = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?])(?=\s|$)")
 
 
 def sanitize(text: str) -> str:
@@ -208,7 +209,8 @@ def sanitize(text: str) -> str:
     out = _BROADCAST.sub(r"\1", out)
     out = out.replace("<", " ").replace(">", " ")
     out = "".join(c for c in out if c not in INVISIBLE)
-    return _MULTI_WS.sub(" ", out).strip()
+    out = _MULTI_WS.sub(" ", out).strip()
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", out)  # "the West <!channel>, he says" → "the West, he says"
 
 
 # Text addressed to a language model rather than to readers: a sign of prompt injection in the article.
