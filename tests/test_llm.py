@@ -333,7 +333,11 @@ async def test_daily_token_budget_falls_back_with_a_reason(fake, tmp_path):
         assert await store.tokens_used(today()) == 4500
         second = await eng.analyze(article())
         assert second.engine.name == "offline" and fake.calls == 1
-        assert "token budget is used up" in second.warnings[0] and "NEWSBOT_DAILY_TOKEN_BUDGET" in second.warnings[0]
+        assert "token budget is left for this article" in second.warnings[0] and "4,500 of 5,000" in second.warnings[0]
+        assert "NEWSBOT_DAILY_TOKEN_BUDGET" in second.warnings[0]
+        await store.add_tokens(today(), 500)  # now all of it is spent
+        third = await eng.analyze(article())
+        assert third.engine.name == "offline" and "token budget is used up (5,000 of 5,000" in third.warnings[0]
     finally:
         await store.close()
 
@@ -417,3 +421,19 @@ async def test_429_insufficient_quota_is_not_retried(fake):
     a = await engine(fake).analyze(article())
     assert a.engine.name == "offline" and fake.calls == 1
     assert "run out of quota" in a.warnings[0]
+
+
+async def test_a_budget_too_small_for_the_article_says_so_rather_than_used_up(fake):
+    fake.default = answer(GOOD)
+    a = await engine(fake, NEWSBOT_DAILY_TOKEN_BUDGET="100").analyze(article())
+    assert a.engine.name == "offline" and fake.calls == 0
+    assert "left for this article" in a.warnings[0] and "0 of 100 used" in a.warnings[0]
+    assert "used up" not in a.warnings[0]
+
+
+async def test_the_trim_note_counts_the_instructions_too(fake):
+    # The seed-sized article fits 1,500 tokens alone, but not with the prompt's instructions.
+    fake.enqueue(answer(GOOD))
+    a = await engine(fake, NEWSBOT_MAX_INPUT_TOKENS="1500").analyze(article(ARTICLE + "\n\n" + ARTICLE))
+    note = next(w for w in a.warnings if "NEWSBOT_MAX_INPUT_TOKENS=1500" in w)
+    assert "of instructions" in note and "the model read only its first" in note

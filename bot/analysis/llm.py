@@ -178,8 +178,9 @@ class LLMEngine:
             )
         full = tokens.count_tokens(text, self.model)
         warning = (
-            f"The article is long ({full:,} tokens): the model read only its first {len(kept)} of "
-            f"{len(sentences)} sentences (NEWSBOT_MAX_INPUT_TOKENS={limit}); flags cover the whole text."
+            f"The article is too long for NEWSBOT_MAX_INPUT_TOKENS={limit} ({full:,} tokens, plus about "
+            f"{overhead:,} of instructions): the model read only its first {len(kept)} of {len(sentences)} "
+            f"sentences; flags cover the whole text."
         )
         return _Trimmed(kept, warning)
 
@@ -189,10 +190,12 @@ class LLMEngine:
             return
         used = await self._tokens_used()
         if used + estimate > budget:
-            raise _Fallback(
-                f"Today's LLM token budget is used up ({used:,} of {budget:,} tokens, "
-                f"NEWSBOT_DAILY_TOKEN_BUDGET); answered with the offline engine."
-            )
+            if used >= budget:
+                why = f"Today's LLM token budget is used up ({used:,} of {budget:,} tokens"
+            else:  # some budget left, but not enough for this article's prompt
+                why = (f"Not enough of today's LLM token budget is left for this article (it needs about "
+                       f"{estimate:,} tokens; {used:,} of {budget:,} used")
+            raise _Fallback(f"{why}, NEWSBOT_DAILY_TOKEN_BUDGET); answered with the offline engine.")
 
     async def _tokens_used(self) -> int:
         if self.store is not None:
