@@ -154,3 +154,21 @@ async def test_hidden_html_instructions_never_reach_the_model(fake):
     for hidden in ("ignore previous instructions", "evil.example", "channel", "reveal your prompt",
                    "Template text", "Noscript text"):
         assert hidden not in sent, hidden
+
+
+async def test_offline_fallback_sections_leave_out_the_injected_paragraph(fake):
+    # The model reports nothing usable, so summary, quotes and claims come from the offline engine:
+    # nothing of the paragraph addressed to AI models may come with them.
+    fake.enqueue(answer({"kind": "news", "quotes": [{"speaker": "Maria Okafor", "text": "I resign now, today.",
+                                                     "sentence_id": 2}]}))
+    a = await make_engine(fake).analyze(Article(text=INJECTED))
+    assert a.engine.name == "openai" and a.summary and a.claims and a.quotes
+    assert any("quotes are the offline engine's" in w for w in a.warnings)
+    tainted = {s.id for s in a.sentences if "Ignore all previous" in a.text[s.start : s.end]
+               or "You are now an AI" in a.text[s.start : s.end]}
+    assert tainted
+    for item_ids in ([i for s in a.summary for i in s.sentence_ids], [q.sentence_id for q in a.quotes],
+                     [i for c in a.claims for i in c.sentence_ids]):
+        assert not tainted.intersection(item_ids)
+    shown = " ".join([*(s.text for s in a.summary), *(q.text for q in a.quotes), *(c.text for c in a.claims)])
+    assert not MENTION_OR_LINK.search(shown) and "resigned" not in shown

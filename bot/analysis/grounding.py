@@ -43,6 +43,7 @@ class Grounded:
     flags: list[Flag] = field(default_factory=list)
     kind: str = "unknown"
     warnings: list[str] = field(default_factory=list)
+    tainted: set[int] = field(default_factory=set)  # sentences of paragraphs addressed to AI models
 
 
 def ground(
@@ -62,6 +63,7 @@ def ground(
     out.flags = merge_flags(offline_flags or [], _flags(ctx, answer.flags))
     out.claims = _claims(ctx, answer.claims, out.flags, offline_quotes or [])
     out.summary = _summary(ctx, answer)
+    out.tainted = set(ctx.tainted)
     out.warnings = [INJECTION_WARNING] if ctx.tainted else []
     out.warnings += [f"{n} model {reason}" for reason, n in sorted(ctx.drops.items())]
     if ctx.drops:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from bot import __version__
 from bot.analysis import offline, prompts, tokens
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ENGINE_NAME = "openai"
+T = TypeVar("T")
 MALFORMED_TRIES = 2  # a malformed or schema-violating answer is asked for again once
 
 
@@ -113,10 +115,17 @@ class LLMEngine:
             author=article.source.author,
         )
         warnings = [w for w in (trimmed.warning,) if w] + g.warnings
-        summary = g.summary
-        if not summary and base.summary:
-            summary = base.summary
+        # A section the model left empty, or where nothing it said held up, is the offline engine's, so
+        # that a weak or steered model does not hide what the text has; never from injected paragraphs.
+        summary = g.summary or _clean(base.summary, g.tainted, lambda s: s.sentence_ids)
+        if not g.summary and summary:
             warnings.append("The summary is the offline engine's: none of the model's summary held up.")
+        quotes = g.quotes or _clean(base.quotes, g.tainted, lambda q: [q.sentence_id])
+        if not g.quotes and quotes:
+            warnings.append(f"The quotes are the offline engine's: {_none_held('quotes', answer.quotes)}.")
+        claims = g.claims or _clean(base.claims, g.tainted, lambda c: c.sentence_ids)
+        if not g.claims and claims:
+            warnings.append(f"The claims are the offline engine's: {_none_held('claims', answer.claims)}.")
         source = article.source
         if source.kind == "unknown" and g.kind != "unknown":
             source = source.model_copy(update={"kind": g.kind})
@@ -126,8 +135,8 @@ class LLMEngine:
             text=article.text,
             sentences=base.sentences,
             summary=summary,
-            quotes=g.quotes,
-            claims=g.claims,
+            quotes=quotes,
+            claims=claims,
             flags=g.flags,
             links=article.links,
             engine=Engine(name=ENGINE_NAME, model=self.model, version=f"{__version__}+{self.prompt_id}"),
@@ -223,6 +232,14 @@ class LLMEngine:
 
     async def close(self) -> None:
         await self.client.close()
+
+
+def _clean(items: list[T], tainted: set[int], ids: Callable[[T], list[int]]) -> list[T]:
+    return [x for x in items if not tainted.intersection(ids(x))]
+
+
+def _none_held(what: str, given: list) -> str:
+    return f"none of the model's {what} held up" if given else f"the model reported no {what}"
 
 
 def _log_unexpected(what: str, exc: BaseException) -> None:
