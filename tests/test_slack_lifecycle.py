@@ -9,7 +9,7 @@ import pytest
 from aiohttp import web
 
 from bot.config import ConfigError, load_settings
-from bot.slack.app import create_web_app
+from bot.slack.app import RUNTIME, create_web_app
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.fake_slack import FakeSlack, message_event
 from tests.fakes.slack_bot import bot_settings, running_bot
@@ -74,3 +74,44 @@ async def test_full_queue_answers_busy_at_once(tmp_path):
         first = bot.updates()[0].args["text"]
         assert "too many articles" in first  # the third link, refused at once rather than left "Reading…"
         await bot.fake.wait_for(lambda f: len(f.of("chat.update")) == 3, timeout=15)
+
+
+@pytest.mark.parametrize(
+    "prefix,form",
+    [("/api", "{url}/api/"), ("/api", "{url}/api"), ("/api", "{url}"), ("/api", "{url}/"),
+     ("", "{url}"), ("", "{url}/")],
+)
+async def test_slack_api_url_forms(tmp_path, prefix, form):
+    """An admin or a test may give SLACK_API_URL with or without /api and a trailing slash; a bare address
+    works whether the methods live under /api/ (as on slack.com) or at the root."""
+    fake = await FakeSlack(api_prefix=prefix).start()
+    async with running_bot(tmp_path, fake=fake, SLACK_API_URL=form.format(url=fake.url)) as bot:
+        await bot.event(message_event(f"<{bot.articles.url('/news/water')}>"))
+        await fake.wait_for(lambda f: f.of("chat.update"))
+        assert fake.of("auth.test") and len(bot.replies()) == 1
+        assert all(c.path.startswith(prefix + "/") for c in fake.calls if c.method != "response_url")
+
+
+async def test_html_error_pages_from_the_api_are_reported_not_raised(tmp_path, caplog):
+    """A proxy or outage page (not Slack's JSON) must not crash the code that reports the failure."""
+    fake = await FakeSlack().start()
+    async with running_bot(tmp_path, fake=fake) as bot:
+        fake.http_fail["chat.postMessage"] = [502]
+        fake.http_fail["chat.update"] = [502]
+        await bot.event(message_event(f"<{bot.articles.url('/news/water')}>"))
+        await fake.wait_for(lambda f: f.of("chat.postMessage:502"))
+        await bot.event(message_event(f"<{bot.articles.url('/news/water')}>", channel="C2"))
+        await fake.wait_for(lambda f: f.of("chat.update:502"))
+        await bot.web_app[RUNTIME].queue.join()
+    crashes = [r for r in caplog.records if r.exc_info]
+    assert not crashes, crashes[0].getMessage()
+    assert any("HTTP 502" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_momentary_server_error_is_retried(tmp_path):
+    fake = await FakeSlack().start()
+    async with running_bot(tmp_path, fake=fake) as bot:
+        fake.http_fail["chat.update"] = [503]
+        await bot.event(message_event(f"<{bot.articles.url('/news/water')}>"))
+        await fake.wait_for(lambda f: f.of("chat.update"))
+        assert "Harbor city" in str(fake.of("chat.update")[0].args["blocks"])

@@ -117,7 +117,7 @@ async def run_socket_mode(settings: Settings) -> None:
     try:
         app = build_bolt_app(rt, socket_mode=True)
         handler = AsyncSocketModeHandler(
-            app, settings.slack_app_token, web_client=web_client(settings, rt.session, None)
+            app, settings.slack_app_token, web_client=web_client(rt.settings, rt.session, None)
         )
         await handler.connect_async()
         print("newsbot: connected to Slack over Socket Mode", flush=True)

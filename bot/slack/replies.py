@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.analysis.pipeline import Outcome
 from bot.fetch.errors import FetchError
 from bot.slack import blocks
-from bot.slack.runtime import Runtime
+from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
             **blocks.placeholder(site).as_kwargs(),
         )
     except SlackApiError as e:  # e.g. not_in_channel, channel_not_found: nowhere to say anything
-        log.warning("could not post in %s: %s", channel, e.response.get("error"))
+        log.warning("could not post in %s: %s", channel, slack_error(e))
         return
     # Slack always returns the new message's ts; without it (an odd proxy or fake) the answer is posted
     # as a second message rather than lost.
@@ -88,7 +88,7 @@ async def deliver(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, 
         await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
                                          unfurl_media=False, **message.as_kwargs())
     except SlackApiError as e:
-        log.warning("could not post in %s: %s", channel, e.response.get("error"))
+        log.warning("could not post in %s: %s", channel, slack_error(e))
 
 
 async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) -> None:
@@ -98,7 +98,7 @@ async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message)
         await rt.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
         return
     except SlackApiError as e:
-        error = e.response.get("error")
+        error = slack_error(e)
         log.warning("chat.update in %s failed: %s", channel, error)
         if error not in _BLOCK_ERRORS:
             return
@@ -107,7 +107,7 @@ async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message)
     try:
         await rt.client.chat_update(channel=channel, ts=ts, text=fallback.text, blocks=[])
     except SlackApiError as e:
-        log.warning("chat.update fallback in %s failed: %s", channel, e.response.get("error"))
+        log.warning("chat.update fallback in %s failed: %s", channel, slack_error(e))
 
 
 async def unfurl_link(rt: Runtime, event: dict, raw_url: str, url: str) -> None:
@@ -124,7 +124,7 @@ async def unfurl_link(rt: Runtime, event: dict, raw_url: str, url: str) -> None:
     try:
         await rt.client.chat_unfurl(unfurls={raw_url: {"blocks": message.blocks}}, **target)
     except SlackApiError as e:
-        log.warning("chat.unfurl failed: %s", e.response.get("error"))
+        log.warning("chat.unfurl failed: %s", slack_error(e))
 
 
 # --- slash commands and the share button ---------------------------------------------------------------------

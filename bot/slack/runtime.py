@@ -9,13 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -33,6 +35,57 @@ ANALYSIS_TIMEOUT = 120.0
 IDENTITY_RETRY_SECONDS = 60.0
 
 
+def slack_error(e: SlackApiError) -> str:
+    """Slack's error code (`not_in_channel`), or the HTTP status when the answer was not Slack's JSON (a
+    proxy's error page, a wrong SLACK_API_URL): never an exception while reporting one."""
+    data = getattr(e.response, "data", None)
+    if isinstance(data, dict) and data.get("error"):
+        return str(data["error"])
+    return f"HTTP {getattr(e.response, 'status_code', '?')}"
+
+
+def _is_slack_json(e: SlackApiError) -> bool:
+    data = getattr(e.response, "data", None)
+    return isinstance(data, dict) and "ok" in data
+
+
+def api_url_candidates(url: str | None) -> list[str]:
+    """The Web API base URLs SLACK_API_URL may mean. Slack's methods live under /api/
+    (https://slack.com/api/chat.postMessage); an address without a path (`http://127.0.0.1:8080`) may mean
+    that layout or a server with the methods at its root, so both are tried, /api/ first."""
+    if not url:
+        return []
+    url = url if url.endswith("/") else url + "/"
+    if urlsplit(url).path not in ("", "/"):
+        return [url]
+    return [url + "api/", url]
+
+
+async def resolve_api_url(settings: Settings, session: aiohttp.ClientSession) -> Settings:
+    """Settings whose SLACK_API_URL is the base that answers like Slack's Web API (see api_url_candidates).
+    A base that answers auth.test with Slack's JSON, even an error, is the right one; a 404 page is not."""
+    candidates = api_url_candidates(settings.slack_api_url)
+    if len(candidates) < 2:
+        return replace(settings, slack_api_url=candidates[0]) if candidates else settings
+    for base in candidates:
+        client = AsyncWebClient(token=settings.slack_bot_token, session=session, base_url=base)
+        try:
+            await client.auth_test()
+        except SlackApiError as e:
+            if not _is_slack_json(e):
+                continue  # an error page, not Slack's JSON: try the next layout
+        except Exception as e:  # unreachable: keep Slack's own layout and let auth.test report it
+            log.warning("could not reach SLACK_API_URL %s: %s", settings.slack_api_url, e)
+            break
+        if base != settings.slack_api_url:
+            log.info("SLACK_API_URL %s: using %s as the Web API base", settings.slack_api_url, base)
+        return replace(settings, slack_api_url=base)
+    log.warning("SLACK_API_URL %s answered neither %sauth.test nor %sauth.test like Slack's Web API; "
+                "it should be the base the method names follow, e.g. https://slack.com/api/",
+                settings.slack_api_url, candidates[0], candidates[1])
+    return replace(settings, slack_api_url=candidates[0])
+
+
 @dataclass
 class Identity:
     """Who the bot is in the workspace (from auth.test); empty when Slack could not be asked."""
@@ -43,7 +96,8 @@ class Identity:
 
 
 def web_client(settings: Settings, session: aiohttp.ClientSession | None, token: str | None) -> AsyncWebClient:
-    """A Web API client at SLACK_API_URL that waits out 429s (Retry-After) and retries dropped connections."""
+    """A Web API client at SLACK_API_URL that waits out 429s (Retry-After) and retries dropped connections
+    and a 500/503."""
     kwargs = {"base_url": settings.slack_api_url} if settings.slack_api_url else {}
     return AsyncWebClient(
         token=token,
@@ -53,6 +107,8 @@ def web_client(settings: Settings, session: aiohttp.ClientSession | None, token:
             # chat.postMessage allows about one message a second per channel: fifty links in one channel
             # means waiting, not failing.
             AsyncRateLimitErrorRetryHandler(max_retry_count=8),
+            # A 500/503 from Slack is usually momentary; one more try keeps a placeholder from stalling.
+            AsyncServerErrorRetryHandler(max_retry_count=1),
         ],
         **kwargs,
     )
@@ -77,6 +133,12 @@ class Runtime:
     async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None) -> Runtime:
         store = await Store.open(settings.db_path)
         session = aiohttp.ClientSession()
+        try:
+            settings = await resolve_api_url(settings, session)
+        except BaseException:
+            await session.close()
+            await store.close()
+            raise
         rt = cls(
             settings=settings,
             store=store,
@@ -112,11 +174,11 @@ class Runtime:
         try:
             resp = await self.client.auth_test()
         except SlackApiError as e:
-            error = e.response.get("error") if isinstance(e.response.data, dict) else None
+            error = slack_error(e)
             if strict and error in _BAD_TOKEN_ERRORS:
                 raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({error}); copy the Bot User OAuth "
                                   "Token (xoxb-…) from OAuth & Permissions") from None
-            log.warning("auth.test failed (%s); carrying on without the bot's identity", error or e)
+            log.warning("auth.test failed (%s); carrying on without the bot's identity", error)
             return self.identity
         except Exception as e:  # network trouble at start-up
             log.warning("could not reach the Slack API for auth.test: %s", e)

@@ -33,12 +33,17 @@ class Call:
 @dataclass
 class FakeSlack:
     """`await fake.start()`; inspect `fake.calls`; `fail[method] = "error_code"` makes a method fail;
-    `rate_limit[method] = n` answers the next n calls with 429 Retry-After: 1."""
+    `rate_limit[method] = n` answers the next n calls with 429 Retry-After: 1; `http_fail[method] = [502, ...]`
+    answers the next calls with those statuses and a plain-text page, not JSON."""
 
     calls: list[Call] = field(default_factory=list)
     fail: dict[str, str] = field(default_factory=dict)
     rate_limit: dict[str, int] = field(default_factory=dict)
+    # method → HTTP statuses: the next calls get a plain-text error page instead of Slack's JSON (a proxy, an outage)
+    http_fail: dict[str, list[int]] = field(default_factory=dict)
     omit_ts: bool = False  # answer chat.postMessage without a ts, as a broken proxy might
+    # Where the Web API methods live: "/api" as on slack.com, or "" for a fake with methods at its root.
+    api_prefix: str = "/api"
     url: str = ""
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -48,7 +53,7 @@ class FakeSlack:
 
     async def start(self) -> FakeSlack:
         app = web.Application()
-        app.router.add_post("/api/{method}", self._api)
+        app.router.add_post(self.api_prefix + "/{method}", self._api)
         app.router.add_post("/response/{id}", self._response)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -66,7 +71,7 @@ class FakeSlack:
 
     @property
     def api_url(self) -> str:
-        return f"{self.url}/api/"
+        return f"{self.url}{self.api_prefix}/"
 
     def response_url(self, name: str) -> str:
         return f"{self.url}/response/{name}"
@@ -102,6 +107,10 @@ class FakeSlack:
             self.rate_limit[method] -= 1
             self._record(Call(method + ":429", args, request.path, token))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
+        if self.http_fail.get(method):
+            status = self.http_fail[method].pop(0)
+            self._record(Call(f"{method}:{status}", args, request.path, token))
+            return web.Response(status=status, text=f"{status}: Bad Gateway")  # text/plain, as aiohttp and nginx send
         self._record(Call(method, args, request.path, token))
         if method in self.fail:
             return web.json_response({"ok": False, "error": self.fail[method]})

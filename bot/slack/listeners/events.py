@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.fetch.links import find_article_urls
 from bot.slack import blocks, replies
-from bot.slack.runtime import Runtime
+from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
         try:
             await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_MENTION_HELP))
         except SlackApiError as e:
-            log.warning("could not answer a mention in %s: %s", channel, e.response.get("error"))
+            log.warning("could not answer a mention in %s: %s", channel, slack_error(e))
         return
     for url in urls:
         first = await rt.store.record_link(
