@@ -128,23 +128,32 @@ def _lines(stream: Iterable[str]) -> Iterator[str]:
 
 async def _batch(args: argparse.Namespace, settings: Settings, stdin, stdout) -> int:
     """One output line per non-blank input line, in order; a bad line gives {"id", "error"} and we go on."""
-    from bot.analysis.pipeline import Pipeline
+    from bot.analysis.pipeline import Pipeline, resolve_engine_name
 
-    pipeline = Pipeline(settings)
     engine = args.engine or settings.engine
-    pipeline.engine(engine)  # fail early on a bad engine choice, before reading anything
+    Pipeline(settings).engine(engine)  # fail early on a bad engine choice, before reading anything
+    store = None
+    if resolve_engine_name(engine, settings) != "offline":  # as analyze: model answers are cached
+        from bot.store import Store
+
+        store = await Store.open(settings.db_path)
+    pipeline = Pipeline(settings, store)
     progress = None
     if sys.stderr.isatty():
         from tqdm import tqdm
 
         progress = tqdm(unit="doc", file=sys.stderr)
-    for line in _lines(stdin):
-        stdout.write(await _batch_line(pipeline, engine, line) + "\n")
-        stdout.flush()
+    try:
+        for line in _lines(stdin):
+            stdout.write(await _batch_line(pipeline, engine, line) + "\n")
+            stdout.flush()
+            if progress is not None:
+                progress.update(1)
+    finally:
         if progress is not None:
-            progress.update(1)
-    if progress is not None:
-        progress.close()
+            progress.close()
+        if store is not None:
+            await store.close()
     return 0
 
 

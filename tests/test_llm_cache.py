@@ -90,3 +90,22 @@ async def test_a_fallback_is_not_cached(fake, tmp_path):
     fake.default = answer(GOOD)
     second = await run_once(fake, db, article())
     assert not second.cached and second.analysis.engine.name == "openai"
+
+
+async def test_batch_caches_model_answers_too(fake, tmp_path):
+    # `newsbot batch` with the LLM engine: the same text on two lines, and again in a second run → one call.
+    import argparse
+    import io
+    import json
+
+    from bot import cli
+
+    fake.default = answer(GOOD)
+    s = settings(fake, tmp_path / "newsbot.sqlite")
+    line = json.dumps({"id": "a", "text": ARTICLE})
+    for _ in range(2):
+        out = io.StringIO()
+        assert await cli._batch(argparse.Namespace(engine=None), s, io.StringIO(f"{line}\n{line}\n"), out) == 0
+        rows = [json.loads(x) for x in out.getvalue().splitlines()]
+        assert [r["engine"]["name"] for r in rows] == ["openai", "openai"]
+    assert fake.calls == 1
