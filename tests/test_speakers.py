@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.analysis import sentences
 from bot.analysis.offline.quotes import find_quotes
 
@@ -65,3 +67,32 @@ def test_sentence_openers_are_not_speakers() -> None:
     text = "Wait, it gets better:\n\n“By law, the president sets the maximum number of refugees every year.”"
     found = find_quotes(text, sentences.split(text))
     assert [q.speaker.name for q in found] == ["unidentified speaker"]
+
+
+SPEAKER_CASES = [
+    # (text, expected speaker of every quote found)
+    # a sentence splitter stopping after "Ms." must not cut the speaker off
+    ("The camp is hardly formal, but it has a loyal following, said Ms. Okafor, with games all week.",
+     ["Okafor"]),
+    # a party-and-state tag between name and verb
+    ("“We have heard enough,” Senate Majority Leader Ann Kessler, R-Ky., said.", ["Ann Kessler"]),
+    ("“We will vote,” Rep. Tom Birch (D-N.Y.) said.", ["Tom Birch"]),
+    # the subject of a participle clause is the main clause's subject, not an introduction
+    ("Facing mounting criticism, Mayor Dana Holt issued a statement on Sunday, insisting that the plan "
+     "was sound.", ["Dana Holt"]),
+    ("Hours later, Holt returned the favour, telling reporters, “We are friends and always will be.”",
+     ["Holt"]),
+    ("Speaking at a diner in Keene, New Hampshire, Holt went after her rival, calling him “a quitter who never finished a single job.”",
+     ["Holt"]),
+    ("On the Democratic side, Ms. Holt -- whose husband signed the bill -- has derided the repeal, "
+     "suggesting that efforts to revive it are misguided.", ["Holt"]),
+    # a surname ending in -ing is still a person
+    ("“I think so,” Peyton Manning said.", ["Peyton Manning"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", SPEAKER_CASES)
+def test_speaker_cases(text: str, expected: list[str]) -> None:
+    found = find_quotes(text, sentences.split(text))
+    assert [q.speaker.name for q in found] == expected, found
+    assert all(q.speaker.kind == "person" for q in found)

@@ -20,6 +20,7 @@ from bot.analysis.offline.speakers import (
     GROUPS,
     HONORIFICS,
     ORGS,
+    PLACES,
     PRONOUNS,
     TITLE_WORDS,
     UNNAMED,
@@ -207,6 +208,8 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
             core = _core_before(toks, k, lo)
             return (core[0], core[1], None) if core else None
         return None
+    if t.text == "," and toks[verb].lower.endswith("ing"):
+        return None  # "…, calling him …": a participle clause; participle_subject finds its subject
     if t.text == ",":
         # "Ali Baraka, a senior Hamas official, said": the name before the appositive speaks
         k = j - 1
@@ -341,10 +344,43 @@ def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tupl
             if ph is not None:
                 return ph
             break
+    k = _main_clause_start(toks, lo, verb)
+    return sentence_subject(text, toks, k, verb) if k is not None else None
+
+
+_INTRO = frozenset({"in", "on", "at", "after", "before", "during", "since", "while", "when", "as", "with", "without",
+                    "despite", "following", "amid", "among", "under", "over", "from", "for", "by", "like", "unlike",
+                    "asked", "if", "although", "though", "because", "once", "until", "instead", "still", "later",
+                    "earlier", "then", "now", "yet", "also", "meanwhile", "however", "indeed", "last", "this",
+                    "next", "back", "hours", "days", "weeks", "months", "years", "minutes", "moments", "shortly",
+                    "soon", "even", "to", "speaking", "writing", "addressing", "according", "neither", "either"})
+
+
+def _main_clause_start(toks: list[Token], lo: int, verb: int) -> int | None:
+    """First token of the main clause's subject: past "But", a quote mark, and introductory phrases up to
+    their comma ("Facing mounting criticism, Mr. Trump …", "Hours later, Trump …", "On the Democratic side,
+    Mrs. Clinton …"). None when an introduction has no comma before the verb."""
     k = lo
-    while k < verb and (toks[k].lower in ("but", "and", "so", "yet", "meanwhile", "still") or toks[k].text in "“\""):
-        k += 1
-    return sentence_subject(text, toks, k, verb)
+    for _ in range(4):
+        while k < verb and (toks[k].lower in ("but", "and", "so", "yet", "meanwhile", "still", "then")
+                            or toks[k].text in "“\"‘'"):
+            k += 1
+        if k >= verb:
+            return None
+        first = toks[k]
+        intro = first.lower in _INTRO or (first.is_cap and first.lower.endswith("ing") and len(first.text) > 4) \
+            or first.text[:1].isdigit()
+        if not intro:
+            return k
+        c = next((x for x in range(k + 1, verb - 1) if toks[x].text == ","), None)
+        if c is None:
+            return None
+        k = c + 1
+        # "… in Salem, New Hampshire, Trump …": the rest of a place name
+        c2 = next((x for x in range(k, min(verb - 1, k + 4)) if toks[x].text == ","), None)
+        if c2 is not None and all(x.is_cap for x in toks[k:c2]) and any(x.lower in PLACES for x in toks[k:c2]):
+            k = c2 + 1
+    return k
 
 
 def sentence_subject(text: str, toks: list[Token], k: int, hi: int) -> tuple[int, int, str | None] | None:

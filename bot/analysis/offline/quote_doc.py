@@ -10,6 +10,22 @@ from bot.analysis.model import Sentence
 from bot.analysis.offline.quote_tokens import Token, tokenize
 from bot.analysis.sentences import paragraphs
 
+# A sentence splitter may stop after "Ms." or "Sen." ("…, said Ms. | Gil, with …"); such pieces are rejoined
+_ABBREV_END = re.compile(r"(?:^|\s)(?:Ms|Mr|Mrs|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Sens|Reps|Messrs|Mmes|Amb|Adm|Supt)\.$")
+
+
+def _rejoin(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    out: list[Sentence] = []
+    for s in sentences:
+        p = out[-1] if out else None
+        if p is not None and _ABBREV_END.search(text, p.start, p.end) and text[s.start:s.start + 1].isupper() \
+                and "\n" not in text[p.end:s.start]:
+            out[-1] = Sentence(id=p.id, start=p.start, end=s.end)
+        else:
+            out.append(s)
+    return out
+
+
 # "HOUSTON (Reuters) - ", "WASHINGTON — ", "LONDON, March 3 (AP) -- ": a dateline, not what anyone said
 _DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{2,}(?:,[^()\n]{1,30}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:-{1,2}|—|–)\s*")
 
@@ -25,6 +41,7 @@ class Doc:
     para_starts: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.sentences = _rejoin(self.text, self.sentences)
         self.toks = tokenize(self.text)
         self.starts = [t.start for t in self.toks]
         self.sent_starts = [s.start for s in self.sentences]

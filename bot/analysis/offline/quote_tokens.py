@@ -14,7 +14,8 @@ _ABBREV = (
     "|Insp|Cmdr|Gov|Pres|Sec|Amb|Corp|Inc|Co|Ltd|No|Vol|Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|vs|etc"
 )
 _TOKEN = re.compile(
-    r"(?:[A-Za-z]\.){2,}"  # U.S., U.N., a.m.
+    r"[RDI]-(?:[A-Z]\.)+|[RDI]-[A-Z][a-z]{1,4}\.(?=[\s,)])"  # party and state: "R-Ky.", "D-N.Y."
+    r"|(?:[A-Za-z]\.){2,}"  # U.S., U.N., a.m.
     rf"|(?:{_ABBREV})\.(?=\s|$)"
     r"|[A-Z]\.(?=\s+[A-Z])"  # an initial: "John F. Kennedy"
     r"|\w+(?:[-’'&]\w+)*(?:[’']s?(?=\W|$))?"  # words, hyphenated, with a possessive or elided ending

@@ -38,7 +38,7 @@ def find_quotes(text: str, sentences: list[Sentence]) -> list[Quote]:
     known = frozenset(q.mention.name for q in direct + indirect
                       if q.mention is not None and q.mention.kind == "person" and " " not in q.mention.name)
     people = scan_people(doc, [(q.start, q.end) for q in direct], known)
-    quotes = _resolve(doc, direct, indirect, people)
+    quotes = _resolve(doc, direct, indirect, people, sentences)
     return _merge_interrupted(text, quotes) if MERGE_INTERRUPTED else quotes
 
 
@@ -115,7 +115,8 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
     return Speaker(name=m.name, title=appositive if m.kind in ("unnamed", "organization") else None, kind=m.kind)
 
 
-def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people: People) -> list[Quote]:
+def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people: People,
+             sentences: list[Sentence]) -> list[Quote]:
     text = doc.text
     items = sorted(direct + indirect, key=lambda q: (q.start, q.end))
     speakers: dict[int, Speaker] = {}  # id(raw quote) -> speaker
@@ -143,5 +144,5 @@ def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people:
         last_pos = pos
         cue = Span(text=text[q.cue[0]:q.cue[1]], start=q.cue[0], end=q.cue[1]) if q.cue else None
         out.append(Quote(speaker=sp, text=text[q.start:q.end], start=q.start, end=q.end, kind=q.kind,
-                         sentence_id=sentence_at(doc.sentences, q.start), cue=cue))
+                         sentence_id=sentence_at(sentences, q.start), cue=cue))
     return out

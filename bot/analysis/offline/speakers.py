@@ -45,14 +45,34 @@ FUNCTION_CAPS = frozenset({
     "said", "says", "today", "tonight", "yesterday", "tomorrow", "is", "was", "are", "were", "do", "does",
     "did", "will", "would", "can", "could", "should", "might", "must", "thanks", "please", "mr.",
     "once", "like", "unlike", "despite", "during", "under", "over", "until", "into", "about", "among",
-    "maybe", "perhaps", "indeed", "well", "besides", "otherwise", "nonetheless",
-})
+    "maybe", "perhaps", "indeed", "well", "besides", "otherwise", "nonetheless", "neither", "either",
+    "hours", "days", "weeks", "months", "years", "minutes", "moments", "instantly", "everyone", "everybody",
+    "nobody", "someone", "somebody", "anyone", "i'm", "i’m", "we've", "we’ve", "we're", "we’re", "it's", "it’s",
+    "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "you're", "you’re", "let's", "let’s",
+}) | frozenset(  # sentence-opening participles: "Having announced …", "Facing criticism, …"
+    w + "ing" for w in (
+        "hav", "be", "fac", "walk", "runn", "tell", "speak", "not", "cit", "say", "add", "look", "point",
+        "respond", "react", "follow", "writ", "appear", "stand", "sitt", "talk", "address", "explain",
+        "insist", "argu", "defend", "call", "mak", "tak", "gett", "giv", "com", "go", "try", "seek", "hop",
+        "us", "play", "work", "leav", "list", "hold", "meet", "ask", "answer", "campaign", "return", "turn",
+        "wait", "watch", "read", "describ", "dismiss", "accept", "reject", "acknowledg", "admitt", "rais",
+        "reach", "reflect", "recall", "remember", "accus", "claim", "referr", "echo", "stepp",
+        "jump", "push", "press", "urg", "warn", "join", "hear", "see", "know", "think", "feel", "want", "need",
+        "paus", "rally", "travel", "visit", "vow", "promis", "pledg", "prais", "criticiz", "attack", "launch", "clos",
+        "open", "end", "start", "begin", "continu", "includ", "compar", "consider", "judg", "bas", "accord",
+    ))
 _INNER = frozenset({"of", "for", "at", "the", "and", "&", "on", "in", "to", "by", "de", "van", "von", "bin",
                     "al", "la", "le", "du", "der", "da", "di", "del"})
 _FEMALE = frozenset({"mrs.", "ms.", "miss", "mrs", "ms", "dame", "lady", "queen", "princess", "spokeswoman",
                      "congresswoman", "chairwoman", "councilwoman", "businesswoman", "she", "her"})
 _MALE = frozenset({"mr.", "mr", "sir", "lord", "king", "prince", "spokesman", "congressman", "chairman",
                    "councilman", "businessman", "he", "his"})
+
+
+_FIRM_ENDINGS = frozenset({"refining", "banking", "holding", "holdings", "publishing", "consulting", "engineering",
+                           "marketing", "trading", "mining", "shipping", "broadcasting", "manufacturing",
+                           "printing", "building", "lending", "housing", "computing", "networking", "brewing",
+                           "clothing", "staffing", "catering", "logistics", "polling", "accounting"})
 
 
 @dataclass(slots=True)
@@ -141,7 +161,7 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
     if has_org and (toks[-1].is_cap or head in ORGS):
         first = next((k for k, t in enumerate(toks) if t.is_cap), 0)
         return Mention("organization", _span_text(text, toks[first:]), None, toks[first].start, end)
-    if name_toks and len(name_toks) > 1 and (name_toks[-1].lower.endswith("ing") or "&" in text[start:end]):
+    if name_toks and len(name_toks) > 1 and (name_toks[-1].lower in _FIRM_ENDINGS or "&" in text[start:end]):
         # "Gulf Coast Refining", "Smith & Wesson": a firm's name, not a person's
         return Mention("organization", _span_text(text, name_toks), None, name_toks[0].start, end)
     if name_toks:
