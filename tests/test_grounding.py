@@ -233,6 +233,26 @@ def test_indirect_quote_that_does_not_overlap_its_sentence_is_dropped():
 # --- flags ----------------------------------------------------------------------------------------
 
 
+def test_a_flag_cue_must_express_doubt():
+    # Real words of the sentence, but no doubt in them: a model (or injected text) could otherwise mark
+    # any sentence as unconfirmed. Cues the offline engine found, or doubt words it has no phrase for, stay.
+    sents = {s.id: ARTICLE[s.start : s.end] for s in splitter.split(ARTICLE)}
+    sid_said = next(i for i, t in sents.items() if "Reyes said the agency had found" in t)
+    sid_2021 = next(i for i, t in sents.items() if "A 2021 inspection" in t)
+    sid_eval = next(i for i, t in sents.items() if "hospital officials said" in t)
+    g = run(answer(flags=[
+        {"sentence_id": sid_said, "cue": "Reyes said", "type": "unverified"},
+        {"sentence_id": sid_2021, "cue": "2021", "type": "unverified"},
+        {"sentence_id": sid_2021, "cue": "later corrected", "type": "hedge"},
+        {"sentence_id": 4, "cue": "according to the regional environment agency", "type": "reported"},
+        {"sentence_id": sid_eval, "cue": "no evidence so far", "type": "unverified"},
+    ]))
+    flagged = {f.sentence_id for f in g.flags}
+    assert sid_said not in flagged and sid_2021 not in flagged and 4 not in flagged
+    assert sid_eval in flagged
+    assert any("4 model flags dropped: the cue words express no doubt" in w for w in g.warnings)
+
+
 def test_flag_cue_must_be_in_its_sentence_and_gets_text_offsets():
     g = run(answer(flags=[
         {"sentence_id": 13, "cue": "Reportedly", "type": "reported"},

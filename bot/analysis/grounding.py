@@ -17,6 +17,7 @@ nothing the text marks as unconfirmed is lost when the model misses it.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 
 from bot.analysis import grounding_match as gm
@@ -60,7 +61,7 @@ def ground(
     ctx = Context(text, sentences, allowed_ids, author)
     out = Grounded(kind=answer.kind)
     out.quotes = ground_quotes(ctx, answer.quotes, offline_quotes or [])
-    out.flags = merge_flags(offline_flags or [], _flags(ctx, answer.flags))
+    out.flags = merge_flags(offline_flags or [], _flags(ctx, answer.flags, offline_flags or []))
     out.claims = _claims(ctx, answer.claims, out.flags, offline_quotes or [])
     out.summary = _summary(ctx, answer)
     out.tainted = set(ctx.tainted)
@@ -74,7 +75,8 @@ def ground(
 # Flags -------------------------------------------------------------------------------------------
 
 
-def _flags(ctx: Context, items: list[FlagV1]) -> list[Flag]:
+def _flags(ctx: Context, items: list[FlagV1], offline_flags: list[Flag]) -> list[Flag]:
+    known = {f.sentence_id: f.cues for f in offline_flags}
     out: list[Flag] = []
     for f in items:
         if not ctx.ids_ok([f.sentence_id]):
@@ -88,9 +90,32 @@ def _flags(ctx: Context, items: list[FlagV1]) -> list[Flag]:
             ctx.drop("flags dropped: cue not in its cited sentence", f)
             continue
         start, end = spans[0]
+        if not _doubtful(ctx.text[start:end]) and not any(c.start < end and start < c.end for c in known.get(f.sentence_id, [])):
+            ctx.drop("flags dropped: the cue words express no doubt", f)
+            continue
         cue = Cue(text=ctx.text[start:end], start=start, end=end, type=f.type)
         out.append(Flag(sentence_id=f.sentence_id, level=_level([cue]), cues=[cue]))
     return out
+
+
+# Words that can make a sentence unconfirmed or hedged (the offline cue lexicons' vocabulary, stemmed and
+# generous). A model's cue must contain one, or overlap a cue the offline engine found: "Putin said",
+# "2006" or "according to the Kremlin" is attribution or fact, and a flag on it would cast doubt on a
+# sentence the article does not doubt (what injected text might ask for).
+_DOUBT = re.compile(
+    r"(?i)\b(?:un(?:confirm|verif|substantiat|corroborat|prov|clear|known|certain|named|identified|sourced|likely)\w*"
+    r"|(?:not|no|never|nor|neither|yet to|unable to|without|lack of|little|nothing|scant)\b.{0,40}?"
+    r"\b(?:confirm|verif|corroborat|substantiat|establish|prov|evidence|proof|clear|known|indicat)\w*"
+    r"|alleg\w*|report\w*|claim\w*|purport\w*|rumou?r\w*|suppos\w*|reput\w*|putative|so-called|accus\w*|suspect\w*"
+    r"|apparent\w*|appear\w*|seem\w*|may|might|could|perhaps|maybe|possib\w*|probab\w*|likely|presumabl\w*"
+    r"|conceivabl\w*|potential\w*|suggest\w*|believ\w*|thought to|said to|understood|anonym\w*|sources?|insiders?"
+    r"|familiar with|briefed on|knowledge of|speculat\w*|doubt\w*|question\w*|disput\w*|contest\w*|murky|myster\w*"
+    r"|pin down|to be seen|fear\w*|wonder\w*|(?:some|many|critics|experts|observers|analysts)\b.{0,30}?\b(?:say|said|believe|argue|claim|think|suggest|contend)\w*)\b"
+)
+
+
+def _doubtful(cue: str) -> bool:
+    return bool(_DOUBT.search(cue))
 
 
 def _level(cues: list[Cue]) -> str:
