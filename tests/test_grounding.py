@@ -206,6 +206,31 @@ def test_a_claim_given_to_someone_else_or_to_the_author_goes_back_to_who_the_sen
     assert g.claims[0].source.name == "Ukrainian officials" and not any("replaced" in w for w in g.warnings)
 
 
+def test_a_direct_quote_may_not_run_across_the_attribution_between_two_quotations():
+    for text in ("We are not going to take chances with people's health,\" Mayor Elena Varga told reporters "
+                 "outside City Hall. \"Until the tests come back clean",
+                 "The levels are low, but they are not zero,\" he said. \"We will know more"):
+        g = run(answer(quotes=[quote(text, 2, speaker="Elena Varga")]))
+        assert g.quotes == [], text
+    curly = "Russia.\n\n\u201cWe are with you,\u201d he said. \u201cRussia is happy that we are here.\u201d Ali Baraka spoke."
+    g = run(answer(quotes=[quote("We are with you,\u201d he said. \u201cRussia is happy", 1, speaker="Ali Baraka")]), curly)
+    assert g.quotes == [] and any("run across the narrative between two quotations" in w for w in g.warnings)
+    # each part on its own is fine, and a quotation with a nested 'single' quote is one quote
+    g = run(answer(quotes=[quote("Russia is happy that we are here.", 1, speaker="Ali Baraka")]), curly)
+    assert [q.text for q in g.quotes] == ["Russia is happy that we are here."]
+    nested = "Talks.\n\n\u201cThey called it \u2018a farce\u2019 and left,\u201d said Ana Ruiz."
+    g = run(answer(quotes=[quote("They called it 'a farce' and left,", 1, speaker="Ana Ruiz")]), nested)
+    assert len(g.quotes) == 1
+
+
+def test_a_speaker_named_only_in_the_next_paragraph_is_not_near():
+    text = ("The envoy spoke on Saturday.\n\n"
+            "Russia's U.N. ambassador blamed the United States for the \u201clooming war\u201d in the region.\n\n"
+            "\u201cThis is a vivid example of failure,\u201d Putin said.")
+    g = run(answer(quotes=[quote("looming war", 1, speaker="Putin")]), text)
+    assert g.quotes == [] and any("speaker not named near the quote" in w for w in g.warnings)
+
+
 # --- indirect quotes ------------------------------------------------------------------------------
 
 

@@ -169,6 +169,19 @@ def inside_quotation(text: str, start: int, end: int, para_start: int) -> bool:
     return _inside_double(before) or _inside_single(before)
 
 
+def crosses_quotation(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) leaves its quotation and comes back: '…with us,” he said. “Russia…' holds
+    narrative between two quotations (a closing curly mark first, or any straight double mark, inside)."""
+    inner = text[start:end]
+    if '"' in inner or "\uff02" in inner:
+        return True
+    closes = [inner.find(c) for c in CLOSING_DOUBLE if c in inner]
+    if not closes:
+        return False
+    opens = [inner.find(c) for c in OPENING_DOUBLE if c in inner]
+    return not opens or min(closes) < min(opens)
+
+
 def _inside_double(before: str) -> bool:
     last_open = max(before.rfind(c) for c in OPENING_DOUBLE)
     last_close = max(before.rfind(c) for c in CLOSING_DOUBLE)

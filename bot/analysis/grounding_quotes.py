@@ -32,6 +32,8 @@ def ground_quotes(ctx: Context, items: list[QuoteV1], offline_quotes: list[Quote
             ctx.drop("direct quotes dropped: one word is a term, not a quote", q)
             continue
         span = _direct_span(ctx, q) if q.kind == "direct" else _indirect_span(ctx, q)
+        if span is _COUNTED:
+            continue
         if span is None:
             reason = "not found verbatim in the text" if q.kind == "direct" else "not in its cited sentence"
             ctx.drop(f"{q.kind} quotes dropped: {reason}", q)
@@ -60,6 +62,9 @@ def ground_quotes(ctx: Context, items: list[QuoteV1], offline_quotes: list[Quote
     return sorted(out, key=lambda x: x.start)
 
 
+_COUNTED = (-1, -1, "dropped")  # a drop already counted with its own reason
+
+
 def _direct_span(ctx: Context, q: QuoteV1) -> tuple[int, int, str] | None:
     needle = gm.norm_str(q.text).strip("\"' ")
     if not needle:
@@ -74,6 +79,10 @@ def _direct_span(ctx: Context, q: QuoteV1) -> tuple[int, int, str] | None:
     start, end = gm.strip_quote_marks(ctx.text, *found)
     if end <= start or sentence_at(ctx.order, start) not in ctx.allowed:
         return None
+    if gm.crosses_quotation(ctx.text, start, end):
+        # two quotations and the narrative between them ('…," he said. "…') are not one quote
+        ctx.drop("direct quotes dropped: they run across the narrative between two quotations", q)
+        return _COUNTED
     para = ctx.para_of(start)
     inside = gm.inside_quotation(ctx.text, start, end, para[0])
     return start, end, "direct" if inside else "indirect"
@@ -156,7 +165,9 @@ def _speaker(ctx: Context, q: QuoteV1, start: int, end: int, overlapping: Quote 
     p_start = ctx.para_of(start)[0]
     prev_para = max((p for p in ctx.paras if p[1] <= p_start), default=(p_start, p_start))
     lo = min(prev_para[0], ctx.window(sid, 3, 0)[0])
-    hi = max(ctx.para_of(max(start, end - 1))[1], ctx.window(sentence_at(ctx.order, end - 1), 0, 1)[1])
+    # Up to the end of the quote's paragraph, where a trailing attribution ('…," Putin said.') sits; not
+    # into the next paragraph, whose speaker is someone else's business.
+    hi = ctx.para_of(max(start, end - 1))[1]
     shown = named(ctx, name, lo, hi, q.speaker_kind)
     stated = stated_speaker(ctx, overlapping) if overlapping is not None else None
     if shown and stated is not None and not same_speaker(
