@@ -226,3 +226,12 @@ def test_flagged_claims_survive_trimming():
     message = b.analysis_message(Analysis(text="x", claims=claims), "thread")
     rendered = "\n".join(_texts(message))
     assert "The minister reportedly resigned." in rendered and "more_" in rendered
+
+
+def test_text_only_messages_send_no_empty_block_list():
+    """`blocks: []` on a new message can be refused (invalid_blocks): the placeholder must leave it out,
+    while chat.update keeps it, since that is how an edit removes old blocks."""
+    message = b.placeholder("example.com")
+    assert message.as_kwargs() == {"text": "Reading example.com…"}
+    assert message.as_kwargs(update=True) == {"text": "Reading example.com…", "blocks": []}
+    assert b.failure("example.com", "gone").as_kwargs()["blocks"]

@@ -56,8 +56,13 @@ class Message:
     text: str
     blocks: list[dict] = field(default_factory=list)
 
-    def as_kwargs(self) -> dict:
-        return {"text": self.text, "blocks": self.blocks}
+    def as_kwargs(self, *, update: bool = False) -> dict:
+        """Arguments for chat.postMessage, chat.update (`update=True`) or a response_url. A text-only
+        message sends no `blocks` at all: `blocks: []` is how chat.update removes old blocks, but a new
+        message with an empty list can be refused as invalid_blocks, and then the placeholder never appears."""
+        if self.blocks or update:
+            return {"text": self.text, "blocks": self.blocks}
+        return {"text": self.text}
 
 
 # --- escaping -----------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message)
     """Edit the placeholder; if Slack refuses the blocks, edit it into a plain sentence instead."""
     rt.pending.pop((channel, ts), None)
     try:
-        await rt.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
+        await rt.client.chat_update(channel=channel, ts=ts, **message.as_kwargs(update=True))
         return
     except SlackApiError as e:
         error = slack_error(e)

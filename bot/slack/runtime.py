@@ -201,7 +201,7 @@ class Runtime:
         async def one(channel: str, ts: str, site: str) -> None:
             message = blocks.failure(site, "I was restarted before I finished; please share the link again")
             try:
-                await self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs())
+                await self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs(update=True))
             except Exception as e:
                 log.warning("could not edit the placeholder in %s: %s", channel, e)
 

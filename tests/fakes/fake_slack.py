@@ -121,6 +121,9 @@ class FakeSlack:
                                       "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID})
         if method == "apps.connections.open":
             return web.json_response({"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"})
+        if method in ("chat.postMessage", "chat.postEphemeral") and args.get("blocks") in ([], "[]"):
+            # Slack may refuse an empty block list on a new message; the app must leave `blocks` out instead.
+            return web.json_response({"ok": False, "error": "invalid_blocks"})
         if method == "chat.postMessage":
             ts = f"{int(time.time())}.{next(self._ts):06d}"
             if self.omit_ts:
@@ -159,6 +162,8 @@ class FakeSlack:
     async def _response(self, request: web.Request) -> web.Response:
         args = await _read_args(request)
         self._record(Call("response_url", args, request.path))
+        if args.get("blocks") == []:
+            return web.Response(status=400, text="invalid_blocks")
         return web.Response(text="ok")
 
 
