@@ -105,3 +105,18 @@ def test_parse_answer_is_lenient_where_meaning_is_clear():
     assert a.claims[0].sentence_ids == [4, 5, 6] and a.claims[0].source_kind == "person"
     assert a.quotes[0].sentence_id == 2 and a.quotes[0].kind == "direct"
     assert a.flags[0].sentence_id == 3
+
+
+def test_parse_answer_unwraps_json_mode_wrappers_and_reads_null_lists_as_empty():
+    inner = {"kind": "news", "quotes": [{"speaker": "A", "text": "x y", "sentence_id": 1}]}
+    for wrapped in ({"analysis": inner}, [inner], {"result": inner}):
+        assert parse_answer(json.dumps(wrapped)).quotes[0].text == "x y"
+    a = parse_answer(json.dumps({"kind": None, "summary": None, "claims": None, "quotes": [], "flags": None}))
+    assert a.kind == "unknown" and a.summary == [] and a.claims == [] and a.flags == []
+
+
+@pytest.mark.parametrize("content", ["{}", '{"answer": "none"}', '{"data": {"x": 1}}', '{"a": {}, "b": {}}'])
+def test_an_answer_with_none_of_the_schema_keys_is_malformed(content):
+    # an empty or foreign object is not "nothing to report": it is asked for again, then the offline engine answers
+    with pytest.raises(MalformedAnswer, match="none of the schema v1 keys"):
+        parse_answer(content)

@@ -77,6 +77,20 @@ class MalformedAnswer(ValueError):
     """The model's answer is not JSON or does not fit schema v1."""
 
 
+_KEYS = frozenset({"kind", "summary", "claims", "quotes", "flags"})
+
+
+def _unwrap(data: object) -> object:
+    """JSON-mode servers sometimes wrap the answer: `[{...}]` or `{"analysis": {...}}`."""
+    if isinstance(data, list) and len(data) == 1:
+        data = data[0]
+    if isinstance(data, dict) and not _KEYS.intersection(data) and len(data) == 1:
+        inner = next(iter(data.values()))
+        if isinstance(inner, dict) and _KEYS.intersection(inner):
+            return inner
+    return data
+
+
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL | re.IGNORECASE)
 
 
@@ -90,8 +104,13 @@ def parse_answer(content: str | None) -> AnswerV1:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise MalformedAnswer(f"not JSON ({exc.msg} at char {exc.pos})") from None
+    data = _unwrap(data)
     if not isinstance(data, dict):
         raise MalformedAnswer("answer is not a JSON object")
+    if not _KEYS.intersection(data):
+        raise MalformedAnswer("answer has none of the schema v1 keys")
+    # JSON-mode servers write null for "nothing": an empty list, an unknown kind.
+    data = {k: ([] if v is None and k != "kind" else v) for k, v in data.items() if not (k == "kind" and v is None)}
     try:
         return AnswerV1.model_validate(data)
     except ValidationError as exc:
