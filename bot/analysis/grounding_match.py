@@ -227,11 +227,28 @@ def sanitize(text: str) -> str:
 
 
 # Text addressed to a language model rather than to readers: a sign of prompt injection in the article.
+_MODELS = (
+    r"ai|llm|language\s+models?|models?|assistants?|bots?|chatbots?|newsbot|summari[sz]ers?|chatgpt|gpt-?\w*|claude"
+    r"|gemini|copilot|ai\s+(?:assistant|model|summari[sz]er|tool)"
+)
 _INJECTION = re.compile(
     r"(?i)\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+|the\s+|your\s+|of\s+)*"
     r"(?:previous|prior|above|earlier|preceding|former|system|original)\s+"
-    r"(?:instructions?|prompts?|rules|directions|messages?)\b"
+    r"(?:instructions?|prompts?|messages?)\b"
+    # "rules"/"directions" only when they are the reader's own: "the council will ignore previous rules"
+    # is news, "ignore all your previous rules" is not
+    r"|\b(?:ignore|disregard|forget|override)\s+(?:all\s+(?:of\s+)?)?your\s+(?:\w+\s+)?(?:rules|directions|guidelines)\b"
     r"|\b(?:ignore|disregard)\s+(?:everything|anything)\s+(?:above|before|else)\b"
+    r"|\b(?:ignore|disregard)\s+(?:the\s+)?(?:text|article|content)\s+(?:above|before)\b"
+    r"|\bdear\s+(?:" + _MODELS + r")s?\b"
+    r"|\battention\s*,?\s*(?:" + _MODELS + r")s?\s*[:!,]"
+    r"|\b(?:" + _MODELS + r")s?\s*[:,]\s*(?:please\s+)?(?:ignore|disregard|forget|write|say|report|describe|summari[sz]e"
+    r"|state|tell|include|add|mention|quote)\b"
+    r"|\b(?:ai|llm)\s+(?:assistants?|models?|summari[sz]ers?|tools?|systems?)\s+(?:reading\s+this\s+)?"
+    r"(?:must|should|shall|need\s+to)\s+(?:\w+\s+)?(?:describe|say|report|write|summari[sz]e|state|include|mention"
+    r"|ignore|quote|call|label|tell|present)\b"
+    r"|\bwhen\s+summari[sz]ing\s+(?:this|the)\s+(?:article|text|page|story)\b"
+    r"|\bif\s+you\s+are\s+an?\s+(?:ai|llm|language\s+model|assistant|chatbot|bot)\b"
     r"|\b(?:new|updated|real|hidden)\s+instructions?\s*:"
     r"|\bsystem\s+(?:prompt|message)\b"
     r"|\byou\s+are\s+(?:now\s+)?(?:an?|the)\s+(?:ai|assistant|language\s+model|chatbot|llm)\b"
