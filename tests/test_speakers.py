@@ -96,3 +96,32 @@ def test_speaker_cases(text: str, expected: list[str]) -> None:
     found = find_quotes(text, sentences.split(text))
     assert [q.speaker.name for q in found] == expected, found
     assert all(q.speaker.kind == "person" for q in found)
+
+
+PRONOUN_CASES = [
+    # a surname shared by two people means the one mentioned last
+    ("Sen. Chris Murphy spoke for an hour.\n\n“We must act,” Murphy said.\n\n"
+     "Anne Marie Murphy, a teacher, died in 2012.", ["Chris Murphy"]),
+    # he/she: the one who opens the last sentence, not someone in its subordinate clause
+    ("Rep. Sander Levin backs the front-runner.\n\nLevin dismissed concerns about his state even though "
+     "Bernie Sanders won Michigan.\n\n“It was a narrow victory,” he said.", ["Sander Levin"]),
+    ("Speaker Paul Ryan did not sound confident when Jake Tapper asked about the House.\n\n"
+     "“It is gonna be unpredictable,” he said.", ["Paul Ryan"]),
+    # "He was joined by …" tells that the one before is a man, so "she" is the other
+    ("Pat Murphy called Rubio a con man on Monday. He was joined on the call by Kim Hogue, an activist.\n\n"
+     "She said Rubio “has failed to do anything beyond furthering his own career.”", ["Kim Hogue"]),
+    # shows, products and headlines are not people
+    ("Pundits Agree Trump Supporter Screams Loudest\n\nCaroline Baker, a voter, said she came early.\n\n"
+     "“He truly cares,” she said.", ["Caroline Baker", "Caroline Baker"]),
+    ("Facebook activated its Safety Check tool, a spokeswoman, Anna Richardson White, said.\n\n"
+     "She said she did not have numbers.", ["Anna Richardson White", "Anna Richardson White"]),
+    # an organisation word that is also a surname
+    ("“We care,” Michael Bloomberg said. “We always did,” Bloomberg said.",
+     ["Michael Bloomberg", "Michael Bloomberg"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", PRONOUN_CASES)
+def test_pronoun_and_surname_cases(text: str, expected: list[str]) -> None:
+    found = find_quotes(text, sentences.split(text))
+    assert [q.speaker.name for q in found] == expected, found

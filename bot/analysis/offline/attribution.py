@@ -344,7 +344,7 @@ def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tupl
             if ph is not None:
                 return ph
             break
-    k = _main_clause_start(toks, lo, verb)
+    k = main_clause_start(toks, lo, verb)
     return sentence_subject(text, toks, k, verb) if k is not None else None
 
 
@@ -356,7 +356,7 @@ _INTRO = frozenset({"in", "on", "at", "after", "before", "during", "since", "whi
                     "soon", "even", "to", "speaking", "writing", "addressing", "according", "neither", "either"})
 
 
-def _main_clause_start(toks: list[Token], lo: int, verb: int) -> int | None:
+def main_clause_start(toks: list[Token], lo: int, verb: int) -> int | None:
     """First token of the main clause's subject: past "But", a quote mark, and introductory phrases up to
     their comma ("Facing mounting criticism, Mr. Trump …", "Hours later, Trump …", "On the Democratic side,
     Mrs. Clinton …"). None when an introduction has no comma before the verb."""

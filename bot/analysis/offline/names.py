@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 
+from bot.analysis.offline.attribution import main_clause_start
 from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.quote_tokens import Token
 from bot.analysis.offline.speakers import (
@@ -17,8 +18,10 @@ from bot.analysis.offline.speakers import (
     TITLE_WORDS,
     People,
     gender_of,
+    is_given_name,
     is_name_word,
     strip_possessive,
+    surname_like_org,
 )
 
 _SUBJECT_BEFORE = frozenset({",", "and", "but", "while", "when", "as", "because", "if", "so", "“", "\"",
@@ -53,9 +56,20 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
     """People with every mention of a full name (two or more name words, or a title and a surname), and of
     a single name in `known` (people quoted by one name only: "Melanie said"). Names inside `quoted` spans
     are skipped: "“I would, Donald,” she said" mentions Donald but is not about him."""
-    people = People()
+    people = People(sentence_of=doc.sentence_index)
     t = doc.toks
     n = len(t)
+    main_starts: dict[int, int | None] = {}
+
+    def opens_main(k: int) -> bool:
+        """Whether a mention starting at token k opens its sentence's main clause."""
+        si = doc.sentence_index(t[k].start)
+        if si not in main_starts:
+            lo, hi = doc.sentence_tokens(t[k].start)
+            main_starts[si] = main_clause_start(t, doc.after_dateline(lo, hi), hi)
+        return main_starts[si] == k
+
+    headline = _headline_paragraphs(doc)
     spans = sorted(quoted)
     starts = [a for a, _ in spans]
     i = 0
@@ -70,7 +84,7 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             if p is not None:
                 prev = t[i - 1].text.lower() if i > 0 else ""
                 subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i
-                people.add(p.name, None, t[i].start, None, subject=subject)
+                people.add(p.name, None, t[i].start, None, subject=subject, main=opens_main(i))
             i += 2
             continue
         if not is_name_word(t[i]) or t[i].lower in ORGS or t[i].lower in PLACES or t[i].lower in TITLE_WORDS:
@@ -81,7 +95,8 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
                 and (j == i or t[j].start - t[j - 1].end <= 1):
             j += 1
         run = t[i:j]
-        if any(x.lower in ORGS or x.lower in PLACES for x in run) or run[-1].lower in FUNCTION_CAPS:
+        if (any(x.lower in ORGS or x.lower in PLACES for x in run) and not surname_like_org(run)) \
+                or run[-1].lower in FUNCTION_CAPS:
             i = max(j, i + 1)
             continue
         # titles written in front: "Russian President", "senior Hamas official", "Mr."
@@ -99,16 +114,73 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             k -= 1
         titled = k < i
         apposition = _appositive_title(doc, j) if not titled and len(run) >= 2 else None
+        if _not_a_person(doc, i, j, headline, titled):
+            i = max(j, i + 1)
+            continue
         if len(run) >= 2 or titled:
             title_toks = [x for x in t[k:i] if x.lower not in HONORIFICS]
             title = doc.text[title_toks[0].start:title_toks[-1].end] if title_toks else apposition
             name = doc.text[run[0].start:run[-1].end]
             prev = t[k - 1].text.lower() if k > 0 else ""
             subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k
-            people.add(name, title, run[0].start, gender_of(t[k:j]), subject=subject)
+            people.add(name, title, run[0].start, gender_of(t[k:j]), subject=subject, main=opens_main(k))
         elif len(run) == 1 and (run[0].text in known or people.lookup(run[0].text) is not None):
             prev = t[i - 1].text.lower() if i > 0 else ""
             subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i
-            people.add(run[0].text, None, run[0].start, None, subject=subject)
+            people.add(run[0].text, None, run[0].start, None, subject=subject, main=opens_main(i))
         i = max(j, i + 1)
+    _learn_genders(doc, people, spans, starts)
     return people
+
+
+_OPEN_MARKS = frozenset({"“", "\"", "‘", "'"})
+_CLOSE_MARKS = frozenset({"”", "\"", "’", "'"})
+_POSSESSIVE_DETS = frozenset({"its", "their", "our", "my", "your"})
+
+
+def _not_a_person(doc: Doc, i: int, j: int, headline: set[int], titled: bool) -> bool:
+    """A capitalised run that names a show, a product or a headline, not a person: “Morning Joe”, “its
+    Safety Check tool”, a title-case headline."""
+    t = doc.toks
+    if doc.para_index(t[i].start) in headline and not is_given_name(t[i].text):
+        return True
+    if titled:
+        return False
+    if i > 0 and t[i - 1].text in _OPEN_MARKS and j < len(t) and (t[j].text in _CLOSE_MARKS or (
+            t[j].text in ",." and j + 1 < len(t) and t[j + 1].text in _CLOSE_MARKS)):
+        return True
+    return i > 0 and t[i - 1].lower in _POSSESSIVE_DETS and not is_given_name(t[i].text)
+
+
+def _headline_paragraphs(doc: Doc) -> set[int]:
+    """Paragraphs written in title case (a headline, a deck): most words capitalised."""
+    out: set[int] = set()
+    for pi, (a, b) in enumerate(doc.paras[:3]):
+        words = [w for w in doc.text[a:b].split() if w[:1].isalpha()]
+        if len(words) >= 4 and sum(w[:1].isupper() for w in words) >= 0.7 * len(words):
+            out.add(pi)
+    return out
+
+
+def _learn_genders(doc: Doc, people: People, spans: list[tuple[int, int]], starts: list[int]) -> None:
+    """"Murphy spoke first. He was joined by …": a sentence opening with He/She tells the gender of the
+    one who opened the sentence before."""
+    t = doc.toks
+    for idx, tok in enumerate(t):
+        if tok.text not in ("He", "She"):
+            continue
+        lo, _ = doc.sentence_tokens(tok.start)
+        q = bisect.bisect_right(starts, tok.start) - 1
+        if idx != lo or (q >= 0 and spans[q][0] <= tok.start < spans[q][1]):
+            continue  # only a sentence of the article's own, not one inside a quote
+        si = doc.sentence_index(tok.start)
+        if si == 0:
+            continue
+        prev = doc.sentences[si - 1]
+        k0 = bisect.bisect_left(people.positions, prev.start)
+        k1 = bisect.bisect_left(people.positions, prev.end)
+        cands = [m for m in range(k0, k1) if people.main[m]] or [m for m in range(k0, k1) if people.subject[m]]
+        persons = {people.mention_of[m] for m in cands}
+        if len(persons) == 1:
+            p = people.people[persons.pop()]
+            p.gender = p.gender or ("m" if tok.text == "He" else "f")

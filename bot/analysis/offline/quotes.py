@@ -81,6 +81,8 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
              appositive: str | None) -> Speaker | None:
     if m.kind == "author":
         return None
+    if m.kind == "organization" and " " not in m.name and people.lookup(m.name, pos) is not None:
+        m = Mention("person", m.name, m.title, m.start, m.end, m.gender)  # "Bloomberg said" after "Michael Bloomberg"
     if m.kind == "person":
         full = people.add(m.name, m.title or appositive, pos, m.gender)
         p = people.lookup(full)

@@ -9,6 +9,7 @@ resolve to the full name through `People`, which remembers every person named in
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.analysis.offline.quote_lexicon import words
@@ -152,8 +153,14 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         j -= 1
     while j < len(toks) and toks[j].lower in _INNER:
         j += 1
+    surname_org = next((n for n in (2, 3, 4) if n <= len(toks) and surname_like_org(toks[-n:])
+                        and all(is_name_word(x) for x in toks[-n:])), None)
+    if surname_org is not None:
+        j = len(toks) - surname_org  # "Michael Bloomberg", "Anna Richardson White"
     name_toks = toks[j:]
     has_org = any(t.lower in ORGS for t in caps) or (caps and strip_possessive(caps[-1].lower) in ORGS)
+    if has_org and surname_org is not None and not any(t.lower in ORGS for t in toks[:j] if t.is_cap):
+        has_org = False
     if name_toks and j > 0 and (toks[j - 1].lower in ROLES or toks[j - 1].lower in HONORIFICS):
         has_org = False  # "Council member Tom Reyes", "White House press secretary Sean Spicer"
     if head in GROUPS or (head.endswith("s") and head[:-1] in ROLES and not toks[-1].is_cap):
@@ -206,6 +213,22 @@ _FEMALE_NAMES = words("given_names", "female")
 _MALE_NAMES = words("given_names", "male")
 
 
+# Organisation words that are also surnames: "Michael Bloomberg", "Anna White", "Vicente Fox".
+_ORG_SURNAMES = frozenset({"white", "fox", "bloomberg", "post", "church", "court", "house", "guardian", "press",
+                           "bank", "banks", "park", "ford", "watch", "guard"})
+
+
+def surname_like_org(run: list[Token]) -> bool:
+    """A given name, then words that are no organisation's but the last, which is also a surname."""
+    return 2 <= len(run) <= 4 and is_given_name(run[0].text) and strip_possessive(run[-1].lower) in _ORG_SURNAMES \
+        and not any(t.lower in ORGS for t in run[:-1])
+
+
+def is_given_name(word: str) -> bool:
+    low = word.lower()
+    return low in _FEMALE_NAMES or low in _MALE_NAMES
+
+
 def _given_name_gender(name: str) -> str | None:
     parts = name.split()
     if len(parts) < 2:
@@ -230,27 +253,39 @@ class People:
     positions: list[int] = field(default_factory=list)  # mention offsets, sorted
     mention_of: list[int] = field(default_factory=list)  # person index per mention
     subject: list[bool] = field(default_factory=list)  # whether that mention looks like a subject
+    main: list[bool] = field(default_factory=list)  # whether it opens its sentence's main clause
+    sentence_of: Callable[[int], int] | None = None  # offset -> sentence index, when known
 
-    def _find(self, name: str) -> int | None:
+    def _find(self, name: str, pos: int | None = None) -> int | None:
+        """The person `name` refers to. A surname shared by two people ("Chris Murphy", "Anne Marie
+        Murphy") means the one mentioned last before `pos`."""
         parts = name.split()
         last = strip_possessive(parts[-1]).lower()
+        hits: list[int] = []
         for i in range(len(self.people) - 1, -1, -1):
             p = self.people[i]
             pp = p.name.split()
             if p.name.lower() == name.lower():
                 return i
             if len(parts) == 1 and (pp[-1].lower() == last or pp[0].lower() == last):
-                return i
-            if len(parts) > 1 and len(pp) == 1 and pp[0].lower() == last:
+                hits.append(i)
+            elif len(parts) > 1 and len(pp) == 1 and pp[0].lower() == last and not hits:
                 p.name = name  # a surname seen first, the full name later: keep the full name
                 return i
-        return None
+        if len(hits) > 1 and pos is not None:
+            k = bisect.bisect_left(self.positions, pos)
+            for m in range(k - 1, -1, -1):
+                if self.mention_of[m] in hits:
+                    return self.mention_of[m]
+            return hits[-1]  # none mentioned yet: the one introduced first
+        return hits[0] if hits else None
 
-    def add(self, name: str, title: str | None, pos: int, gender: str | None, subject: bool = True) -> str:
+    def add(self, name: str, title: str | None, pos: int, gender: str | None, subject: bool = True,
+            main: bool = False) -> str:
         """Record a person mention at `pos`; return the full name it resolves to."""
         name = strip_possessive(name)
         gender = gender or _given_name_gender(name)
-        i = self._find(name)
+        i = self._find(name, pos)
         if i is None:
             self.people.append(_Person(name, title, gender))
             i = len(self.people) - 1
@@ -261,14 +296,16 @@ class People:
         k = bisect.bisect_right(self.positions, pos)
         if k > 0 and self.positions[k - 1] == pos:
             self.subject[k - 1] = self.subject[k - 1] or subject  # a speaker is the subject of speaking
+            self.main[k - 1] = self.main[k - 1] or main
         else:
             self.positions.insert(k, pos)
             self.mention_of.insert(k, i)
             self.subject.insert(k, subject)
+            self.main.insert(k, main)
         return self.people[i].name
 
-    def lookup(self, name: str) -> _Person | None:
-        i = self._find(strip_possessive(name))
+    def lookup(self, name: str, pos: int | None = None) -> _Person | None:
+        i = self._find(strip_possessive(name), pos)
         return self.people[i] if i is not None else None
 
     def by_title(self, title_head: str, pos: int) -> _Person | None:
@@ -284,7 +321,9 @@ class People:
     def pronoun(self, pos: int, gender: str | None, preferred: _Person | None = None,
                 window: int = 600) -> _Person | None:
         """The person a he/she at `pos` most likely means: the latest subject-like mention nearby that
-        fits the pronoun's gender, else `preferred` (the last speaker), else the latest mention."""
+        fits the pronoun's gender — or, when that sentence opens with someone else who fits, that opener
+        ("Levin dismissed concerns … even though Sanders won. “…,” he said": Levin) — else `preferred`
+        (the last speaker), else the latest mention."""
         k = bisect.bisect_left(self.positions, pos)
         fallback = None
         for m in range(k - 1, -1, -1):
@@ -296,7 +335,20 @@ class People:
             if pos - self.positions[m] > window:
                 break
             if self.subject[m]:
-                return p
+                return self._sentence_opener(m, gender) or p
         if preferred is not None and not (gender and preferred.gender and preferred.gender != gender):
             return preferred
         return fallback
+
+    def _sentence_opener(self, m: int, gender: str | None) -> _Person | None:
+        if self.sentence_of is None or self.main[m]:
+            return None
+        sent = self.sentence_of(self.positions[m])
+        for x in range(m - 1, -1, -1):
+            if self.sentence_of(self.positions[x]) != sent:
+                return None
+            p = self.people[self.mention_of[x]]
+            if self.main[x] and self.mention_of[x] != self.mention_of[m] \
+                    and not (gender and p.gender and p.gender != gender):
+                return p
+        return None
