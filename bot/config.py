@@ -96,9 +96,11 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
     if env is None:
         if dotenv:
             try:
-                from dotenv import load_dotenv
+                from dotenv import find_dotenv, load_dotenv
 
-                load_dotenv(override=False)
+                # The .env an admin made in the directory they run newsbot from (docs/slack-setup.md), else
+                # one beside the source tree (an editable install run from elsewhere).
+                load_dotenv(find_dotenv(usecwd=True) or find_dotenv(), override=False)
             except ImportError:  # pragma: no cover - python-dotenv is a declared dependency
                 pass
         env = dict(os.environ)

@@ -21,6 +21,7 @@ from tests.fakes.slack_bot import bot_settings, running_bot
         ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
         ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
         ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-wrong"}, "SLACK_APP_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xapp-1-A1-swapped", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
     ],
 )
 def test_missing_settings_are_named(env, name):

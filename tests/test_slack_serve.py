@@ -88,3 +88,35 @@ async def test_newsbot_serve_names_a_missing_setting(tmp_path):
     _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
     assert proc.returncode != 0
     assert b"SLACK_SIGNING_SECRET" in err
+
+
+async def _serve_fails(tmp_path, **env_vars: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "NEWSBOT_", "PORT"))}
+    env.update(env_vars)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == 2, err.decode()
+    assert b"Traceback" not in err, err.decode()
+    return err.decode()
+
+
+async def test_newsbot_serve_reads_the_env_file_in_its_working_directory(tmp_path):
+    """docs/slack-setup.md: `cp .env.example .env` beside where newsbot runs, also for `pip install .`."""
+    (tmp_path / ".env").write_text("SLACK_BOT_TOKEN=xoxb-from-dotenv\nPORT=not-a-port\n")
+    err = await _serve_fails(tmp_path)
+    assert "PORT must be a whole number" in err
+
+
+async def test_newsbot_serve_names_a_port_in_use(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        err = await _serve_fails(
+            tmp_path, SLACK_BOT_TOKEN="xoxb-x", SLACK_SIGNING_SECRET="s", PORT=str(port),
+            SLACK_API_URL="http://127.0.0.1:9/api/", NEWSBOT_DB=str(tmp_path / "db.sqlite"),
+        )
+    assert f"cannot listen on port {port}" in err and "PORT" in err

@@ -5,6 +5,7 @@ over Socket Mode when SLACK_APP_TOKEN is set. `serve()` is what `newsbot serve` 
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 
 from aiohttp import web
@@ -40,6 +41,9 @@ def check_settings(settings: Settings) -> None:
     if not settings.slack_bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your app's "
                           "OAuth & Permissions page")
+    if settings.slack_bot_token.startswith("xapp-"):
+        raise ConfigError("SLACK_BOT_TOKEN holds an app-level token (xapp-…); it must be the Bot User OAuth Token "
+                          "(xoxb-…) from OAuth & Permissions. The xapp- token goes in SLACK_APP_TOKEN")
     if settings.slack_app_token:
         if not settings.slack_app_token.startswith("xapp-"):
             raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information "
@@ -137,4 +141,10 @@ def serve(settings: Settings, port: int | None = None) -> None:
         return
     port = port or settings.port
     print(f"newsbot: listening on http://0.0.0.0:{port}{EVENTS_PATH}", flush=True)
-    web.run_app(create_web_app(settings), port=port, print=None, access_log=None)
+    try:
+        web.run_app(create_web_app(settings), port=port, print=None, access_log=None)
+    except OSError as e:
+        if e.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        raise ConfigError(f"cannot listen on port {port} (PORT or --port): {e.strerror or e}; "
+                          "stop what is using it or choose another port") from None

@@ -29,7 +29,8 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 # Slack answers these when the token itself is wrong: start-up must stop and name the setting.
-_BAD_TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+_BAD_TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired",
+                     "not_allowed_token_type"}
 # An analysis that has not finished by then is reported as a failure instead of leaving "Reading…" forever.
 ANALYSIS_TIMEOUT = 120.0
 IDENTITY_RETRY_SECONDS = 60.0
