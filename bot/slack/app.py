@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import signal
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -125,11 +126,30 @@ async def run_socket_mode(settings: Settings) -> None:
         )
         await handler.connect_async()
         print("newsbot: connected to Slack over Socket Mode", flush=True)
-        await asyncio.Event().wait()  # until cancelled (Ctrl-C)
+        await _until_stopped()
     finally:
         if handler is not None:
             await handler.close_async()
         await rt.close()
+
+
+async def _until_stopped() -> None:
+    """Wait for SIGTERM (what a PaaS or systemd sends) or Ctrl-C, or for cancellation. Without a handler
+    SIGTERM would kill the process on the spot and leave every placeholder saying "Reading…"."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    installed = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+            installed.append(sig)
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no signals here
+            pass
+    try:
+        await stop.wait()
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
 
 
 def serve(settings: Settings, port: int | None = None) -> None:
