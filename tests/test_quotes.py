@@ -251,7 +251,8 @@ def test_short_quote_after_its_attribution_goes_on_with_the_speaker() -> None:
 
 
 MORE_INDIRECT = [
-    ("Many of the closures, he said, have involved public courses.", "Many of the closures", "he"),
+    ("Many of the closures, he said, have involved public courses.", "Many of the closures",
+     "unidentified speaker"),  # a pronoun with nobody to stand for is never shown as "he"
     ("Almost 650 golf courses have closed since 2006, the group says.", "Almost 650 golf courses", "the group"),
     ("On Tuesday, the company said it would not be able to file its annual statement.", "it would not be able",
      "the company"),

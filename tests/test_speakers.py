@@ -125,3 +125,16 @@ PRONOUN_CASES = [
 def test_pronoun_and_surname_cases(text: str, expected: list[str]) -> None:
     found = find_quotes(text, sentences.split(text))
     assert [q.speaker.name for q in found] == expected, found
+
+
+def test_they_and_it_stand_for_the_nearest_group_or_body_never_a_pronoun() -> None:
+    text = ("Activists and scholars are frustrated with what the mayor has done. They acknowledge what they "
+            "consider modest gains.\n\n"
+            "The Congressional Budget Office released its numbers on Monday. It said the law would cost more "
+            "than expected.\n\n"
+            "Many Democratic politicians, on the other hand, see an opening. They argue the law is a mistake.\n\n"
+            "They said it would fail, and it said so too.")
+    found = find_quotes(text, sentences.split(text))
+    names = [q.speaker.name for q in found]
+    assert names[:3] == ["Activists and scholars", "Congressional Budget Office", "Democratic politicians"]
+    assert not {"they", "it", "he", "she", "we", "i"} & {n.lower() for n in names}

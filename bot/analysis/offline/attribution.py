@@ -139,7 +139,7 @@ _NOT_AGENTS = frozenset({
 })
 
 
-def _core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None:
+def core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None:
     """The noun phrase ending at token `end` (exclusive), no further left than `lo`."""
     k = end - 1
     first = end
@@ -198,14 +198,14 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
         return None  # "voters who say …": a description, not a report
     if t.lower == "who" and j - 1 > lo and toks[j - 1].text == ",":
         # "Mr. Sanders, who said he …": the one the relative clause hangs on
-        core = _core_before(toks, j - 1, lo)
+        core = core_before(toks, j - 1, lo)
         return (core[0], core[1], None) if core else None
     if t.text == ")":  # "Rep. John Smith (R-Texas) said"
         k = j - 1
         while k > lo and toks[k].text != "(" and j - k < 8:
             k -= 1
         if toks[k].text == "(":
-            core = _core_before(toks, k, lo)
+            core = core_before(toks, k, lo)
             return (core[0], core[1], None) if core else None
         return None
     if t.text == "," and toks[verb].lower.endswith("ing"):
@@ -224,7 +224,7 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
         if not (lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or lead.is_cap or lead.lower in _RELATIVE
                 or lead.lower[:1].isdigit() or adjunct):
             return None  # "X, has defended …, insisting": not an appositive
-        core = _core_before(toks, k, lo)
+        core = core_before(toks, k, lo)
         if core is None:
             # "a person familiar with the plans, who asked not to be named, said"
             m = _ANON.search(text, toks[lo].start, toks[k - 1].end) if k - 1 >= lo else None
@@ -249,15 +249,15 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
     if m and m.end() == t.end:
         first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
         return (_skip_conjunctions(toks, first, j + 1), j + 1, None)
-    core = _core_before(toks, j + 1, lo)
+    core = core_before(toks, j + 1, lo)
     if core is None and (role_like(t) or t.lower in GROUPS or t.lower in ORGS or t.lower in UNNAMED):
         core = (j, j + 1)  # "law enforcement officials say", "the budget office said"
     if core is not None:
-        core = (_compound_start(toks, core[0], lo), core[1])
+        core = (compound_start(toks, core[0], lo), core[1])
     return (core[0], core[1], None) if core else None
 
 
-def _compound_start(toks: list[Token], first: int, lo: int) -> int:
+def compound_start(toks: list[Token], first: int, lo: int) -> int:
     """Extend a speaker phrase over up to three lower-case modifiers when they run back to a comma, the
     sentence start or an article: "…, law enforcement officials say", "The budget office said"."""
     k = first

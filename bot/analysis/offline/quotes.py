@@ -9,11 +9,21 @@ senator named, a quote with no phrase of its own to the speaker of the quote it 
 from __future__ import annotations
 
 from bot.analysis.model import Quote, Sentence, Span, Speaker
+from bot.analysis.offline.attribution import compound_start, core_before
 from bot.analysis.offline.direct_quotes import RawQuote, find_direct
 from bot.analysis.offline.indirect_quotes import find_indirect
 from bot.analysis.offline.names import scan_people
 from bot.analysis.offline.quote_doc import Doc
-from bot.analysis.offline.speakers import Mention, People
+from bot.analysis.offline.speakers import (
+    DOCUMENTS,
+    FUNCTION_CAPS,
+    GROUPS,
+    ORGS,
+    Mention,
+    People,
+    classify,
+    strip_possessive,
+)
 from bot.analysis.sentences import sentence_at
 
 INHERIT_PARAGRAPHS = 2  # a floating quote takes the last speaker from at most this many paragraphs back
@@ -77,8 +87,49 @@ def _drop_overlaps(indirect: list[RawQuote], direct: list[RawQuote]) -> list[Raw
     return kept
 
 
+ANTECEDENT_SENTENCES = 2  # "they"/"it" look back this many sentences before their own for a plural or a body
+_QUANTIFIERS = frozenset({"others", "many", "some", "several", "both", "few", "most", "all"})
+
+
+def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]]) -> Speaker | None:
+    """The nearest noun phrase before `pos` that "they" (a group: "U.S. officials", "critics") or "it" (a
+    body or a document: "the Congressional Budget Office", "the report") can stand for."""
+    t = doc.toks
+    si = doc.sentence_index(pos)
+    lo_sent = doc.sentences[max(0, si - ANTECEDENT_SENTENCES)] if doc.sentences else None
+    floor = doc.tok_at(lo_sent.start) if lo_sent else 0
+    for k in range(doc.tok_at(pos) - 1, floor - 1, -1):
+        low = strip_possessive(t[k].lower)
+        if any(a <= t[k].start < b for a, b in quoted):
+            continue
+        if pronoun == "they":
+            plural = low in GROUPS or (low.endswith(("ists", "ians", "ants")) and len(low) > 6)
+            opens = k == doc.tok_at(doc.sentences[doc.sentence_index(t[k].start)].start) if doc.sentences else False
+            hit = plural and low not in _QUANTIFIERS and (t[k].text[:1].islower() or opens)
+        else:
+            hit = (low in ORGS and (t[k].is_cap or (k > 0 and t[k - 1].lower == "the"))) \
+                or (low in DOCUMENTS and k > 0 and t[k - 1].lower in ("the", "a", "an", "its", "their"))
+        if not hit or (k + 1 < len(t) and t[k + 1].is_cap and t[k + 1].lower in ORGS):
+            continue
+        s_lo = doc.tok_at(doc.sentences[doc.sentence_index(t[k].start)].start) if doc.sentences else 0
+        core = core_before(t, k + 1, s_lo) or (k, k + 1)
+        first = compound_start(t, core[0], s_lo)
+        m = classify(doc.text, t[first:core[1]])
+        if m is None and pronoun == "they":
+            while first > s_lo and t[first - 1].is_cap and t[first - 1].lower not in FUNCTION_CAPS:
+                first -= 1  # "Democratic politicians"
+            return Speaker(name=doc.text[t[first].start:t[k].end], kind="group")
+        if m is None:
+            continue
+        if pronoun == "they" and m.kind in ("group", "organization", "unnamed"):
+            return Speaker(name=m.name, kind="group")
+        if pronoun == "it" and m.kind == "organization":
+            return Speaker(name=m.name, kind="organization")
+    return None
+
+
 def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent: list[Speaker],
-             appositive: str | None) -> Speaker | None:
+             appositive: str | None, doc: Doc, quoted: list[tuple[int, int]], last_pos: int) -> Speaker | None:
     if m.kind == "author":
         return None
     if m.kind == "organization" and " " not in m.name and people.lookup(m.name, pos) is not None:
@@ -97,12 +148,17 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
                 p.gender = p.gender or ("f" if m.name == "she" else "m")  # later pronouns can rely on it
                 people.add(p.name, None, pos, None)  # and the person stays the one in focus
                 return Speaker(name=p.name, title=p.title, kind="person")
-            return Speaker(name=m.name, kind="unnamed")
+            return UNIDENTIFIED
         want = ("organization",) if m.name == "it" else ("group", "organization")
+        if last is not None and last.kind in want and doc.sentence_index(pos) - doc.sentence_index(last_pos) <= 1:
+            return last  # "Gulf Coast Refining said … It said …": the body quoted just before
+        found = _antecedent(doc, pos, m.name, quoted)
+        if found is not None:
+            return found
         for s in reversed(recent):
             if s.kind in want:
                 return s
-        return Speaker(name=m.name, kind="group" if m.name == "they" else "unnamed")
+        return UNIDENTIFIED  # never a bare pronoun
     if m.kind == "role":
         head = m.name.split()[-1].lower()
         p = people.by_title(head, pos)
@@ -122,6 +178,7 @@ def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people:
     text = doc.text
     items = sorted(direct + indirect, key=lambda q: (q.start, q.end))
     speakers: dict[int, Speaker] = {}  # id(raw quote) -> speaker
+    quoted = [(q.start, q.end) for q in direct]
     recent: list[Speaker] = []
     last_pos = -1
     out: list[Quote] = []
@@ -132,7 +189,7 @@ def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people:
             sp = speakers[id(q.chain)]
         elif q.mention is not None:
             sp = _speaker(q.mention, q.mention.start, people, recent[-1] if recent else None, recent,
-                          q.appositive)
+                          q.appositive, doc, quoted, last_pos)
             if sp is None:
                 continue  # the author's own voice is no quote
         elif recent and doc.para_index(q.start) - doc.para_index(last_pos) <= INHERIT_PARAGRAPHS:

@@ -47,6 +47,7 @@ FUNCTION_CAPS = frozenset({
     "did", "will", "would", "can", "could", "should", "might", "must", "thanks", "please", "mr.",
     "once", "like", "unlike", "despite", "during", "under", "over", "until", "into", "about", "among",
     "maybe", "perhaps", "indeed", "well", "besides", "otherwise", "nonetheless", "neither", "either",
+    "whenever", "wherever", "whatever", "whoever", "unless", "whether",
     "hours", "days", "weeks", "months", "years", "minutes", "moments", "instantly", "everyone", "everybody",
     "nobody", "someone", "somebody", "anyone", "i'm", "i’m", "we've", "we’ve", "we're", "we’re", "it's", "it’s",
     "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "you're", "you’re", "let's", "let’s",
