@@ -159,7 +159,7 @@ def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag], offline_quote
             continue
         source = _claim_source(ctx, c)
         if source is None:
-            ctx.drop("claims dropped: source not named in the text", c)
+            ctx.drop("claims dropped: source not named in or near the cited sentences", c)
             continue
         source = _checked_source(ctx, c, source, stated)
         cues = [cue for i in c.sentence_ids if i in flag_by_sid for cue in flag_by_sid[i].cues]
@@ -178,7 +178,13 @@ def _claim_source(ctx: Context, c: ClaimV1) -> Speaker | None:
     name = gm.sanitize(c.source)
     if c.source_kind == AUTHOR or gm.norm_str(name) in (AUTHOR, "the author"):
         return Speaker(name=ctx.author or "the author", kind=AUTHOR)
-    shown = named(ctx, name, 0, len(ctx.text), c.source_kind)
+    # Named near what it cites (from the previous paragraph to the end of the last cited sentence's), as a
+    # quote's speaker is: a name from elsewhere in the article is not who makes this claim.
+    first = ctx.sentences[min(c.sentence_ids)]
+    last = ctx.sentences[max(c.sentence_ids)]
+    p_start = ctx.para_of(first.start)[0]
+    lo = max((p for p in ctx.paras if p[1] <= p_start), default=(p_start, p_start))[0]
+    shown = named(ctx, name, lo, ctx.para_of(last.start)[1], c.source_kind)
     return Speaker(name=shown, kind=c.source_kind) if shown else None
 
 
