@@ -8,11 +8,14 @@ version up, so an old file is brought forward on open and a new one is built fro
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
+
+from bot.config import ConfigError
 
 # Event ids only need to outlive Slack's retry window (three retries within about an hour); a day is
 # plenty and keeps the table small.
@@ -59,6 +62,11 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+class StoreError(ConfigError, RuntimeError):
+    """The database at NEWSBOT_DB can't be used; the message names the setting, so start-up stops with a
+    sentence an admin can act on instead of a traceback."""
+
+
 @dataclass(frozen=True)
 class SharedLink:
     team: str | None
@@ -80,16 +88,25 @@ class Store:
 
     @classmethod
     async def open(cls, path: str) -> Store:
-        if path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path)
+        try:
+            if path != ":memory:":
+                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                # Fail here, in this thread: a failed aiosqlite.connect leaves its worker thread behind.
+                sqlite3.connect(path).close()
+            db = await aiosqlite.connect(path)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"NEWSBOT_DB={path!r} can't be opened as a SQLite database ({e}); "
+                             "point it at a file in a writable directory") from None
         try:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA busy_timeout=5000")
-            await _migrate(db)
-        except BaseException:
+            await _migrate(db, path)
+        except BaseException as e:
             await db.close()
+            if isinstance(e, sqlite3.Error):
+                raise StoreError(f"NEWSBOT_DB={path!r} can't be used as newsbot's database ({e}); "
+                                 "point it at a new file, or at the one newsbot made") from None
             raise
         return cls(db)
 
@@ -208,13 +225,14 @@ class Store:
         return int(row[0]) if row else 0
 
 
-async def _migrate(db: aiosqlite.Connection) -> None:
+async def _migrate(db: aiosqlite.Connection, path: str = "") -> None:
     async with db.execute("PRAGMA user_version") as cur:
         row = await cur.fetchone()
     version = int(row[0]) if row else 0
     if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"the database was written by a newer newsbot (schema {version}, this one knows {SCHEMA_VERSION})"
+        raise StoreError(
+            f"the database at NEWSBOT_DB={path!r} was written by a newer newsbot (schema {version}, this one "
+            f"knows {SCHEMA_VERSION})"
         )
     for target in range(version + 1, SCHEMA_VERSION + 1):
         # executescript commits first; wrapping each step in BEGIN/COMMIT keeps a failed step atomic.

@@ -86,3 +86,21 @@ async def test_persists_across_reopen(tmp_path):
     s = await Store.open(path)
     assert await s.get_analysis("k") == "{}"
     await s.close()
+
+
+@pytest.mark.parametrize("kind", ["directory", "not-a-database", "unreachable"])
+async def test_unusable_database_is_named(tmp_path, kind):
+    """A wrong NEWSBOT_DB stops start-up with a sentence naming it (the CLI prints ConfigError), not a traceback."""
+    from bot.config import ConfigError
+
+    if kind == "directory":
+        path = tmp_path
+    elif kind == "not-a-database":
+        path = tmp_path / "notes.txt"
+        path.write_text("these are not the tables you are looking for\n" * 100)
+    else:
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        path = blocker / "sub" / "db.sqlite"
+    with pytest.raises(ConfigError, match="NEWSBOT_DB"):
+        await Store.open(str(path))
