@@ -160,9 +160,12 @@ def serve(settings: Settings, port: int | None = None) -> None:
         asyncio.run(run_socket_mode(settings))
         return
     port = port or settings.port
-    print(f"newsbot: listening on http://0.0.0.0:{port}{EVENTS_PATH}", flush=True)
+
+    def listening(_: str) -> None:  # run_app calls this once the port is open, after start-up succeeded
+        print(f"newsbot: listening on http://0.0.0.0:{port}{EVENTS_PATH}", flush=True)
+
     try:
-        web.run_app(create_web_app(settings), port=port, print=None, access_log=None)
+        web.run_app(create_web_app(settings), port=port, print=listening, access_log=None)
     except OSError as e:
         if e.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
             raise
