@@ -209,6 +209,20 @@ async def test_command_without_a_link(bot):
     assert "couldn't find a link" in body
 
 
+@pytest.mark.parametrize(
+    "text,url",
+    [("www.bbc.co.uk/news/world-123", "https://www.bbc.co.uk/news/world-123"),
+     ("apnews.com/article/abc?utm_source=x", "https://apnews.com/article/abc"),
+     ("<https://example.com/news/a|example.com/news/a>", "https://example.com/news/a"),
+     ("what is this", None), ("e.g.", None), ("example.com/photo.jpg", None)],
+)
+def test_command_reads_a_link_typed_without_https(text, url):
+    """Slack hands a slash command the words as typed: `/claims www.bbc.co.uk/news/…` is a link too."""
+    from bot.slack.listeners.commands import _command_urls
+
+    assert _command_urls(text) == ([url] if url else [])
+
+
 async def test_command_with_unreadable_link_gives_reason(bot):
     await bot.command("/summarize", bot.articles.url("/missing"))
     await bot.fake.wait_for(lambda f: f.of("response_url"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.fetch.links import find_article_urls, find_urls
@@ -10,6 +12,20 @@ from bot.slack.runtime import Runtime
 
 COMMANDS: dict[str, blocks.View] = {"/claims": "claims", "/summarize": "summarize", "/sources": "sources"}
 _HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
+# `/claims www.example.com/news/story`: Slack links such text in messages, but hands a slash command the
+# words as typed, so a host with a dot and a path (or a www. host) is read as an https link.
+_BARE_LINK = re.compile(r"(?:www\.[\w.-]+\.[a-z]{2,}|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?/)\S*", re.IGNORECASE)
+
+
+def _command_urls(text: str) -> list[str]:
+    for candidate in (text, *(f"https://{word}" for word in text.split() if _BARE_LINK.fullmatch(word))):
+        try:
+            urls = find_article_urls(candidate, limit=1)
+        except ValueError:
+            urls = []
+        if urls:
+            return urls
+    return []
 
 
 def register(app: AsyncApp, rt: Runtime) -> None:
@@ -23,10 +39,7 @@ def _handler(rt: Runtime, view: blocks.View):
         if not text or text.lower() in _HELP_WORDS:
             await ack(response_type="ephemeral", **blocks.usage(view).as_kwargs())
             return
-        try:
-            urls = find_article_urls(text, limit=1)
-        except ValueError:
-            urls = []
+        urls = _command_urls(text)
         if not urls:
             reason = (
                 "That link goes to Slack, an image or a video, not a news article."
