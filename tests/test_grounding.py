@@ -184,6 +184,20 @@ def test_a_quote_moved_to_another_nearby_speaker_keeps_the_speaker_the_text_name
     assert_offsets(g, BRIDGE)
 
 
+def test_nested_attributions_keep_either_named_speaker_and_replace_with_the_innermost():
+    text = ("Talks went on.\n\nWhen Russian President Vladimir Putin called Israeli Prime Minister Benjamin "
+            "Netanyahu on Monday, he said Russia was trying \u201cto help normalize the situation\u201d in the Gaza "
+            "Strip, according to the Kremlin.")
+    offline_q = _offline_quotes(text)
+    for speaker, kind, shown in (("Vladimir Putin", "person", "Vladimir Putin"), ("Putin", "person", "Putin"),
+                                 ("the Kremlin", "organization", "the Kremlin"),
+                                 ("Benjamin Netanyahu", "person", "Vladimir Putin")):
+        g = run(answer(quotes=[quote("to help normalize the situation", 1, speaker=speaker, speaker_kind=kind)]),
+                text, offline_quotes=offline_q)
+        assert [q.speaker.name for q in g.quotes] == [shown], speaker
+        assert any("replaced" in w for w in g.warnings) == (shown != speaker)
+
+
 def test_a_pronoun_quote_keeps_the_models_speaker_and_agreeing_names_are_kept():
     g = run(answer(quotes=[
         quote("The levels are low, but they are not zero,", 11, speaker="Reyes"),

@@ -45,8 +45,11 @@ def ground_quotes(ctx: Context, items: list[QuoteV1], offline_quotes: list[Quote
         if kind != q.kind:
             ctx.drop("direct quotes shown as indirect: not inside quotation marks in the text", q)
         sid = sentence_at(ctx.order, start)
-        overlapping = next((o for o in offline_quotes if o.start < end and start < o.end), None)
-        speaker = _speaker(ctx, q, start, end, overlapping)
+        # The offline quotes over the same words, innermost first: "Putin said Russia was trying …" inside
+        # "…, according to the Kremlin" is Putin's, and so is its cue.
+        overlaps = sorted((o for o in offline_quotes if o.start < end and start < o.end), key=lambda o: o.end - o.start)
+        overlapping = overlaps[0] if overlaps else None
+        speaker = _speaker(ctx, q, start, end, overlaps)
         if speaker is None:
             ctx.drop("quotes dropped: speaker not named near the quote", q)
             continue
@@ -159,7 +162,7 @@ def _as_written(ctx: Context, span: tuple[int, int]) -> str:
     return " ".join(ctx.text[span[0] : span[1]].split())
 
 
-def _speaker(ctx: Context, q: QuoteV1, start: int, end: int, overlapping: Quote | None) -> Speaker | None:
+def _speaker(ctx: Context, q: QuoteV1, start: int, end: int, overlaps: list[Quote]) -> Speaker | None:
     name = gm.sanitize(q.speaker)
     sid = sentence_at(ctx.order, start)
     p_start = ctx.para_of(start)[0]
@@ -169,18 +172,19 @@ def _speaker(ctx: Context, q: QuoteV1, start: int, end: int, overlapping: Quote 
     # into the next paragraph, whose speaker is someone else's business.
     hi = ctx.para_of(max(start, end - 1))[1]
     shown = named(ctx, name, lo, hi, q.speaker_kind)
-    stated = stated_speaker(ctx, overlapping) if overlapping is not None else None
-    if shown and stated is not None and not same_speaker(
-        shown, stated.name, persons=q.speaker_kind == stated.kind == "person"
+    stated = [sp for sp in (stated_speaker(ctx, o) for o in overlaps) if sp is not None]
+    if shown and stated and not any(
+        same_speaker(shown, sp.name, persons=q.speaker_kind == sp.kind == "person") for sp in stated
     ):
         # The text names who says these words in their own sentence, and it is someone else.
         ctx.drop("quote speakers replaced: the text attributes the words to someone else", q)
-        return stated
+        return stated[0]
     if shown:
         title = gm.sanitize(q.speaker_title or "")
         spans = gm.find_exact(ctx.nt, gm.norm_str(title)) if title else []
         # a title the text never gives is the model's invention; one it gives is shown as written
         return Speaker(name=shown, title=_as_written(ctx, spans[0]) if spans else None, kind=q.speaker_kind)
+    overlapping = overlaps[0] if overlaps else None
     if overlapping is not None:
         log.info("grounding: speaker %r not near the quote; using the offline speaker", q.speaker)
         return overlapping.speaker
