@@ -212,12 +212,14 @@ _SLACK_SEQ = re.compile(r"<[^<>\n]{0,500}>")
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _BROADCAST = re.compile(r"(?i)[@!](channel|here|everyone)\b")
 _MULTI_WS = re.compile(r"\s+")
+_SENTENCE_REF = re.compile(r"\[\s*S\d+(?:\s*[,\u2013-]\s*S?\d+)*\s*\]")
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?])(?=\s|$)")
 
 
 def sanitize(text: str) -> str:
     """Model-written text made safe to show: no Slack mentions or links, single spaces."""
-    out = _SLACK_SEQ.sub(" ", text)
+    out = _SENTENCE_REF.sub(" ", text)  # the prompt's numbering echoed back ("… allies [S4].")
+    out = _SLACK_SEQ.sub(" ", out)
     out = _URL.sub(" ", out)
     out = _BROADCAST.sub(r"\1", out)
     out = out.replace("<", " ").replace(">", " ")
