@@ -80,12 +80,15 @@ async def test_full_queue_answers_busy_at_once(tmp_path):
 @pytest.mark.parametrize(
     "prefix,form",
     [("/api", "{url}/api/"), ("/api", "{url}/api"), ("/api", "{url}"), ("/api", "{url}/"),
-     ("", "{url}"), ("", "{url}/")],
+     ("", "{url}"), ("", "{url}/"), ("", "{url} catch-all")],
 )
 async def test_slack_api_url_forms(tmp_path, prefix, form):
     """An admin or a test may give SLACK_API_URL with or without /api and a trailing slash; a bare address
-    works whether the methods live under /api/ (as on slack.com) or at the root."""
-    fake = await FakeSlack(api_prefix=prefix).start()
+    works whether the methods live under /api/ (as on slack.com) or at the root, even when the server
+    answers unknown paths with Slack's own "unknown_method"."""
+    catch_all = form.endswith(" catch-all")
+    form = form.removesuffix(" catch-all")
+    fake = await FakeSlack(api_prefix=prefix, unknown_method_json=catch_all).start()
     async with running_bot(tmp_path, fake=fake, SLACK_API_URL=form.format(url=fake.url)) as bot:
         await bot.event(message_event(f"<{bot.articles.url('/news/water')}>"))
         await fake.wait_for(lambda f: f.of("chat.update"))

@@ -64,10 +64,13 @@ def api_url_candidates(url: str | None) -> list[str]:
 
 async def resolve_api_url(settings: Settings, session: aiohttp.ClientSession) -> Settings:
     """Settings whose SLACK_API_URL is the base that answers like Slack's Web API (see api_url_candidates).
-    A base that answers auth.test with Slack's JSON, even an error, is the right one; a 404 page is not."""
+    A base where auth.test answers, or refuses the token, is the right one; an error page or Slack's
+    "unknown_method" (a catch-all server) is not."""
     candidates = api_url_candidates(settings.slack_api_url)
     if len(candidates) < 2:
         return replace(settings, slack_api_url=candidates[0]) if candidates else settings
+    chosen: str | None = None
+    fallback: str | None = None  # answered in Slack's JSON, but only "unknown_method"
     for base in candidates:
         client = AsyncWebClient(token=settings.slack_bot_token, session=session, base_url=base)
         try:
@@ -75,16 +78,22 @@ async def resolve_api_url(settings: Settings, session: aiohttp.ClientSession) ->
         except SlackApiError as e:
             if not _is_slack_json(e):
                 continue  # an error page, not Slack's JSON: try the next layout
+            if slack_error(e) == "unknown_method":
+                fallback = fallback or base
+                continue
         except Exception as e:  # unreachable: keep Slack's own layout and let auth.test report it
             log.warning("could not reach SLACK_API_URL %s: %s", settings.slack_api_url, e)
             break
-        if base != settings.slack_api_url:
-            log.info("SLACK_API_URL %s: using %s as the Web API base", settings.slack_api_url, base)
-        return replace(settings, slack_api_url=base)
-    log.warning("SLACK_API_URL %s answered neither %sauth.test nor %sauth.test like Slack's Web API; "
-                "it should be the base the method names follow, e.g. https://slack.com/api/",
-                settings.slack_api_url, candidates[0], candidates[1])
-    return replace(settings, slack_api_url=candidates[0])
+        chosen = base  # auth.test answered, or refused the token: this is where the methods are
+        break
+    if chosen is None and fallback is None:
+        log.warning("SLACK_API_URL %s answered neither %sauth.test nor %sauth.test like Slack's Web API; "
+                    "it should be the base the method names follow, e.g. https://slack.com/api/",
+                    settings.slack_api_url, candidates[0], candidates[1])
+    chosen = chosen or fallback or candidates[0]
+    if chosen != settings.slack_api_url:
+        log.info("SLACK_API_URL %s: using %s as the Web API base", settings.slack_api_url, chosen)
+    return replace(settings, slack_api_url=chosen)
 
 
 @dataclass

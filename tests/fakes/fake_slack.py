@@ -44,6 +44,8 @@ class FakeSlack:
     omit_ts: bool = False  # answer chat.postMessage without a ts, as a broken proxy might
     # Where the Web API methods live: "/api" as on slack.com, or "" for a fake with methods at its root.
     api_prefix: str = "/api"
+    # Answer any other POST with Slack's {"ok": false, "error": "unknown_method"}, as a catch-all fake might.
+    unknown_method_json: bool = False
     url: str = ""
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -56,6 +58,8 @@ class FakeSlack:
         app.router.add_post(self.api_prefix + "/{method}", self._api)
         app.router.add_post("/response/{id}", self._response)
         app.router.add_get("/socket", self._socket)
+        if self.unknown_method_json:
+            app.router.add_post("/{tail:.*}", self._unknown)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -134,6 +138,10 @@ class FakeSlack:
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts"),
                                       "text": args.get("text")})
         return web.json_response({"ok": True})
+
+    async def _unknown(self, request: web.Request) -> web.Response:
+        self._record(Call("unknown:" + request.path, {}, request.path))
+        return web.json_response({"ok": False, "error": "unknown_method"})
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         """Socket Mode: say hello, then record every envelope ack the app sends back."""
