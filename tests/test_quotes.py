@@ -391,3 +391,25 @@ def test_british_single_quotes_with_apostrophes_inside() -> None:
     text = "‘We don’t know what the players’ union will do next,’ said Paul Dunmore."
     q = only(text, "direct")
     assert q.text == "We don’t know what the players’ union will do next" and q.speaker.name == "Paul Dunmore"
+
+
+MORE_SPEECH_VERBS = [
+    # (text, speaker, cue): verbs of manner, inverted after the quote, with a particle, and a firm's name
+    ("Mayor Ortiz shot back, “You are fired, and you know it.”", "Ortiz", "shot"),
+    ("“Go back to your seat,” Ortiz barked at the heckler.", "Ortiz", "barked"),
+    ("“If you ask one more mean question, I may leave the stage,” Ortiz quipped.", "Ortiz", "quipped"),
+    ("“Silly boys acting like they have never seen a skater,” scoffed Lena Gil, 22, who founded the club.",
+     "Lena Gil", "scoffed"),
+    ("Lena Gil cracked, “I am a progressive who likes to get things done.”", "Lena Gil", "cracked"),
+    ("Ann Ruiz took questions. She responded on Facebook writing, “Yes, I will stop using that word.”", "Ann Ruiz",
+     "writing"),
+]
+
+
+@pytest.mark.parametrize("text,speaker,cue", MORE_SPEECH_VERBS)
+def test_more_speech_verbs(text: str, speaker: str | None, cue: str) -> None:
+    q = only(text, "direct")
+    assert q.cue is not None and q.cue.text == cue
+    if speaker is not None:
+        assert q.speaker.name == speaker
+    assert q.speaker.name.lower() not in ("facebook", "she")

@@ -74,6 +74,7 @@ _PASSIVE = frozenset({"was", "were", "is", "are", "be", "been", "being", "am", "
 _STOP_PUNCT = frozenset({".", ";", ":", "?", "!", "“", "”", "\"", "(", ")", "[", "]", "—", "–", "―"})
 _INNER = frozenset({"of", "for", "at", "and", "&", "on", "in", "to", "by", "from"})
 _RELATIVE = frozenset({"who", "whose", "which", "whom"})
+_PREPOSITIONS = frozenset({"on", "in", "at", "to", "with", "for", "from", "by", "of", "into", "onto", "about"})
 _ADJUNCT_LEADS = frozenset({"at", "in", "on", "during", "speaking", "after", "before", "like", "in an", "via",
                             "writing", "asked", "when", "while", "for", "with", "including", "along", "together",
                             "meanwhile", "however", "too", "also", "though", "citing", "noting"})
@@ -208,8 +209,10 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
             core = core_before(toks, k, lo)
             return (core[0], core[1], None) if core else None
         return None
-    if t.text == "," and toks[verb].lower.endswith("ing"):
-        return None  # "…, calling him …": a participle clause; participle_subject finds its subject
+    if toks[verb].lower.endswith("ing") and (t.text == "," or (j - 1 >= lo and toks[j - 1].lower in _PREPOSITIONS)):
+        # "…, calling him …", "She responded on Facebook writing …": a participle clause, whose subject
+        # participle_subject finds
+        return None
     if t.text == ",":
         # "Ali Baraka, a senior Hamas official, said": the name before the appositive speaks
         k = j - 1
@@ -325,16 +328,28 @@ def is_verb(t: Token) -> bool:
     return t.text[:1].islower() and t.lower in verbs()
 
 
-INVERTIBLE = frozenset({"said", "says", "say", "added", "wrote", "writes", "asked", "asks", "continued",
-                        "explained", "recalled", "noted", "stated", "argued", "declared", "insisted", "warned",
-                        "replied", "responded", "answered", "observed", "remarked", "concluded", "reported",
-                        "tweeted", "posted", "quipped", "joked", "exclaimed", "shouted", "yelled", "cautioned"})
+_INVERTIBLE_BASE = frozenset({"said", "says", "say", "added", "wrote", "writes", "asked", "asks", "continued",
+                              "explained", "recalled", "noted", "stated", "argued", "declared", "insisted", "warned",
+                              "replied", "responded", "answered", "observed", "remarked", "concluded", "reported",
+                              "tweeted", "posted", "quipped", "joked", "exclaimed", "shouted", "yelled", "cautioned"})
+# "…," said X / "…," scoffed X: the past and -s forms of every speech verb (and a few weak ones) can come before
+# their subject; "told", "assured", "urged" take an object there instead.
+_NOT_INVERTED = frozenset({"tell", "inform", "assure", "reassure", "remind", "warn", "ask", "urge", "promise",
+                           "pledge", "vow", "confirm", "deny", "reveal", "disclose", "announce", "suggest",
+                           "predict", "recommend", "imply", "repeat", "convey", "communicate", "relate",
+                           "specify", "summarize", "summarise", "dispute", "allege", "acknowledge", "admit"})
+INVERTIBLE = _INVERTIBLE_BASE | frozenset(
+    form for form, (lemma, cls) in verbs().items()
+    if (cls == "speech" or lemma in ("agree", "counter", "complain", "wonder", "offer", "remember", "press",
+                                     "plead", "protest", "echo"))
+    and lemma not in _NOT_INVERTED and not form.endswith("ing") and form != lemma)
 
 
 def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int, int, str | None] | None:
     """The subject of "…, saying …" / "… and says …" / "…, but said …": the phrase opening the sentence."""
     prev = toks[verb - 1].lower if verb - 1 >= lo else ""
-    participle = toks[verb].lower.endswith("ing") and prev == ","
+    participle = toks[verb].lower.endswith("ing") and (prev == "," or (
+        verb - 2 >= lo and toks[verb - 1].is_cap and toks[verb - 2].lower in _PREPOSITIONS))
     if not (participle or prev in ("and", "but")) or verb - 1 <= lo:
         return None
     for x in range(verb - 2, lo - 1, -1):
@@ -385,6 +400,8 @@ def main_clause_start(toks: list[Token], lo: int, verb: int) -> int | None:
 
 def sentence_subject(text: str, toks: list[Token], k: int, hi: int) -> tuple[int, int, str | None] | None:
     """The phrase opening a sentence, unless it is an adverb or an interjection ("Hastily,", "Wait,")."""
+    if k < hi and toks[k].lower in PRONOUNS:
+        return (k, k + 1, None)  # "She responded …, writing"
     ph = phrase_after(text, toks, k, hi)
     if ph is not None and ph[1] - ph[0] == 1:
         low = toks[ph[0]].lower

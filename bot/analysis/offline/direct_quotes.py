@@ -50,7 +50,7 @@ _TITLE_SMALL_WORDS = frozenset({"the", "and", "of", "a", "an", "in", "on", "to",
                                 "from", "or", "nor", "but", "as", "vs", "vs."})
 
 
-def _title_case(content: str) -> bool:
+def title_case(content: str) -> bool:
     """Two words or more, every one capitalised but the small function words: “The Apprentice”."""
     words = [w.strip(".,!?:;’'\"()") for w in content.split()]
     words = [w for w in words if w]
@@ -159,7 +159,8 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
             continue
         cls = verbs()[low][1]
         naming = verbs()[low][0] in _NAMING and v + 6 >= a  # "called the vote “a turning point”"
-        if cls == "cognition" or (cls in ("weak", "object") and v + 2 < a and not naming):
+        particle = v + 1 < a and t[v + 1].lower in ("back", "in", "up", "out")  # "shot back:", "chimed in,"
+        if cls == "cognition" or (cls in ("weak", "object") and v + 2 + particle < a and not naming):
             continue  # a weak verb counts only right before the quote ("Cruz continued:")
         ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
         if ph is None and v + 1 < a and low in INVERTIBLE:
@@ -199,7 +200,7 @@ def find_direct(doc: Doc) -> list[RawQuote]:
         if b <= a:
             continue
         n_words = len(text[a:b].split())
-        if n_words <= MAX_TITLE_WORDS and _title_case(text[a:b]):
+        if n_words <= MAX_TITLE_WORDS and title_case(text[a:b]):
             continue  # “The Apprentice”, "Morning Joe", ‘Hamilton’: the name of a work, not someone's words
         chain = out[index_of[s.prev]] if s.prev is not None and s.prev in index_of else None
         found = _after(doc, s)

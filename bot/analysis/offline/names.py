@@ -7,7 +7,9 @@ from __future__ import annotations
 import bisect
 
 from bot.analysis.offline.attribution import main_clause_start
+from bot.analysis.offline.direct_quotes import MAX_TITLE_WORDS, title_case
 from bot.analysis.offline.quote_doc import Doc
+from bot.analysis.offline.quote_marks import find_spans
 from bot.analysis.offline.quote_tokens import Token
 from bot.analysis.offline.speakers import (
     FUNCTION_CAPS,
@@ -70,6 +72,7 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
         return main_starts[si] == k
 
     headline = _headline_paragraphs(doc)
+    titles = _quoted_titles(doc)
     spans = sorted(quoted)
     starts = [a for a, _ in spans]
     i = 0
@@ -114,7 +117,7 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             k -= 1
         titled = k < i
         apposition = _appositive_title(doc, j) if not titled and len(run) >= 2 else None
-        if _not_a_person(doc, i, j, headline, titled):
+        if _not_a_person(doc, i, j, headline, titled) or any(a <= t[i].start < b for a, b in titles):
             i = max(j, i + 1)
             continue
         if len(run) >= 2 or titled:
@@ -150,6 +153,16 @@ def _not_a_person(doc: Doc, i: int, j: int, headline: set[int], titled: bool) ->
             t[j].text in ",." and j + 1 < len(t) and t[j + 1].text in _CLOSE_MARKS)):
         return True
     return i > 0 and t[i - 1].lower in _POSSESSIVE_DETS and not is_given_name(t[i].text)
+
+
+def _quoted_titles(doc: Doc) -> list[tuple[int, int]]:
+    """Quoted names of works and shows: ''Monday Night Baseball'', “Morning Joe”."""
+    out = []
+    for sp in find_spans(doc.text):
+        content = doc.text[sp.start:sp.end]
+        if len(content.split()) <= MAX_TITLE_WORDS and title_case(content):
+            out.append((sp.start, sp.end))
+    return out
 
 
 def _headline_paragraphs(doc: Doc) -> set[int]:
