@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from bot.slack.app import RUNTIME
 from bot.slack.blocks import SHARE_ACTION, escape
 from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID, action_body, message_event
 from tests.fakes.slack_bot import running_bot
@@ -89,6 +90,17 @@ async def test_same_link_in_another_channel_comes_from_the_cache(bot):
     assert bot.articles.hits["/news/water"] == 1
     assert "from cache" in _rendered(bot.updates()[1])
     assert [c.args["channel"] for c in bot.replies()] == ["C1", "C2"]
+
+
+async def test_same_link_in_several_channels_at_once_is_read_once(bot):
+    """Shared in three channels before the first analysis ends: one fetch, one analysis, three answers."""
+    link = bot.articles.url("/news/water")
+    await asyncio.gather(*(bot.event(message_event(f"<{link}>", channel=f"CX{i}")) for i in range(3)))
+    await bot.fake.wait_for(lambda f: len(f.of("chat.update")) == 3)
+    assert bot.articles.hits["/news/water"] == 1
+    assert sorted("from cache" in _rendered(u) for u in bot.updates()) == [False, True, True]
+    assert all("Harbor city" in _rendered(u) for u in bot.updates())
+    assert not bot.web_app[RUNTIME].inflight
 
 
 async def test_several_links_one_reply_each_up_to_the_limit(bot):

@@ -136,6 +136,8 @@ class Runtime:
     analysis_timeout: float = ANALYSIS_TIMEOUT
     # Placeholders still saying "Reading…": (channel, ts) → site. Shutdown edits each into an apology.
     pending: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Analyses running now, by canonical URL: a link shared in several places at once is read once.
+    inflight: dict[str, asyncio.Task] = field(default_factory=dict)
     _asked_at: float = -1e9
     _ask_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -198,6 +200,9 @@ class Runtime:
 
     async def close(self) -> None:
         await self.queue.close()
+        for task in list(self.inflight.values()):
+            task.cancel()
+        await asyncio.gather(*self.inflight.values(), return_exceptions=True)
         await self._release_placeholders()
         await self.session.close()
         await self.store.close()
