@@ -86,6 +86,16 @@ SPEAKER_CASES = [
      ["Holt"]),
     ("On the Democratic side, Ms. Holt -- whose husband signed the bill -- has derided the repeal, "
      "suggesting that efforts to revive it are misguided.", ["Holt"]),
+    # a name, then several appositives before the verb
+    ("“If trends continue, the site will be sold,” Rob Peck, managing director and analyst at Lake Street "
+     "Capital, told The Times.", ["Rob Peck"]),
+    ("“Both of them scare me,” Harry Bond, 30, of Raleigh, N.C., who was among those polled, said later.",
+     ["Harry Bond"]),
+    ("“I would have been sitting in Siberia,” Mr. Daniloff, now 81 and retired in Cambridge, Mass., said.",
+     ["Daniloff"]),
+    # the speaker named in an appositive after a title phrase
+    ("“Positions are going to soften,” California Rep. Dan Hunt’s chief of staff, Joe Kasper, told Politico.",
+     ["Joe Kasper"]),
     # a surname ending in -ing is still a person
     ("“I think so,” Peyton Manning said.", ["Peyton Manning"]),
 ]

@@ -22,8 +22,10 @@ from bot.analysis.offline.speakers import (
     ORGS,
     PLACES,
     PRONOUNS,
+    ROLES,
     TITLE_WORDS,
     UNNAMED,
+    classify,
 )
 
 _VOWELS = "aeiou"
@@ -214,39 +216,10 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
         # participle_subject finds
         return None
     if t.text == ",":
-        # "Ali Baraka, a senior Hamas official, said": the name before the appositive speaks
-        k = j - 1
-        while k > lo and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"") and j - k < 26:
-            k -= 1
-            if toks[k].text == "," and k - 2 >= lo and toks[k - 1].text.isdigit() and toks[k - 2].text == ",":
-                k -= 2  # "Roxana M. Leon, 63, an independent voter …": an age is no appositive
-        if toks[k].text != "," or k + 1 >= j:
-            return None
-        lead = toks[k + 1]
-        adjunct = lead.lower in _ADJUNCT_LEADS  # "Hillary Clinton, at a later press gaggle, said"
-        if not (lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or lead.is_cap or lead.lower in _RELATIVE
-                or lead.lower[:1].isdigit() or adjunct):
-            return None  # "X, has defended …, insisting": not an appositive
-        core = core_before(toks, k, lo)
-        if core is None:
-            # "a person familiar with the plans, who asked not to be named, said"
-            m = _ANON.search(text, toks[lo].start, toks[k - 1].end) if k - 1 >= lo else None
-            if m and m.end() == toks[k - 1].end:
-                first = next(x for x in range(lo, k) if toks[x].start >= m.start())
-                return (_skip_conjunctions(toks, first, k), k, None)
-        inner = toks[k + 1:j]
-        named = inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS
-                                                  and not _PARTY.match(t.text) for t in inner)
-        if named and (core or (k - 1 >= lo and toks[k - 1].text.isalpha())):
-            # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
-            if core is None or toks[core[1] - 1].lower in ORGS:
-                return (k + 1, j, None)
-            return (k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
-        if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
-            keep = lead.lower not in _RELATIVE and not adjunct and not _PARTY.match(lead.text)
-            appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
-            return (core[0], core[1], appositive)
-        return None
+        ph = _appositive_phrase(text, toks, j, lo)
+        if ph is not None and _is_person(text, toks, ph):
+            return ph
+        return _name_before_appositives(text, toks, j, lo) or ph
     window_start = toks[lo].start if lo < len(toks) else t.start
     m = _ANON.search(text, window_start, t.end)
     if m and m.end() == t.end:
@@ -258,6 +231,71 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
     if core is not None:
         core = (compound_start(toks, core[0], lo), core[1])
     return (core[0], core[1], None) if core else None
+
+
+
+def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> tuple[int, int, str | None] | None:
+    """The phrase before the appositive that ends at the comma `j`: "Ali Baraka, a senior Hamas official,"."""
+    # "Ali Baraka, a senior Hamas official, said": the name before the appositive speaks
+    k = j - 1
+    while k > lo and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"") and j - k < 26:
+        k -= 1
+        if toks[k].text == "," and k - 2 >= lo and toks[k - 1].text.isdigit() and toks[k - 2].text == ",":
+            k -= 2  # "Roxana M. Leon, 63, an independent voter …": an age is no appositive
+    if toks[k].text != "," or k + 1 >= j:
+        return None
+    lead = toks[k + 1]
+    adjunct = lead.lower in _ADJUNCT_LEADS  # "Hillary Clinton, at a later press gaggle, said"
+    if not (lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or lead.is_cap or lead.lower in _RELATIVE
+            or lead.lower[:1].isdigit() or adjunct):
+        return None  # "X, has defended …, insisting": not an appositive
+    core = core_before(toks, k, lo)
+    if core is None:
+        # "a person familiar with the plans, who asked not to be named, said"
+        m = _ANON.search(text, toks[lo].start, toks[k - 1].end) if k - 1 >= lo else None
+        if m and m.end() == toks[k - 1].end:
+            first = next(x for x in range(lo, k) if toks[x].start >= m.start())
+            return (_skip_conjunctions(toks, first, k), k, None)
+    inner = toks[k + 1:j]
+    named = inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS
+                                              and not _PARTY.match(t.text) for t in inner)
+    if named and (core or (k - 1 >= lo and toks[k - 1].text.isalpha())):
+        # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
+        if core is None or toks[core[1] - 1].lower in ORGS:
+            return (k + 1, j, None)
+        return (k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
+    if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
+        keep = lead.lower not in _RELATIVE and not adjunct and not _PARTY.match(lead.text)
+        appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
+        return (core[0], core[1], appositive)
+    return None
+
+
+def _is_person(text: str, toks: list[Token], ph: tuple[int, int, str | None]) -> bool:
+    m = classify(text, toks[ph[0]:ph[1]])
+    return m is not None and m.kind == "person"
+
+
+_APPOSITIVE_OPENERS = frozenset({",", "“", "”", "\"", "—", "(", "’", "'"})
+
+
+def _name_before_appositives(text: str, toks: list[Token], j: int, lo: int) -> tuple[int, int, str | None] | None:
+    """A name followed by several comma-separated appositives before its verb: "Harry Bond, 30, of Raleigh,
+    N.C., who was polled, said", "Robert Peck, managing director at RBC, told"."""
+    k = j - 1
+    while k > lo and j - k < 32 and toks[k].text not in (".", ";", ":", "“", "”", "\""):
+        k -= 1
+        if toks[k].text != ",":
+            continue
+        core = core_before(toks, k, lo)
+        if core is None or not (core[0] == lo or toks[core[0] - 1].text in _APPOSITIVE_OPENERS):
+            continue
+        if core[1] - core[0] > 6 or not _is_person(text, toks, (core[0], core[1], None)):
+            continue
+        lead = toks[k + 1]
+        keep = lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or any(x.lower in ROLES for x in toks[k + 1:j])
+        return (core[0], core[1], text[lead.start:toks[j - 1].end] if keep and not lead.is_cap else None)
+    return None
 
 
 def compound_start(toks: list[Token], first: int, lo: int) -> int:

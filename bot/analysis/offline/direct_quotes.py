@@ -116,8 +116,10 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
         ph = phrase_after(doc.text, t, v + 1, hi) if t[v].lower in INVERTIBLE else None
     else:
         ph = phrase_before(doc.text, t, v, i)
-        if ph and ph[0] != i:
-            return None  # words between the quote and the speaker: not its attribution
+        if ph and ph[0] != i and not (t[ph[0] - 1].text == "," and t[i].is_cap):
+            # words between the quote and the speaker: not its attribution (but "…," California Rep.
+            # Duncan Hunter's chief of staff, Joe Kasper, told …" names its speaker in an appositive)
+            return None
     if not ph:
         return None
     m = classify(doc.text, t[ph[0]:ph[1]])

@@ -15,6 +15,8 @@ _ABBREV = (
 )
 _TOKEN = re.compile(
     r"[RDI]-(?:[A-Z]\.)+|[RDI]-[A-Z][a-z]{1,4}\.(?=[\s,)])"  # party and state: "R-Ky.", "D-N.Y."
+    r"|(?:Ala|Ariz|Ark|Calif|Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla"
+    r"|Ore|Pa|Tenn|Tex|Va|Vt|Wash|Wis|Wyo)\.(?=[,)])"  # a state inside a sentence: "Cambridge, Mass., said"
     r"|(?:[A-Za-z]\.){2,}"  # U.S., U.N., a.m.
     rf"|(?:{_ABBREV})\.(?=\s|$)"
     r"|[A-Z]\.(?=\s+[A-Z])"  # an initial: "John F. Kennedy"
