@@ -485,3 +485,32 @@ def test_more_ways_of_addressing_a_model_are_taken_for_injection(text):
 ])
 def test_news_about_rules_and_ai_is_not_taken_for_injection(text):
     assert not gm.looks_like_injection(text)
+
+
+def test_model_prose_may_not_swap_in_names_the_cited_text_does_not_have():
+    # Every other word is in sentence 5, so word overlap alone let these through.
+    swapped = {"text": "Elena Varga said crews had sealed the damaged tank by Monday evening", "sentence_ids": [5],
+               "source": "Tomas Reyes", "source_kind": "person"}
+    invented = {"text": "Crews working for Elon Musk sealed the damaged tank by Monday evening", "sentence_ids": [5],
+                "source": "Tomas Reyes", "source_kind": "person"}
+    fine = {"text": "Crews sealed the damaged tank by Monday evening, Reyes said", "sentence_ids": [5],
+            "source": "Tomas Reyes", "source_kind": "person"}
+    g = run(answer(claims=[swapped, invented, fine],
+                   summary=[{"text": "Elon Musk said crews sealed the damaged tank by Monday evening.", "sentence_ids": [5]},
+                            {"text": "Officials in Port Aldine sealed the damaged tank by Monday evening.", "sentence_ids": [5]},
+                            {"text": "The leak began late Sunday at the Calloway Resins plant, the Regional agency says.",
+                             "sentence_ids": [4]}]))
+    assert [c.text for c in g.claims] == ["Crews sealed the damaged tank by Monday evening, Reyes said"]
+    assert [s.text for s in g.summary] == ["Officials in Port Aldine sealed the damaged tank by Monday evening.",
+                                           "The leak began late Sunday at the Calloway Resins plant, the Regional "
+                                           "agency says."]
+    assert any("2 model claims dropped: they name someone or something not in the cited sentences' paragraphs" in w
+               for w in g.warnings)
+    assert any("summary lines dropped: they name someone or something the article does not" in w for w in g.warnings)
+
+
+def test_spelled_out_abbreviations_are_the_same_name():
+    text = "Talks.\n\nOn Oct. 7, Sen. Ana Ruiz said the plant would close, officials said."
+    g = run(answer(claims=[{"text": "On October 7 Senator Ana Ruiz said the plant would close", "sentence_ids": [1],
+                            "source": "Ana Ruiz", "source_kind": "person"}]), text)
+    assert len(g.claims) == 1

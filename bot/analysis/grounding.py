@@ -157,6 +157,9 @@ def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag], offline_quote
         if not text or gm.support(text, ctx.sentence_text(c.sentence_ids)) < CLAIM_SUPPORT:
             ctx.drop("claims dropped: not supported by the cited sentences", c)
             continue
+        if ctx.foreign_names(text, *ctx.paragraphs_of(c.sentence_ids)):
+            ctx.drop("claims dropped: they name someone or something not in the cited sentences' paragraphs", c)
+            continue
         source = _claim_source(ctx, c)
         if source is None:
             ctx.drop("claims dropped: source not named in or near the cited sentences", c)
@@ -180,11 +183,7 @@ def _claim_source(ctx: Context, c: ClaimV1) -> Speaker | None:
         return Speaker(name=ctx.author or "the author", kind=AUTHOR)
     # Named near what it cites (from the previous paragraph to the end of the last cited sentence's), as a
     # quote's speaker is: a name from elsewhere in the article is not who makes this claim.
-    first = ctx.sentences[min(c.sentence_ids)]
-    last = ctx.sentences[max(c.sentence_ids)]
-    p_start = ctx.para_of(first.start)[0]
-    lo = max((p for p in ctx.paras if p[1] <= p_start), default=(p_start, p_start))[0]
-    shown = named(ctx, name, lo, ctx.para_of(last.start)[1], c.source_kind)
+    shown = named(ctx, name, *ctx.near(c.sentence_ids), c.source_kind)
     return Speaker(name=shown, kind=c.source_kind) if shown else None
 
 
@@ -213,6 +212,9 @@ def _summary(ctx: Context, answer: AnswerV1) -> list[SummaryItem]:
         text = gm.sanitize(item.text)
         if not text or gm.support(text, ctx.sentence_text(item.sentence_ids)) < SUMMARY_SUPPORT:
             ctx.drop("summary lines dropped: not supported by the cited sentences", item)
+            continue
+        if ctx.foreign_names(text, 0, len(ctx.text)):
+            ctx.drop("summary lines dropped: they name someone or something the article does not", item)
             continue
         out.append(SummaryItem(text=text, sentence_ids=sorted(set(item.sentence_ids))))
     return out

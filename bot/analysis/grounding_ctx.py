@@ -4,6 +4,7 @@ and whether a name is in the text."""
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 
 from bot.analysis import grounding_match as gm
@@ -28,6 +29,7 @@ class Context:
         self.paras = paragraphs(text)
         self.author = author
         self.drops: Counter[str] = Counter()
+        self._proper: set[str] | None = None
         self.tainted = self._tainted()
 
     def _tainted(self) -> set[int]:
@@ -65,8 +67,53 @@ class Context:
         shown = [self.sentences[i] for i in self.allowed if i in self.sentences]
         return min(s.start for s in shown), max(s.end for s in shown)
 
+    def near(self, ids: list[int]) -> tuple[int, int]:
+        """From the paragraph before the first cited sentence's to the end of the last one's paragraph."""
+        p_start = self.para_of(self.sentences[min(ids)].start)[0]
+        lo = max((p for p in self.paras if p[1] <= p_start), default=(p_start, p_start))[0]
+        return lo, self.para_of(self.sentences[max(ids)].start)[1]
+
+    def paragraphs_of(self, ids: list[int]) -> tuple[int, int]:
+        """From the start of the first cited sentence's paragraph to the end of the last one's."""
+        return self.para_of(self.sentences[min(ids)].start)[0], self.para_of(self.sentences[max(ids)].start)[1]
+
+    def foreign_names(self, prose: str, lo: int, hi: int) -> list[str]:
+        """Proper names in model prose that the text does not have in [lo, hi): "Netanyahu praised Russia's
+        assistance" citing Ali Baraka's sentence shares every other word with it."""
+        if self._proper is None:
+            self._proper = _proper_stems(self.text)
+        words = _WORDS.findall(self.text[lo:hi])
+        window = {gm.stem(w) for w in words}
+        # abbreviations the text uses for what prose spells out: "Oct." for October, "Sen." for Senator
+        short = {w.lower() for w in words if len(w) >= 3 and w[0].isupper()}
+        out = []
+        for i, w in enumerate(_WORDS.findall(prose)):
+            if len(w) < 3 or not w[0].isupper() or w.lower() in _NOT_NAMES:
+                continue
+            if i == 0 and gm.stem(w) not in self._proper:
+                continue  # a capital only because it starts the line ("Residents", "Officials")
+            if gm.stem(w) not in window and not any(w.lower().startswith(a) for a in short):
+                out.append(w)
+        return out
+
     def sentence_text(self, ids: list[int]) -> str:
         return " ".join(self.text[self.sentences[i].start : self.sentences[i].end] for i in ids)
+
+
+_WORDS = re.compile(r"\w+")
+_NOT_NAMES = frozenset("the this that these those and but for with from into its his her their our they there then "
+                       "when while after before although though however meanwhile".split())
+
+
+def _proper_stems(text: str) -> set[str]:
+    """Stems of the words the text capitalises where no sentence starts: its names."""
+    out = set()
+    for m in re.finditer(r"\b[A-Z]\w+", text):
+        gap = text[max(0, m.start() - 40) : m.start()]
+        before = gap.rstrip(" \t")
+        if before and before[-1] not in ".!?\"\u201c\u201d:\u2014-\n" and before.strip():
+            out.add(gm.stem(m.group(0)))
+    return out
 
 
 def named(ctx: Context, name: str, lo: int, hi: int, kind: str) -> str | None:

@@ -279,6 +279,11 @@ _WORD = re.compile(r"\w+")
 _SUFFIXES = ("ings", "ing", "ed", "es", "s", "ly")
 
 
+def stem(word: str) -> str:
+    """A crude stem: "Russia", "Russian" and "Russia's" → "russi"."""
+    return _stem(word)
+
+
 def _stem(word: str) -> str:
     w = word.lower()
     for suffix in _SUFFIXES:
