@@ -235,3 +235,14 @@ def test_text_only_messages_send_no_empty_block_list():
     assert message.as_kwargs() == {"text": "Reading example.com…"}
     assert message.as_kwargs(update=True) == {"text": "Reading example.com…", "blocks": []}
     assert b.failure("example.com", "gone").as_kwargs()["blocks"]
+
+
+def test_fallback_text_counts_read_as_english():
+    """The notification text: "1 link cited", not "1 links cited"."""
+    analysis = example_analysis()
+    assert b.analysis_message(analysis, "sources").text.endswith("1 person or body quoted, 1 link cited")
+    assert b.analysis_message(analysis, "claims").text.endswith("2 claims, 2 unconfirmed or hedged")
+    one = analysis.model_copy(update={"claims": analysis.claims[:1], "flags": analysis.flags[:1]})
+    assert b.analysis_message(one, "claims").text.endswith("1 claim, 1 unconfirmed or hedged")
+    assert b.analysis_message(one, "summarize").text.endswith("1 unconfirmed or hedged sentence")
+    assert b.analysis_message(one).text.endswith("1 claim (1 flagged), 1 quoted")

@@ -283,15 +283,21 @@ def _footer(analysis: Analysis, elapsed: float | None, from_cache: bool, shared_
     return text
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _fallback(analysis: Analysis, view: str) -> str:
     title = analysis.source.title or site_of(analysis.source.url)
     unconfirmed = sum(1 for c in analysis.claims if c.status in ("unconfirmed", "hedged"))
     speakers = len({q.speaker.name for q in analysis.quotes})
+    claims = _count(len(analysis.claims), "claim")
     counts = {
-        "claims": f"{len(analysis.claims)} claims, {unconfirmed} unconfirmed or hedged",
-        "sources": f"{speakers} people or bodies quoted, {len(analysis.links)} links cited",
-        "summarize": f"{len(analysis.flags)} unconfirmed or hedged sentences",
-    }.get(view, f"{len(analysis.claims)} claims ({unconfirmed} flagged), {speakers} quoted")
+        "claims": f"{claims}, {unconfirmed} unconfirmed or hedged",
+        "sources": f"{_count(speakers, 'person or body', 'people or bodies')} quoted, "
+                   f"{_count(len(analysis.links), 'link')} cited",
+        "summarize": f"{_count(len(analysis.flags), 'unconfirmed or hedged sentence')}",
+    }.get(view, f"{claims} ({unconfirmed} flagged), {speakers} quoted")
     return escaped_clip(f"{clip(title, 200)}: {counts}", FALLBACK_MAX)
 
 
