@@ -148,3 +148,24 @@ def test_they_and_it_stand_for_the_nearest_group_or_body_never_a_pronoun() -> No
     names = [q.speaker.name for q in found]
     assert names[:3] == ["Activists and scholars", "Congressional Budget Office", "Democratic politicians"]
     assert not {"they", "it", "he", "she", "we", "i"} & {n.lower() for n in names}
+
+
+ROLE_CASES = [
+    # a surname that is also a title word
+    ("“We are ready,” said Amy Pope, a deputy adviser. “So am I,” Rep. Peter T. King said.",
+     ["Amy Pope", "Peter T. King"]),
+    # a description with a title that points back: any role word in it, then the person in focus
+    ("Sen. Mara Ruiz spoke first. “The north is run by a lunatic,” the Florida senator and Republican "
+     "presidential candidate said in a statement.", ["Mara Ruiz"]),
+    ("Dan Hollis held a rally in Reno. “We will win so much,” the billionaire businessman said.", ["Dan Hollis"]),
+    # a document speaks as itself, and a newspaper is a body
+    ("The mayor wrote to the board. “We will look into it,” the letter continues.", ["the letter"]),
+    # a title phrase, then the name in an appositive
+    ("“He should resign,” the presumptive GOP presidential nominee, Dan Hollis, tweeted.", ["Dan Hollis"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", ROLE_CASES)
+def test_role_cases(text: str, expected: list[str]) -> None:
+    found = find_quotes(text, sentences.split(text))
+    assert [q.speaker.name for q in found] == expected, found

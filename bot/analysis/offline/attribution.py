@@ -19,6 +19,7 @@ from bot.analysis.offline.speakers import (
     FUNCTION_CAPS,
     GROUPS,
     HONORIFICS,
+    NOT_AGENTS,
     ORGS,
     PLACES,
     PRONOUNS,
@@ -118,28 +119,13 @@ def _trim_inner(toks: list[Token], idx: list[int]) -> list[int]:
 def role_like(t: Token) -> bool:
     """A lower-case agent noun ("businessman", "practitioner", "economist") can head a speaker phrase."""
     return t.text.isalpha() and t.text.islower() and len(t.text) > 4 and t.text.endswith(_ROLE_ENDINGS) \
-        and t.text not in _NOT_AGENTS
+        and t.text not in NOT_AGENTS
 
 
 _ROLE_ENDINGS = ("er", "or", "ist", "ian", "man", "woman")
-# words with an agent's ending that name no one
 _INTERJECTIONS = frozenset({"wait", "look", "listen", "remember", "consider", "imagine", "note", "sorry", "okay",
                             "ok", "oh", "hey", "well", "yes", "no", "please", "thanks", "again", "first", "second",
                             "finally", "next", "plus", "also", "still", "today", "tonight"})
-_NOT_AGENTS = frozenset({
-    "after", "other", "rather", "whether", "either", "neither", "together", "however", "never", "under", "over",
-    "later", "former", "latter", "further", "whatever", "whenever", "wherever", "summer", "winter", "order",
-    "number", "matter", "letter", "paper", "water", "power", "center", "centre", "manner", "border", "corner",
-    "error", "major", "minor", "prior", "floor", "super", "sooner", "better", "lower", "higher", "bigger",
-    "greater", "longer", "larger", "smaller", "fewer", "closer", "earlier", "another", "behavior", "behaviour",
-    "factor", "sector", "quarter", "chapter", "character", "meter", "mirror", "favor", "favour", "labor",
-    "honor", "humor", "rumor", "terror", "horror", "motor", "corridor", "anchor", "register", "answer",
-    "offer", "shelter", "murder", "cancer", "weather", "october", "november", "december", "september",
-    "remember", "consider", "deliver", "discover", "gather", "suffer", "wonder", "enter",
-    "encounter", "counter", "render", "cover", "recover", "lover", "human", "german", "roman",
-    "guardian", "median", "asian", "russian", "indian", "italian", "canadian", "australian", "civilian",
-    "christian", "barbarian", "vegetarian", "librarian", "utopian", "amateur", "whoever", "dinner",
-})
 
 
 def core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None:

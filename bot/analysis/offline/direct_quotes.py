@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.analysis.offline.attribution import (
     INVERTIBLE,
+    core_before,
     is_passive,
     is_verb,
     participle_subject,
@@ -116,7 +117,7 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
         ph = phrase_after(doc.text, t, v + 1, hi) if t[v].lower in INVERTIBLE else None
     else:
         ph = phrase_before(doc.text, t, v, i)
-        if ph and ph[0] != i and not (t[ph[0] - 1].text == "," and t[i].is_cap):
+        if ph and ph[0] != i and not _title_then_name(t, i, ph[0]):
             # words between the quote and the speaker: not its attribution (but "…," California Rep.
             # Duncan Hunter's chief of staff, Joe Kasper, told …" names its speaker in an appositive)
             return None
@@ -124,6 +125,17 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
         return None
     m = classify(doc.text, t[ph[0]:ph[1]])
     return (m, _cue_span(doc, v, ph), ph[2]) if m else None
+
+
+def _title_then_name(t: list, i: int, name_at: int) -> bool:
+    """`…," the presumptive nominee, Donald Trump, tweeted`: a title phrase from token i up to the comma
+    before the name."""
+    if name_at - 1 <= i or t[name_at - 1].text != ",":
+        return False
+    if t[i].is_cap:
+        return True  # "California Rep. Dan Hunt's chief of staff, Joe Kasper, told"
+    core = core_before(t, name_at - 1, i)
+    return core is not None and core[0] <= i + 1
 
 
 def _extend_past_commas(doc: Doc, i: int, p1: int, reach: int) -> int:

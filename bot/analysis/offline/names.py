@@ -23,6 +23,7 @@ from bot.analysis.offline.speakers import (
     is_given_name,
     is_name_word,
     strip_possessive,
+    surname_is_title,
     surname_like_org,
 )
 
@@ -95,8 +96,10 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             continue
         j = i
         while j < n and is_name_word(t[j]) and t[j].lower not in TITLE_WORDS and j - i < 4 \
-                and (j == i or t[j].start - t[j - 1].end <= 1):
+                and (j == i or doc.text[t[j - 1].end:t[j].start] in ("", " ")):
             j += 1
+        if j < n and j - i < 4 and surname_is_title(t, j) and not (j + 1 < n and is_name_word(t[j + 1])):
+            j += 1  # "Amy Pope", "Peter T. King"
         run = t[i:j]
         if (any(x.lower in ORGS or x.lower in PLACES for x in run) and not surname_like_org(run)) \
                 or run[-1].lower in FUNCTION_CAPS:

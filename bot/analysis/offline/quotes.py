@@ -19,6 +19,8 @@ from bot.analysis.offline.speakers import (
     FUNCTION_CAPS,
     GROUPS,
     ORGS,
+    ROLES,
+    UNNAMED,
     Mention,
     People,
     classify,
@@ -87,6 +89,10 @@ def _drop_overlaps(indirect: list[RawQuote], direct: list[RawQuote]) -> list[Raw
     return kept
 
 
+# "the source", "the official": someone the article does not name, not a named person seen again
+_ANONYMOUS_HEADS = frozenset({"source", "official", "person", "aide", "spokesman", "spokeswoman", "spokesperson",
+                              "adviser", "advisor", "friend", "man", "woman", "member", "staffer", "insider",
+                              "officer", "voter", "resident", "witness", "supporter", "protester", "reporter"})
 ANTECEDENT_SENTENCES = 2  # "they"/"it" look back this many sentences before their own for a plural or a body
 _QUANTIFIERS = frozenset({"others", "many", "some", "several", "both", "few", "most", "all"})
 
@@ -160,10 +166,18 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
                 return s
         return UNIDENTIFIED  # never a bare pronoun
     if m.kind == "role":
-        head = m.name.split()[-1].lower()
-        p = people.by_title(head, pos)
-        if p is not None:
-            return Speaker(name=p.name, title=p.title, kind="person")
+        words_ = [strip_possessive(w.lower()) for w in m.name.split()]
+        head = words_[-1]
+        for w in [head] + [w for w in words_[:-1] if w in ROLES]:
+            p = people.by_title(w, pos)  # "the senator", "the Florida senator and Republican candidate"
+            if p is not None:
+                return Speaker(name=p.name, title=p.title, kind="person")
+        if head not in UNNAMED and head not in _ANONYMOUS_HEADS:
+            # "the billionaire businessman", "the candidate": the person the article is about just then
+            preferred = people.lookup(last.name) if last is not None and last.kind == "person" else None
+            p = people.pronoun(pos, m.gender, preferred)
+            if p is not None:
+                return Speaker(name=p.name, title=p.title, kind="person")
         return Speaker(name=m.name, kind="unnamed")
     if m.kind == "organization" and m.name[:4].lower() == "the " and m.name.split()[-1].islower():
         # "the company", "the ministry": the body the article named last

@@ -77,6 +77,25 @@ _FIRM_ENDINGS = frozenset({"refining", "banking", "holding", "holdings", "publis
                            "clothing", "staffing", "catering", "logistics", "polling", "accounting"})
 
 
+# words with an agent's ending (-er, -or, -ian) that name no one
+NOT_AGENTS = frozenset({
+    "newspaper", "poster", "flyer", "banner", "trailer", "computer", "thriller", "filter", "folder",
+    "sticker", "monitor", "headquarter", "chamber",
+    "after", "other", "rather", "whether", "either", "neither", "together", "however", "never", "under", "over",
+    "later", "former", "latter", "further", "whatever", "whenever", "wherever", "summer", "winter", "order",
+    "number", "matter", "letter", "paper", "water", "power", "center", "centre", "manner", "border", "corner",
+    "error", "major", "minor", "prior", "floor", "super", "sooner", "better", "lower", "higher", "bigger",
+    "greater", "longer", "larger", "smaller", "fewer", "closer", "earlier", "another", "behavior", "behaviour",
+    "factor", "sector", "quarter", "chapter", "character", "meter", "mirror", "favor", "favour", "labor",
+    "honor", "humor", "rumor", "terror", "horror", "motor", "corridor", "anchor", "register", "answer",
+    "offer", "shelter", "murder", "cancer", "weather", "october", "november", "december", "september",
+    "remember", "consider", "deliver", "discover", "gather", "suffer", "wonder", "enter",
+    "encounter", "counter", "render", "cover", "recover", "lover", "human", "german", "roman",
+    "guardian", "median", "asian", "russian", "indian", "italian", "canadian", "australian", "civilian",
+    "christian", "barbarian", "vegetarian", "librarian", "utopian", "amateur", "whoever", "dinner",
+})
+
+
 @dataclass(slots=True)
 class Mention:
     """A speaker phrase as read from the text, before resolution."""
@@ -149,6 +168,8 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
     caps = [t for t in toks if t.is_cap]
     # the trailing run of name words is the name; what comes before it is the title
     j = len(toks)
+    if surname_is_title(toks, len(toks) - 1):
+        j -= 1  # "Amy Pope", "Rep. Peter T. King": a surname that is also a title
     while j > 0 and (is_name_word(toks[j - 1]) or toks[j - 1].lower in _INNER and j < len(toks)) \
             and toks[j - 1].lower not in TITLE_WORDS and toks[j - 1].lower not in ORGS:
         j -= 1
@@ -181,8 +202,9 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         if title and title_toks[-1].lower in ("’s", "'s"):
             title = None
         return Mention("person", nm, title, start, end, gender_of(toks))
-    if head in UNNAMED or head in ROLES or (toks[-1].text.islower() and head.endswith(("man", "woman", "er", "or",
-                                                                                        "ist", "ian"))):
+    if head in UNNAMED or head in ROLES or (toks[-1].text.islower() and head not in NOT_AGENTS
+                                            and head not in DOCUMENTS and head not in ORGS
+                                            and head.endswith(("man", "woman", "er", "or", "ist", "ian"))):
         # "a spokesman" is nobody in particular; "the senator" is someone the article named before
         kind = "role" if det in ("the", "his", "her", "their", "its") else "unnamed"
         return Mention(kind, text[start:end], None, start, end, gender_of(toks))
@@ -190,6 +212,8 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         return Mention("organization", _span_text(text, toks), None, toks[0].start, end)
     if lows[0] in GROUPS:  # "sources close to her campaign"
         return Mention("group", text[start:end], None, start, end)
+    if det is not None and (head in DOCUMENTS or head in ("newspaper", "ad", "video", "email")):
+        return Mention("unnamed", text[start:end], None, start, end)  # "the letter", "the ad"
     if det is not None and head in ORGS:  # "the company", "the group", "the ministry"
         return Mention("organization", text[start:end], None, start, end)
     return None
@@ -223,6 +247,16 @@ def surname_like_org(run: list[Token]) -> bool:
     """A given name, then words that are no organisation's but the last, which is also a surname."""
     return 2 <= len(run) <= 4 and is_given_name(run[0].text) and strip_possessive(run[-1].lower) in _ORG_SURNAMES \
         and not any(t.lower in ORGS for t in run[:-1])
+
+
+def surname_is_title(toks: list[Token], k: int) -> bool:
+    """Whether toks[k], a capitalised title word ("Pope", "King", "Marshall"), is a surname here: it follows a
+    given name, an initial or an honorific ("Amy Pope", "Peter T. King", "Mr. King")."""
+    if k < 1 or k >= len(toks) or not toks[k].is_cap or toks[k].lower not in TITLE_WORDS:
+        return False
+    prev = toks[k - 1]
+    return is_given_name(prev.text) or prev.lower in HONORIFICS or (len(prev.text) == 2 and prev.text[1] == "."
+                                                                     and prev.text[0].isupper())
 
 
 def is_given_name(word: str) -> bool:
