@@ -270,6 +270,17 @@ def test_paraphrased_indirect_quote_points_at_its_sentence():
     assert_offsets(g, ARTICLE)
 
 
+def test_the_articles_own_words_are_not_anyones_indirect_quote():
+    # No one is reported as saying sentence 13 ("Residents have reportedly begun stockpiling ..."): it is the
+    # article's own statement, and Reyes (named in the paragraph before) may not be made to say it.
+    g = run(answer(quotes=[quote("Residents have reportedly begun stockpiling bottled water", 13, speaker="Reyes",
+                                 kind="indirect"),
+                           quote("crews had sealed the damaged tank by Monday evening", 5, speaker="Tomas Reyes",
+                                 kind="indirect")]))
+    assert [q.text for q in g.quotes] == ["crews had sealed the damaged tank by Monday evening"]
+    assert any("indirect quotes dropped: no one is reported as saying them" in w for w in g.warnings)
+
+
 def test_indirect_quote_that_does_not_overlap_its_sentence_is_dropped():
     g = run(answer(quotes=[quote("the plant will close for good next year", 17, speaker="Priya Nandakumar",
                                  kind="indirect")]))

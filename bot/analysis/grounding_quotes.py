@@ -42,20 +42,25 @@ def ground_quotes(ctx: Context, items: list[QuoteV1], offline_quotes: list[Quote
         if ctx.touches_tainted([sentence_at(ctx.order, start), sentence_at(ctx.order, end - 1), q.sentence_id]):
             log.info("grounding dropped a quote from injected text: %r", q)
             continue
-        if kind != q.kind:
-            ctx.drop("direct quotes shown as indirect: not inside quotation marks in the text", q)
         sid = sentence_at(ctx.order, start)
         # The offline quotes over the same words, innermost first: "Putin said Russia was trying …" inside
         # "…, according to the Kremlin" is Putin's, and so is its cue.
         overlaps = sorted((o for o in offline_quotes if o.start < end and start < o.end), key=lambda o: o.end - o.start)
         overlapping = overlaps[0] if overlaps else None
+        cue = overlapping.cue if overlapping is not None and overlapping.cue else _reporting_cue(ctx, start, end)
+        if kind == "indirect" and overlapping is None and cue is None and not _reported_in(ctx, start, end):
+            # Words outside quotation marks that nobody is reported as saying are the article's own: giving
+            # them to someone named nearby ("Congress must approve …" as Zelensky's) changes who says what.
+            ctx.drop("indirect quotes dropped: no one is reported as saying them (no said, told, according to)", q)
+            continue
+        if kind != q.kind:
+            ctx.drop("direct quotes shown as indirect: not inside quotation marks in the text", q)
         speaker = _speaker(ctx, q, start, end, overlaps)
         if speaker is None:
             ctx.drop("quotes dropped: speaker not named near the quote", q)
             continue
         if any(o.start < end and start < o.end for o in out):
             continue  # the model listed the same words twice
-        cue = overlapping.cue if overlapping is not None and overlapping.cue else _reporting_cue(ctx, start, end)
         out.append(
             Quote(
                 speaker=speaker, text=ctx.text[start:end], start=start, end=end, kind=kind,
@@ -121,6 +126,28 @@ def _indirect_span(ctx: Context, q: QuoteV1) -> tuple[int, int, str] | None:
 
 
 _CUE_WORD = re.compile(r"[A-Za-z]+(?:\s+to\b)?")
+
+
+def _speech_forms() -> set[str]:
+    try:
+        from bot.analysis.offline.attribution import verbs
+
+        return {f for f, (_, cls) in verbs().items() if cls == "speech"}
+    except Exception:  # the offline lexicon is optional here
+        return set()
+
+
+def _reported_in(ctx: Context, start: int, end: int) -> bool:
+    """Whether the sentences of [start, end) report someone's words: a speech verb or "according to"
+    anywhere in them ("The company denied that account." is the company's statement)."""
+    lo = ctx.sentences[sentence_at(ctx.order, start)].start
+    hi = ctx.sentences[sentence_at(ctx.order, max(start, end - 1))].end
+    forms = _speech_forms()
+    for m in _CUE_WORD.finditer(ctx.text, lo, hi):
+        word = m.group(0).lower()
+        if word == "according to" or (word.split()[0] in forms and m.group(0)[0].islower()):
+            return True
+    return False
 
 
 def _reporting_cue(ctx: Context, start: int, end: int) -> Span | None:
