@@ -525,3 +525,15 @@ def test_spelled_out_abbreviations_are_the_same_name():
     g = run(answer(claims=[{"text": "On October 7 Senator Ana Ruiz said the plant would close", "sentence_ids": [1],
                             "source": "Ana Ruiz", "source_kind": "person"}]), text)
     assert len(g.claims) == 1
+
+
+def test_a_claim_may_name_its_source_from_the_paragraph_before():
+    # One-sentence paragraphs: "He said …" resolves to Raj Patel, named a paragraph earlier.
+    text = ("Council member Raj Patel voted against the plan.\n\n"
+            "He said the cost estimates were wildly optimistic and could rise.")
+    ok = {"text": "Patel said the cost estimates were wildly optimistic", "sentence_ids": [1], "source": "Raj Patel",
+          "source_kind": "person"}
+    g = run(answer(claims=[ok]), text)
+    assert [c.source.name for c in g.claims] == ["Raj Patel"]
+    g = run(answer(claims=[{**ok, "source": "author", "source_kind": "author"}]), text)
+    assert g.claims == []  # the name is not the source's, and not in the cited paragraph

@@ -157,14 +157,18 @@ def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag], offline_quote
         if not text or gm.support(text, ctx.sentence_text(c.sentence_ids)) < CLAIM_SUPPORT:
             ctx.drop("claims dropped: not supported by the cited sentences", c)
             continue
-        if ctx.foreign_names(text, *ctx.paragraphs_of(c.sentence_ids)):
-            ctx.drop("claims dropped: they name someone or something not in the cited sentences' paragraphs", c)
-            continue
         source = _claim_source(ctx, c)
         if source is None:
             ctx.drop("claims dropped: source not named in or near the cited sentences", c)
             continue
         source = _checked_source(ctx, c, source, stated)
+        # Names in the claim must be in the cited sentences' paragraphs, or be its (checked) source, who may
+        # be named a paragraph earlier ("He said …" → "Patel said …").
+        foreign = ctx.foreign_names(text, *ctx.paragraphs_of(c.sentence_ids))
+        own = {gm.stem(w) for w in source.name.split()} if source.kind != AUTHOR else set()
+        if any(gm.stem(w) not in own for w in foreign):
+            ctx.drop("claims dropped: they name someone or something not in the cited sentences' paragraphs", c)
+            continue
         cues = [cue for i in c.sentence_ids if i in flag_by_sid for cue in flag_by_sid[i].cues]
         if cues:
             status = _level(cues)
