@@ -120,6 +120,12 @@ PRONOUN_CASES = [
     # "He was joined by …" tells that the one before is a man, so "she" is the other
     ("Pat Murphy called Rubio a con man on Monday. He was joined on the call by Kim Hogue, an activist.\n\n"
      "She said Rubio “has failed to do anything beyond furthering his own career.”", ["Kim Hogue"]),
+    # "Mrs. Clinton" is not the Clinton mentioned last if that one is a man
+    ("Bill Clinton, a lawyer, spoke first. Mrs. Clinton then listed the firm's products.\n\n"
+     "“Their suits were made in Mexico,” she said.", ["Clinton"]),
+    # a name right before its verb is a subject; a surname that is a title word gives no gender
+    ("Novak Djokovic and Andy Murray met. Murray said he was ready.\n\nTennis great Billie Jean King "
+     "remembered the champion.\n\n“He always whispered in my ear,” she said.", ["Andy Murray", "Billie Jean King"]),
     # shows, products and headlines are not people
     ("Pundits Agree Trump Supporter Screams Loudest\n\nCaroline Baker, a voter, said she came early.\n\n"
      "“He truly cares,” she said.", ["Caroline Baker", "Caroline Baker"]),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import bisect
 
-from bot.analysis.offline.attribution import main_clause_start
+from bot.analysis.offline.attribution import main_clause_start, verbs
 from bot.analysis.offline.direct_quotes import MAX_TITLE_WORDS, title_case
 from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.quote_marks import find_spans
@@ -128,15 +128,29 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             title = doc.text[title_toks[0].start:title_toks[-1].end] if title_toks else apposition
             name = doc.text[run[0].start:run[-1].end]
             prev = t[k - 1].text.lower() if k > 0 else ""
-            subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k
-            people.add(name, title, run[0].start, gender_of(t[k:j]), subject=subject, main=opens_main(k))
+            subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k \
+                or _verb_follows(t, j)
+            people.add(name, title, run[0].start, gender_of(t[k:i]), subject=subject, main=opens_main(k))
         elif len(run) == 1 and (run[0].text in known or people.lookup(run[0].text) is not None):
             prev = t[i - 1].text.lower() if i > 0 else ""
-            subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i
+            subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i \
+                or _verb_follows(t, j)
             people.add(run[0].text, None, run[0].start, None, subject=subject, main=opens_main(i))
         i = max(j, i + 1)
     _learn_genders(doc, people, spans, starts)
     return people
+
+
+_AUXILIARIES = frozenset({"is", "was", "has", "had", "will", "would", "could", "can", "did", "does", "also",
+                          "then", "later", "never", "once", "still", "just"})
+
+
+def _verb_follows(t: list, j: int) -> bool:
+    """"Billie Jean King remembered …": a name right before its verb is that verb's subject."""
+    if j >= len(t) or not t[j].text.islower():
+        return False
+    low = t[j].lower
+    return low in _AUXILIARIES or low in verbs() or (low.endswith("ed") and len(low) > 4)
 
 
 _OPEN_MARKS = frozenset({"“", "\"", "‘", "'"})

@@ -201,7 +201,7 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         title = _span_text(text, title_toks) if title_toks else None
         if title and title_toks[-1].lower in ("’s", "'s"):
             title = None
-        return Mention("person", nm, title, start, end, gender_of(toks))
+        return Mention("person", nm, title, start, end, gender_of(toks[:j]))
     if head in UNNAMED or head in ROLES or (toks[-1].text.islower() and head not in NOT_AGENTS
                                             and head not in DOCUMENTS and head not in ORGS
                                             and head.endswith(("man", "woman", "er", "or", "ist", "ian"))):
@@ -291,9 +291,9 @@ class People:
     main: list[bool] = field(default_factory=list)  # whether it opens its sentence's main clause
     sentence_of: Callable[[int], int] | None = None  # offset -> sentence index, when known
 
-    def _find(self, name: str, pos: int | None = None) -> int | None:
+    def _find(self, name: str, pos: int | None = None, gender: str | None = None) -> int | None:
         """The person `name` refers to. A surname shared by two people ("Chris Murphy", "Anne Marie
-        Murphy") means the one mentioned last before `pos`."""
+        Murphy") means the one mentioned last before `pos`; "Mrs. Clinton" is not Bill Clinton."""
         parts = name.split()
         last = strip_possessive(parts[-1]).lower()
         hits: list[int] = []
@@ -302,6 +302,8 @@ class People:
             pp = p.name.split()
             if p.name.lower() == name.lower():
                 return i
+            if gender and p.gender and p.gender != gender:
+                continue
             if len(parts) == 1 and (pp[-1].lower() == last or pp[0].lower() == last):
                 hits.append(i)
             elif len(parts) > 1 and len(pp) == 1 and pp[0].lower() == last and not hits:
@@ -320,7 +322,7 @@ class People:
         """Record a person mention at `pos`; return the full name it resolves to."""
         name = strip_possessive(name)
         gender = gender or _given_name_gender(name)
-        i = self._find(name, pos)
+        i = self._find(name, pos, gender)
         if i is None:
             self.people.append(_Person(name, title, gender))
             i = len(self.people) - 1
