@@ -119,3 +119,21 @@ async def test_a_momentary_server_error_is_retried(tmp_path):
         await bot.event(message_event(f"<{bot.articles.url('/news/water')}>"))
         await fake.wait_for(lambda f: f.of("chat.update"))
         assert "Harbor city" in str(fake.of("chat.update")[0].args["blocks"])
+
+
+async def test_events_acked_just_before_shutdown_are_not_lost(tmp_path, caplog):
+    """Slack never retries an acked event: links acked as the bot stops must still get their placeholder,
+    edited into "restarted, share it again", not crash on a closed database and vanish."""
+    fake = await FakeSlack().start()
+    articles = await ArticleServer(slow_seconds=30).start()
+    async with running_bot(tmp_path, fake=fake, articles=articles, NEWSBOT_FETCH_TIMEOUT="60") as bot:
+        acks = await asyncio.gather(*(
+            bot.event(message_event(f"<{articles.url('/slow')}?n={i}>", channel=f"CS{i}")) for i in range(20)
+        ))
+        assert all(status == 200 for status, _, _ in acks)
+    crashes = [r for r in caplog.records if r.exc_info]
+    assert not crashes, crashes[0].getMessage()
+    channels = {c.args["channel"] for c in fake.of("chat.postMessage")}
+    assert channels == {f"CS{i}" for i in range(20)}
+    edited = {c.args["channel"] for c in fake.of("chat.update")}
+    assert edited == channels

@@ -7,8 +7,10 @@ on shutdown.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -34,6 +36,9 @@ _BAD_TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_re
 # An analysis that has not finished by then is reported as a failure instead of leaving "Reading…" forever.
 ANALYSIS_TIMEOUT = 120.0
 IDENTITY_RETRY_SECONDS = 60.0
+# At shutdown, how long to wait for listeners to finish what they started for requests already acked
+# (recording the link, posting the placeholder): seconds, not analyses.
+LISTENER_DRAIN_SECONDS = 10.0
 
 
 def slack_error(e: SlackApiError) -> str:
@@ -138,6 +143,8 @@ class Runtime:
     pending: dict[tuple[str, str], str] = field(default_factory=dict)
     # Analyses running now, by canonical URL: a link shared in several places at once is read once.
     inflight: dict[str, asyncio.Task] = field(default_factory=dict)
+    # Listeners still handling a request Slack has already been acked for (see `handling`).
+    listeners: set[asyncio.Task] = field(default_factory=set)
     _asked_at: float = -1e9
     _ask_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -198,7 +205,32 @@ class Runtime:
         self.identity = Identity(user_id=resp.get("user_id"), bot_id=resp.get("bot_id"), team_id=resp.get("team_id"))
         return self.identity
 
+    @contextlib.contextmanager
+    def handling(self) -> Iterator[None]:
+        """Mark the current listener as busy with an acked request: shutdown waits for it, because Slack
+        never sends an acked event again, so one cut short would be lost without a word."""
+        task = asyncio.current_task()
+        if task is None:
+            yield
+            return
+        self.listeners.add(task)
+        try:
+            yield
+        finally:
+            self.listeners.discard(task)
+
+    async def _drain_listeners(self, timeout: float = LISTENER_DRAIN_SECONDS) -> None:
+        deadline = time.monotonic() + timeout
+        for _ in range(5):  # let listener tasks scheduled by the last acks start and register
+            await asyncio.sleep(0)
+        while self.listeners and (left := deadline - time.monotonic()) > 0:
+            await asyncio.wait(set(self.listeners), timeout=left)
+            await asyncio.sleep(0)
+        if self.listeners:
+            log.warning("%d listeners still busy at shutdown", len(self.listeners))
+
     async def close(self) -> None:
+        await self._drain_listeners()
         await self.queue.close()
         for task in list(self.inflight.values()):
             task.cancel()

@@ -35,22 +35,27 @@ def register(app: AsyncApp, rt: Runtime) -> None:
 
 def _handler(rt: Runtime, view: blocks.View):
     async def on_command(ack: AsyncAck, command: dict, respond: AsyncRespond) -> None:
-        text = (command.get("text") or "").strip()
-        if not text or text.lower() in _HELP_WORDS:
-            await ack(response_type="ephemeral", **blocks.usage(view).as_kwargs())
-            return
-        urls = _command_urls(text)
-        if not urls:
-            reason = (
-                "That link goes to Slack, an image or a video, not a news article."
-                if find_urls(text) else "I couldn't find a link in that."
-            )
-            usage = blocks.usage(view)
-            await ack(response_type="ephemeral", text=f"{reason}\n{usage.text}")
-            return
-        url = urls[0]
-        await ack(response_type="ephemeral", text=blocks.placeholder(blocks.site_of(url)).text)
-        await replies.answer_command(rt, view=view, url=url, respond=respond)
+        with rt.handling():
+            await _answer(rt, view, ack, command, respond)
 
     on_command.__name__ = f"on_{view}_command"
     return on_command
+
+
+async def _answer(rt: Runtime, view: blocks.View, ack: AsyncAck, command: dict, respond: AsyncRespond) -> None:
+    text = (command.get("text") or "").strip()
+    if not text or text.lower() in _HELP_WORDS:
+        await ack(response_type="ephemeral", **blocks.usage(view).as_kwargs())
+        return
+    urls = _command_urls(text)
+    if not urls:
+        reason = (
+            "That link goes to Slack, an image or a video, not a news article."
+            if find_urls(text) else "I couldn't find a link in that."
+        )
+        usage = blocks.usage(view)
+        await ack(response_type="ephemeral", text=f"{reason}\n{usage.text}")
+        return
+    url = urls[0]
+    await ack(response_type="ephemeral", text=blocks.placeholder(blocks.site_of(url)).text)
+    await replies.answer_command(rt, view=view, url=url, respond=respond)

@@ -29,15 +29,18 @@ _MENTION_HELP = (
 def register(app: AsyncApp, rt: Runtime) -> None:
     @app.event("message")
     async def on_message(body: dict, event: dict) -> None:
-        await handle(rt, body, event, mention=False)
+        with rt.handling():
+            await handle(rt, body, event, mention=False)
 
     @app.event("app_mention")
     async def on_mention(body: dict, event: dict) -> None:
-        await handle(rt, body, event, mention=True)
+        with rt.handling():
+            await handle(rt, body, event, mention=True)
 
     @app.event("link_shared")
     async def on_link_shared(body: dict, event: dict) -> None:
-        await unfurl(rt, body, event)
+        with rt.handling():
+            await unfurl(rt, body, event)
 
 
 def _is_ours_to_read(rt: Runtime, event: dict) -> bool:
