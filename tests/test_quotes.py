@@ -413,3 +413,11 @@ def test_more_speech_verbs(text: str, speaker: str | None, cue: str) -> None:
     if speaker is not None:
         assert q.speaker.name == speaker
     assert q.speaker.name.lower() not in ("facebook", "she")
+
+
+def test_a_quote_inside_a_sentence_with_no_cue_takes_the_sentence_subject() -> None:
+    text = ("Mayor Tom Reyes spoke for an hour.\n\n"
+            "Ivana Holt signed an agreement barring her from publishing a “diary, memoir, letter, story or any "
+            "account of her marriage” without consent.")
+    q = only(text, "direct")
+    assert q.speaker.name == "Ivana Holt" and q.cue is None

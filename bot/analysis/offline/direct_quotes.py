@@ -15,6 +15,7 @@ from bot.analysis.offline.attribution import (
     core_before,
     is_passive,
     is_verb,
+    main_clause_start,
     participle_subject,
     phrase_after,
     phrase_before,
@@ -203,6 +204,21 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
     return None
 
 
+def _sentence_subject(doc: Doc, s: QuoteSpan, sent_lo: int) -> tuple[Mention, None, str | None] | None:
+    """The subject of the sentence a quote sits in, when no cue ties the quote to anyone: the nearest
+    speaker the sentence offers ("Trump called the judge “a hater who has railroaded me”")."""
+    t = doc.toks
+    a = doc.tok_at(s.open_at)
+    k = main_clause_start(t, doc.after_dateline(sent_lo, a), a)
+    if k is None or k >= a:
+        return None
+    ph = sentence_subject(doc.text, t, k, a)
+    m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+    if m is None or m.kind not in ("person", "pronoun", "organization", "group", "role"):
+        return None
+    return m, None, ph[2]
+
+
 def find_direct(doc: Doc) -> list[RawQuote]:
     """Direct quotes with the speaker phrase found next to them (None when it must be inherited)."""
     text = doc.text
@@ -232,6 +248,8 @@ def find_direct(doc: Doc) -> list[RawQuote]:
                 and doc.para_index(out[-1].start) == doc.para_index(s.open_at) and s.open_at - out[-1].end < 80
             if not goes_on and n_words < (MIN_FLOATING_WORDS if at_start else MIN_LOOSE_WORDS):
                 continue
+            if not at_start:
+                found = _sentence_subject(doc, s, sent_lo)  # "She signed an agreement barring her from …"
         if found is not None and partial and n_words < 3:
             continue  # a word or two quoted inside a sentence: a scare quote
         colon = s.open_at > 0 and text[:s.open_at].rstrip().endswith(":")
