@@ -537,3 +537,12 @@ def test_a_claim_may_name_its_source_from_the_paragraph_before():
     assert [c.source.name for c in g.claims] == ["Raj Patel"]
     g = run(answer(claims=[{**ok, "source": "author", "source_kind": "author"}]), text)
     assert g.claims == []  # the name is not the source's, and not in the cited paragraph
+
+
+def test_acronyms_of_names_in_the_text_and_investigation_cues_are_accepted():
+    text = ("Refinery fire.\n\nThe Environmental Protection Agency said it had sent a team to monitor air quality. "
+            "The company said the cause of the fire was under investigation.")
+    g = run(answer(summary=[{"text": "The EPA sent a team to monitor air quality.", "sentence_ids": [1]}],
+                   flags=[{"sentence_id": 2, "cue": "under investigation", "type": "unverified"}]), text)
+    assert [s.text for s in g.summary] == ["The EPA sent a team to monitor air quality."]
+    assert [c.text for f in g.flags for c in f.cues] == ["under investigation"]

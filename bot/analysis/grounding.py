@@ -110,7 +110,7 @@ _DOUBT = re.compile(
     r"|apparent\w*|appear\w*|seem\w*|may|might|could|perhaps|maybe|possib\w*|probab\w*|likely|presumabl\w*"
     r"|conceivabl\w*|potential\w*|suggest\w*|believ\w*|thought to|said to|understood|anonym\w*|sources?|insiders?"
     r"|familiar with|briefed on|knowledge of|speculat\w*|doubt\w*|question\w*|disput\w*|contest\w*|murky|myster\w*"
-    r"|pin down|to be seen|fear\w*|wonder\w*|(?:some|many|critics|experts|observers|analysts)\b.{0,30}?\b(?:say|said|believe|argue|claim|think|suggest|contend)\w*)\b"
+    r"|pin down|to be seen|to be determined|under (?:investigation|review)|being (?:investigated|examined)|investigating|fear\w*|wonder\w*|(?:some|many|critics|experts|observers|analysts)\b.{0,30}?\b(?:say|said|believe|argue|claim|think|suggest|contend)\w*)\b"
 )
 
 

@@ -83,7 +83,7 @@ class Context:
         if self._proper is None:
             self._proper = _proper_stems(self.text)
         words = _WORDS.findall(self.text[lo:hi])
-        window = {gm.stem(w) for w in words}
+        window = {gm.stem(w) for w in words} | _acronyms(self.text[lo:hi])
         # abbreviations the text uses for what prose spells out: "Oct." for October, "Sen." for Senator
         short = {w.lower() for w in words if len(w) >= 3 and w[0].isupper()}
         out = []
@@ -92,7 +92,7 @@ class Context:
                 continue
             if i == 0 and gm.stem(w) not in self._proper:
                 continue  # a capital only because it starts the line ("Residents", "Officials")
-            if gm.stem(w) not in window and not any(w.lower().startswith(a) for a in short):
+            if gm.stem(w) not in window and w.lower() not in window and not any(w.lower().startswith(a) for a in short):
                 out.append(w)
         return out
 
@@ -103,6 +103,21 @@ class Context:
 _WORDS = re.compile(r"\w+")
 _NOT_NAMES = frozenset("the this that these those and but for with from into its his her their our they there then "
                        "when while after before although though however meanwhile".split())
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|for|and|the|on|de)\s+)*[A-Z][\w'’-]*)+")
+_SMALL = frozenset("of for and the on de".split())
+
+
+def _acronyms(text: str) -> set[str]:
+    """Initials of the multi-word names in `text`, lower case: "Environmental Protection Agency" → "epa",
+    "National Association of Head Teachers" → "naht" and "naoht"."""
+    out = set()
+    for m in _NAME_RUN.finditer(text):
+        words = m.group(0).split()
+        out.add("".join(w[0] for w in words if w.lower() not in _SMALL).lower())
+        out.add("".join(w[0] for w in words).lower())
+    return {a for a in out if len(a) >= 2}
 
 
 def _proper_stems(text: str) -> set[str]:
