@@ -137,3 +137,20 @@ async def test_events_acked_just_before_shutdown_are_not_lost(tmp_path, caplog):
     assert channels == {f"CS{i}" for i in range(20)}
     edited = {c.args["channel"] for c in fake.of("chat.update")}
     assert edited == channels
+
+
+async def test_shutdown_answers_slash_commands_still_owed(tmp_path):
+    """/claims on a slow page, then a restart: the user gets a sentence through response_url, not silence
+    after "Reading…"."""
+    fake = await FakeSlack().start()
+    articles = await ArticleServer(slow_seconds=30).start()
+    async with running_bot(tmp_path, fake=fake, articles=articles, NEWSBOT_FETCH_TIMEOUT="60") as bot:
+        status, body, _ = await bot.command("/claims", articles.url("/slow"), name="owed")
+        assert status == 200 and "Reading" in body
+        for _ in range(100):
+            if articles.hits["/slow"]:
+                break
+            await asyncio.sleep(0.02)
+    [answer] = fake.of("response_url")
+    assert answer.path.endswith("/owed") and "restarted" in answer.args["text"]
+    assert answer.args["response_type"] == "ephemeral"

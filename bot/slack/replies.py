@@ -169,6 +169,8 @@ def parse_share_value(value: str) -> tuple[str, str] | None:
 async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: Respond) -> None:
     """Queue the analysis for a slash command; the answer goes to response_url, visible to the user only."""
 
+    key = _awaiting(rt, respond, url, response_type="ephemeral")
+
     async def job() -> None:
         result = await analyse(rt, url)
         if isinstance(result, str):
@@ -178,17 +180,29 @@ async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: R
                 result.analysis, view, elapsed=result.seconds, from_cache=result.cached,
                 share_value=share_value(view, url),
             )
+        rt.awaiting.pop(key, None)
         await _respond(respond, message, response_type="ephemeral")
 
     if not rt.queue.submit(job):
+        rt.awaiting.pop(key, None)
         await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral")
+
+
+def _awaiting(rt: Runtime, respond: Respond, url: str, **kwargs: object) -> object:
+    """Remember an answer owed through response_url until it is sent; shutdown apologises for the rest."""
+    key = object()
+    rt.awaiting[key] = (respond, blocks.site_of(url), kwargs)
+    return key
 
 
 async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, respond: Respond) -> None:
     """Post the analysis a user is looking at to the whole channel (it is cached, so this is quick)."""
 
+    key = _awaiting(rt, respond, url, response_type="ephemeral", replace_original=False)
+
     async def job() -> None:
         result = await analyse(rt, url)
+        rt.awaiting.pop(key, None)
         if isinstance(result, str):
             await _respond(respond, blocks.failure(blocks.site_of(url), result), response_type="ephemeral",
                            replace_original=False)
@@ -198,6 +212,7 @@ async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, r
             await _respond(respond, None, delete_original=True)
 
     if not rt.queue.submit(job):
+        rt.awaiting.pop(key, None)
         await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral",
                        replace_original=False)
 

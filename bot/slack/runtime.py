@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
@@ -143,6 +143,8 @@ class Runtime:
     pending: dict[tuple[str, str], str] = field(default_factory=dict)
     # Analyses running now, by canonical URL: a link shared in several places at once is read once.
     inflight: dict[str, asyncio.Task] = field(default_factory=dict)
+    # Answers owed through a response_url (slash commands, the share button): key → (respond, site, kwargs).
+    awaiting: dict[object, tuple[Callable[..., Awaitable[object]], str, dict]] = field(default_factory=dict)
     # Listeners still handling a request Slack has already been acked for (see `handling`).
     listeners: set[asyncio.Task] = field(default_factory=set)
     _asked_at: float = -1e9
@@ -240,20 +242,32 @@ class Runtime:
         await self.store.close()
 
     async def _release_placeholders(self, timeout: float = 5.0) -> None:
-        """A restart must not leave "Reading…" in a thread forever: say what happened instead."""
-        if not self.pending:
+        """A restart must not leave "Reading…" in a thread forever: say what happened instead. Slash
+        command answers still owed get the same sentence through their response_url."""
+        if not self.pending and not self.awaiting:
             return
         from bot.slack import blocks  # here, not at the top: blocks is pure formatting, runtime is wiring
 
+        reason = "I was restarted before I finished; please share the link again"
+
         async def one(channel: str, ts: str, site: str) -> None:
-            message = blocks.failure(site, "I was restarted before I finished; please share the link again")
+            message = blocks.failure(site, reason)
             try:
                 await self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs(update=True))
             except Exception as e:
                 log.warning("could not edit the placeholder in %s: %s", channel, e)
 
+        async def owed(respond: Callable[..., Awaitable[object]], site: str, kwargs: dict) -> None:
+            message = blocks.failure(site, reason.replace("share the link", "run the command"))
+            try:
+                await respond(**message.as_kwargs(), **kwargs)
+            except Exception as e:
+                log.warning("could not answer through a response_url: %s", e)
+
         pending, self.pending = self.pending, {}
+        awaiting, self.awaiting = self.awaiting, {}
         jobs = [one(channel, ts, site) for (channel, ts), site in pending.items()]
+        jobs += [owed(respond, site, kwargs) for respond, site, kwargs in awaiting.values()]
         try:
             await asyncio.wait_for(asyncio.gather(*jobs), timeout=timeout)
         except TimeoutError:
