@@ -546,3 +546,17 @@ def test_acronyms_of_names_in_the_text_and_investigation_cues_are_accepted():
                    flags=[{"sentence_id": 2, "cue": "under investigation", "type": "unverified"}]), text)
     assert [s.text for s in g.summary] == ["The EPA sent a team to monitor air quality."]
     assert [c.text for f in g.flags for c in f.cues] == ["under investigation"]
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_decomposed_accents_match_and_spans_keep_them(form):
+    import unicodedata
+
+    text = unicodedata.normalize(form, "Talks.\n\n\u201cWe will not sign at the café,\u201d said José Peña, the union leader.")
+    g = run(answer(quotes=[quote("We will not sign at the café,", 1, speaker="José Peña")],
+                   claims=[{"text": "Peña will not sign the deal at the café", "sentence_ids": [1], "source": "José Peña",
+                            "source_kind": "person"}]), text)
+    assert len(g.quotes) == 1 and len(g.claims) == 1, g.warnings
+    q = g.quotes[0]
+    assert text[q.start : q.end] == q.text and unicodedata.normalize("NFC", q.text) == "We will not sign at the café,"
+    assert unicodedata.normalize("NFC", q.speaker.name) == "José Peña"

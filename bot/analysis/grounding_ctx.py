@@ -81,13 +81,14 @@ class Context:
         """Proper names in model prose that the text does not have in [lo, hi): "Netanyahu praised Russia's
         assistance" citing Ali Baraka's sentence shares every other word with it."""
         if self._proper is None:
-            self._proper = _proper_stems(self.text)
-        words = _WORDS.findall(self.text[lo:hi])
-        window = {gm.stem(w) for w in words} | _acronyms(self.text[lo:hi])
+            self._proper = _proper_stems(gm.fold(self.text))
+        part = gm.fold(self.text[lo:hi])
+        words = _WORDS.findall(part)
+        window = {gm.stem(w) for w in words} | _acronyms(part)
         # abbreviations the text uses for what prose spells out: "Oct." for October, "Sen." for Senator
         short = {w.lower() for w in words if len(w) >= 3 and w[0].isupper()}
         out = []
-        for i, w in enumerate(_WORDS.findall(prose)):
+        for i, w in enumerate(_WORDS.findall(gm.fold(prose))):
             if len(w) < 3 or not w[0].isupper() or w.lower() in _NOT_NAMES:
                 continue
             if i == 0 and gm.stem(w) not in self._proper:

@@ -32,10 +32,11 @@ class NormText:
     norm: str
     origin: tuple[int, ...]
     source_len: int
+    ends: tuple[int, ...] = ()  # exclusive source end of each character, past the accents folded into it
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Source (start, end) of the normalised slice [start:end] (end exclusive, non-empty slice)."""
-        return self.origin[start], self.origin[end - 1] + 1
+        return self.origin[start], (self.ends[end - 1] if self.ends else self.origin[end - 1] + 1)
 
     def index_at(self, source_offset: int) -> int:
         """First normalised index whose source character is at or after `source_offset`."""
@@ -49,26 +50,37 @@ class NormText:
         return lo
 
 
+def fold(s: str) -> str:
+    """Compatibility forms and accents folded away ("ﬁ" → "fi", "é" and "e\u0301" → "e"), so that an article
+    in decomposed Unicode (NFD) and a model answer in composed form still match."""
+    return "".join(x for x in unicodedata.normalize("NFKD", s) if not unicodedata.combining(x))
+
+
 def _norm_char(c: str) -> str:
     if c in INVISIBLE:
         return ""
     if c.isspace():
         return " "
-    out = unicodedata.normalize("NFKC", c)
-    return "".join(_CHAR_MAP.get(x, x) for x in out).lower()
+    return "".join(_CHAR_MAP.get(x, x) for x in fold(c)).lower()
 
 
 @lru_cache(maxsize=32)
 def normalize(text: str) -> NormText:
     chars: list[str] = []
     origin: list[int] = []
+    ends: list[int] = []
     for i, c in enumerate(text):
+        if unicodedata.combining(c):  # an accent of decomposed text belongs to the letter before it
+            if ends and ends[-1] == i:
+                ends[-1] = i + 1
+            continue
         for x in _norm_char(c):
             if x == " " and (not chars or chars[-1] == " "):
                 continue
             chars.append(x)
             origin.append(i)
-    return NormText("".join(chars), tuple(origin), len(text))
+            ends.append(i + 1)
+    return NormText("".join(chars), tuple(origin), len(text), tuple(ends))
 
 
 def norm_str(s: str) -> str:
@@ -285,7 +297,7 @@ def stem(word: str) -> str:
 
 
 def _stem(word: str) -> str:
-    w = word.lower()
+    w = fold(word).lower()
     for suffix in _SUFFIXES:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             w = w[: -len(suffix)]
@@ -301,7 +313,7 @@ def content_words(text: str, *, names: bool = True) -> set[str]:
     With names=False, capitalised words are left out: a line that repeats the names in its sentence but
     adds its own predicate ("X resigned") must not pass on the names alone.
     """
-    words = _WORD.findall(sanitize(text))
+    words = _WORD.findall(fold(sanitize(text)))
     if not names:
         words = [w for w in words if not w[:1].isupper()]
     return {_stem(w) for w in words if (len(w) >= 4 or w.isdigit()) and w.lower() not in _STOP}
