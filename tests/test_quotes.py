@@ -421,3 +421,23 @@ def test_a_quote_inside_a_sentence_with_no_cue_takes_the_sentence_subject() -> N
             "account of her marriage” without consent.")
     q = only(text, "direct")
     assert q.speaker.name == "Ivana Holt" and q.cue is None
+
+
+INDIRECT_CUTS = [
+    # (text, expected [(speaker, clause start)])
+    ("Many prominent Republicans have said they will not attend the convention and others have said they are "
+     "not interested in speaking.",
+     [("Republicans", "they will not attend the convention"), ("others", "they are not interested")]),
+    ("While Comey said there was clear evidence that the aide was careless, he said there was no precedent for a "
+     "case like this.",
+     [("Comey", "there was clear evidence that the aide was careless"), ("Comey", "there was no precedent")]),
+    ("Mrs. Clinton's confidants say it is only fitting that she now faces such an opponent.",
+     [("Mrs. Clinton's confidants", "it is only fitting")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", INDIRECT_CUTS)
+def test_indirect_clauses_cut_at_a_second_report(text: str, expected: list[tuple[str, str]]) -> None:
+    found = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert len(found) == len(expected), found
+    assert [(q.speaker.name, q.text[:len(c)]) for q, (_, c) in zip(found, expected, strict=True)] == expected

@@ -214,6 +214,15 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
     core = core_before(toks, j + 1, lo)
     if core is None and (role_like(t) or t.lower in GROUPS or t.lower in ORGS or t.lower in UNNAMED):
         core = (j, j + 1)  # "law enforcement officials say", "the budget office said"
+    if core is None and _plural_people(toks, j, verb):
+        # "Mrs. Clinton's confidants say", "his allies said": a plural noun with its possessor
+        first = j
+        if j - 1 >= lo and toks[j - 1].lower.endswith(("’s", "'s")):
+            owner = core_before(toks, j, lo)
+            first = owner[0] if owner else j - 1
+        elif j - 1 >= lo and toks[j - 1].lower in ("his", "her", "their", "its", "our"):
+            first = j - 1
+        core = (first, j + 1)
     if core is not None:
         core = (compound_start(toks, core[0], lo), core[1])
     return (core[0], core[1], None) if core else None
@@ -282,6 +291,22 @@ def _name_before_appositives(text: str, toks: list[Token], j: int, lo: int) -> t
         keep = lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or any(x.lower in ROLES for x in toks[k + 1:j])
         return (core[0], core[1], text[lead.start:toks[j - 1].end] if keep and not lead.is_cap else None)
     return None
+
+
+_PLURAL_NOT_PEOPLE = frozenset({"results", "numbers", "records", "documents", "emails", "papers", "news", "times",
+                                "words", "things", "reports", "polls", "surveys", "figures", "statistics", "data",
+                                "rules", "laws", "terms", "comments", "remarks", "ads", "videos", "letters"})
+
+
+def _plural_people(toks: list[Token], j: int, verb: int) -> bool:
+    """A lower-case plural right before "say"/"said"/"told", after a possessive: "Clinton's confidants"."""
+    t = toks[j]
+    if not (t.text.isalpha() and t.text.islower() and t.text.endswith("s") and len(t.text) > 4):
+        return False
+    if t.lower in _PLURAL_NOT_PEOPLE or verbs().get(toks[verb].lower, ("", ""))[0] not in ("say", "tell", "insist",
+                                                                                          "argue", "warn", "claim"):
+        return False
+    return j - 1 >= 0 and (toks[j - 1].lower.endswith(("’s", "'s")) or toks[j - 1].lower in ("his", "her", "their"))
 
 
 def compound_start(toks: list[Token], first: int, lo: int) -> int:

@@ -64,8 +64,8 @@ def _clause_after(doc: Doc, v: int, lemma: str, hi: int) -> int | None:
             if all(not stop_punct(y) for y in t[k:x]):
                 return x
             break
-        if stop_punct(t[x]) or t[x].lower in verbs():
-            break
+        if stop_punct(t[x]) or t[x].lower in verbs() or t[x].lower in _FINITE or t[x].lower in _NOMINATIVE:
+            break  # "said there was clear evidence that …": that "that" belongs to the reported clause
     if lemma in _TELL:
         if k < hi and t[k].lower in _OBJECT_WORDS:
             k += 1
@@ -146,7 +146,20 @@ def _conjunction_before(doc: Doc, pos: int, floor: int) -> int | None:
         return k
     if t[k].lower in ("but", "while", "whereas", "and", "although") and t[k - 1].text == ",":
         return k - 1
+    if t[k].lower in ("but", "and") and t[k - 1].text not in ("between", "both"):
+        return k  # "… they will not attend and others have said they …"
+    if t[k].text == "," and _opens_with_subordinator(doc, pos):
+        return k  # "While Comey said A, he said B"
     return None
+
+
+_SUBORDINATORS = frozenset({"while", "although", "though", "as", "because", "if", "when", "after", "before",
+                            "since", "whereas", "even"})
+
+
+def _opens_with_subordinator(doc: Doc, pos: int) -> bool:
+    lo, _ = doc.sentence_tokens(pos)
+    return lo < len(doc.toks) and doc.toks[lo].lower in _SUBORDINATORS
 
 
 def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:

@@ -208,6 +208,9 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         # "a spokesman" is nobody in particular; "the senator" is someone the article named before
         kind = "role" if det in ("the", "his", "her", "their", "its") else "unnamed"
         return Mention(kind, text[start:end], None, start, end, gender_of(toks))
+    if toks[-1].text.islower() and head.endswith("s") and len(head) > 4 and len(toks) > 1 \
+            and toks[-2].lower.endswith(("’s", "'s")):
+        return Mention("group", _span_text(text, toks), None, toks[0].start, end)  # "Clinton's confidants"
     if caps:
         return Mention("organization", _span_text(text, toks), None, toks[0].start, end)
     if lows[0] in GROUPS:  # "sources close to her campaign"
