@@ -239,6 +239,12 @@ def test_a_direct_quote_may_not_run_across_the_attribution_between_two_quotation
     # each part on its own is fine, and a quotation with a nested 'single' quote is one quote
     g = run(answer(quotes=[quote("Russia is happy that we are here.", 1, speaker="Ali Baraka")]), curly)
     assert [q.text for q in g.quotes] == ["Russia is happy that we are here."]
+    british = "Talks.\n\n\u2018The figures do not add up,\u2019 said Paul Dunmore. \u2018We will strike if we must.\u2019"
+    g = run(answer(quotes=[quote("The figures do not add up,\u2019 said Paul Dunmore. \u2018We will strike", 1,
+                                 speaker="Paul Dunmore")]), british)
+    assert g.quotes == []
+    g = run(answer(quotes=[quote("We will strike if we must.", 2, speaker="Paul Dunmore")]), british)
+    assert [q.text for q in g.quotes] == ["We will strike if we must."]
     nested = "Talks.\n\n\u201cThey called it \u2018a farce\u2019 and left,\u201d said Ana Ruiz."
     g = run(answer(quotes=[quote("They called it 'a farce' and left,", 1, speaker="Ana Ruiz")]), nested)
     assert len(g.quotes) == 1

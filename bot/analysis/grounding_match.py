@@ -187,6 +187,12 @@ def crosses_quotation(text: str, start: int, end: int) -> bool:
     inner = text[start:end]
     if '"' in inner or "\uff02" in inner:
         return True
+    # British style: a closing ’ (not an apostrophe between letters) and then an opening ‘
+    for i, ch in enumerate(inner):
+        if ch == "\u2019" and not (0 < i < len(inner) - 1 and inner[i - 1].isalpha() and inner[i + 1].isalpha()):
+            if "\u2018" in inner[i + 1 :]:
+                return True
+            break
     closes = [inner.find(c) for c in CLOSING_DOUBLE if c in inner]
     if not closes:
         return False
