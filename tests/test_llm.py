@@ -443,3 +443,16 @@ async def test_the_trim_note_counts_the_instructions_too(fake):
     a = await engine(fake, NEWSBOT_MAX_INPUT_TOKENS="1500").analyze(article(ARTICLE + "\n\n" + ARTICLE))
     note = next(w for w in a.warnings if "NEWSBOT_MAX_INPUT_TOKENS=1500" in w)
     assert "of instructions" in note and "the model read only its first" in note
+
+
+async def test_the_trimmed_prompt_fits_the_limit_with_a_long_title_and_the_note(fake):
+    from bot.analysis import tokens
+
+    long_text = "\n\n".join([ARTICLE] * 6)
+    fake.enqueue(answer(GOOD))
+    art = Article(text=long_text, source=Source(title="Water " * 5000))
+    a = await engine(fake, NEWSBOT_MAX_INPUT_TOKENS="1500").analyze(art)
+    assert a.engine.name == "openai"
+    messages = fake.requests[0]["messages"]
+    assert tokens.count_chat_tokens(messages, "gpt-4.1-mini") <= 1500
+    assert "Title: Water Water" in messages[1]["content"] and len(messages[1]["content"]) < 8000

@@ -99,7 +99,7 @@ class LLMEngine:
                             warnings=["The offline engine failed on this article."])
 
     async def _analyze(self, article: Article, id: str | None, base: Analysis, spend: _Spend) -> Analysis:
-        trimmed = self._trim(article.text, base.sentences)
+        trimmed = self._trim(article.text, base.sentences, article.source.title)
         note = f"Note: {trimmed.warning}" if trimmed.warning else ""
         rendered = prompts.render(article.text, trimmed.sentences, article.source.title, note, self.prompt_id)
         estimate = tokens.count_chat_tokens(rendered.messages, self.model)
@@ -166,10 +166,12 @@ class LLMEngine:
         spend.output_tokens += used_out
         await self._add_tokens(used_in + used_out)
 
-    def _trim(self, text: str, sentences: list[Sentence]) -> _Trimmed:
-        """The leading sentences that fit NEWSBOT_MAX_INPUT_TOKENS, prompt overhead included."""
+    def _trim(self, text: str, sentences: list[Sentence], title: str | None = None) -> _Trimmed:
+        """The leading sentences that fit NEWSBOT_MAX_INPUT_TOKENS, prompt overhead (instructions, title and
+        the trim note itself, at its longest) included."""
         limit = self.settings.max_input_tokens
-        overhead = tokens.count_chat_tokens(prompts.render(text, [], None, "x" * 200).messages, self.model)
+        longest_note = "Note: " + _trim_warning(limit, 10**9, 10**6, 10**6, 10**6)
+        overhead = tokens.count_chat_tokens(prompts.render(text, [], title, longest_note).messages, self.model)
         room = limit - overhead
         kept: list[Sentence] = []
         total = 0
@@ -186,12 +188,7 @@ class LLMEngine:
                 f"The article does not fit NEWSBOT_MAX_INPUT_TOKENS={limit}; answered with the offline engine."
             )
         full = tokens.count_tokens(text, self.model)
-        warning = (
-            f"The article is too long for NEWSBOT_MAX_INPUT_TOKENS={limit} ({full:,} tokens, plus about "
-            f"{overhead:,} of instructions): the model read only its first {len(kept)} of {len(sentences)} "
-            f"sentences; flags cover the whole text."
-        )
-        return _Trimmed(kept, warning)
+        return _Trimmed(kept, _trim_warning(limit, full, overhead, len(kept), len(sentences)))
 
     async def _check_budget(self, estimate: int) -> None:
         budget = self.settings.daily_token_budget
@@ -232,6 +229,14 @@ class LLMEngine:
 
     async def close(self) -> None:
         await self.client.close()
+
+
+def _trim_warning(limit: int, full: int, overhead: int, kept: int, total: int) -> str:
+    return (
+        f"The article is too long for NEWSBOT_MAX_INPUT_TOKENS={limit} ({full:,} tokens, plus about "
+        f"{overhead:,} of instructions): the model read only its first {kept} of {total} sentences; "
+        f"flags cover the whole text."
+    )
 
 
 def _clean(items: list[T], tainted: set[int], ids: Callable[[T], list[int]]) -> list[T]:

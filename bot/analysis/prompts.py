@@ -54,6 +54,16 @@ def sentence_line(text: str, sentence: Sentence) -> str:
     return f"[S{sentence.id}] {_WS.sub(' ', text[sentence.start : sentence.end]).strip()}"
 
 
+MAX_TITLE_CHARS = 300  # a page's <title> is untrusted too: a huge one must not crowd out the article
+
+
+def _title(title: str | None) -> str:
+    t = _WS.sub(" ", title or "").strip()
+    if len(t) > MAX_TITLE_CHARS:
+        t = t[:MAX_TITLE_CHARS].rsplit(" ", 1)[0] + " …"
+    return t or "(none)"
+
+
 @dataclass(frozen=True)
 class RenderedPrompt:
     messages: list[dict[str, str]]
@@ -71,7 +81,7 @@ def render(
         boundary = new_boundary()
     values = {
         "boundary": boundary,
-        "title": _WS.sub(" ", title or "(none)").strip(),
+        "title": _title(title),
         "sentences": body,
         "note": f"\n{note}" if note else "",
     }
