@@ -392,6 +392,8 @@ def test_sanitize():
     assert gm.sanitize("Putin helps Hamas <!channel>, the columnist argues <https://evil.example|click>.") == \
         "Putin helps Hamas, the columnist argues."
     assert gm.sanitize("costs rose 3 .5 percent") == "costs rose 3 .5 percent"
+    # disguised mentions: zero-width characters inside, fullwidth brackets
+    assert gm.sanitize("hi @chan\u200bnel and \uff1c!here\uff1e and <!ever\u200byone>") == "hi channel and and"
     # the prompt's sentence numbers echoed into prose are not shown
     assert gm.sanitize("Russia backs Hamas [S4] and Iran [S5, S6].") == "Russia backs Hamas and Iran."
     assert gm.sanitize("a list [1, 2] stays") == "a list [1, 2] stays"

@@ -236,12 +236,13 @@ _SPACE_BEFORE_PUNCT = re.compile(r" ([,.;:!?])(?=\s|$)")
 
 def sanitize(text: str) -> str:
     """Model-written text made safe to show: no Slack mentions or links, single spaces."""
-    out = _SENTENCE_REF.sub(" ", text)  # the prompt's numbering echoed back ("… allies [S4].")
+    # First undo disguises: zero-width characters inside "@chan\u200bnel", fullwidth "＜!channel＞".
+    out = unicodedata.normalize("NFKC", "".join(c for c in text if c not in INVISIBLE))
+    out = _SENTENCE_REF.sub(" ", out)  # the prompt's numbering echoed back ("… allies [S4].")
     out = _SLACK_SEQ.sub(" ", out)
     out = _URL.sub(" ", out)
     out = _BROADCAST.sub(r"\1", out)
     out = out.replace("<", " ").replace(">", " ")
-    out = "".join(c for c in out if c not in INVISIBLE)
     out = _MULTI_WS.sub(" ", out).strip()
     return _SPACE_BEFORE_PUNCT.sub(r"\1", out)  # "the West <!channel>, he says" → "the West, he says"
 
