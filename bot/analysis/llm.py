@@ -119,7 +119,7 @@ class LLMEngine:
         # that a weak or steered model does not hide what the text has; never from injected paragraphs.
         summary = g.summary or _clean(base.summary, g.tainted, lambda s: s.sentence_ids)
         if not g.summary and summary:
-            warnings.append("The summary is the offline engine's: none of the model's summary held up.")
+            warnings.append(f"The summary is the offline engine's: {_none_held('summary lines', answer.summary)}.")
         quotes = g.quotes or _clean(base.quotes, g.tainted, lambda q: [q.sentence_id])
         if not g.quotes and quotes:
             warnings.append(f"The quotes are the offline engine's: {_none_held('quotes', answer.quotes)}.")
