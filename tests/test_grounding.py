@@ -250,6 +250,15 @@ def test_a_direct_quote_may_not_run_across_the_attribution_between_two_quotation
     assert len(g.quotes) == 1
 
 
+def test_a_multi_paragraph_quotation_reaches_its_attribution_in_a_later_paragraph():
+    text = ("The strike went on.\n\n"
+            "\u201cWe are not leaving the port until the contract is signed.\n\n"
+            "\u201cNot now, not ever,\u201d said Ana Ruiz, the union leader.")
+    g = run(answer(quotes=[quote("We are not leaving the port until the contract is signed.", 1, speaker="Ana Ruiz")]),
+            text)
+    assert [q.speaker.name for q in g.quotes] == ["Ana Ruiz"]
+
+
 def test_a_speaker_named_only_in_the_next_paragraph_is_not_near():
     text = ("The envoy spoke on Saturday.\n\n"
             "Russia's U.N. ambassador blamed the United States for the \u201clooming war\u201d in the region.\n\n"

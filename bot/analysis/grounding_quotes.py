@@ -196,8 +196,16 @@ def _speaker(ctx: Context, q: QuoteV1, start: int, end: int, overlaps: list[Quot
     prev_para = max((p for p in ctx.paras if p[1] <= p_start), default=(p_start, p_start))
     lo = min(prev_para[0], ctx.window(sid, 3, 0)[0])
     # Up to the end of the quote's paragraph, where a trailing attribution ('…," Putin said.') sits; not
-    # into the next paragraph, whose speaker is someone else's business.
-    hi = ctx.para_of(max(start, end - 1))[1]
+    # into the next paragraph, whose speaker is someone else's business, unless the quotation runs on
+    # there (the next paragraph opens with a quotation mark: the multi-paragraph quote convention).
+    para = ctx.para_of(max(start, end - 1))
+    hi = para[1]
+    for _ in range(3):
+        nxt = next((p for p in ctx.paras if p[0] >= hi), None)
+        still_open = gm.inside_quotation(ctx.text, len(ctx.text[:hi].rstrip()), hi, para[0])
+        if nxt is None or not still_open or ctx.text[nxt[0] : nxt[1]].lstrip()[:1] not in gm.OPENING_QUOTES:
+            break
+        para, hi = nxt, nxt[1]
     shown = named(ctx, name, lo, hi, q.speaker_kind)
     stated = [sp for sp in (stated_speaker(ctx, o) for o in overlaps) if sp is not None]
     if shown and stated and not any(
