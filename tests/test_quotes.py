@@ -441,3 +441,37 @@ def test_indirect_clauses_cut_at_a_second_report(text: str, expected: list[tuple
     found = [q for q in quotes_of(text) if q.kind == "indirect"]
     assert len(found) == len(expected), found
     assert [(q.speaker.name, q.text[:len(c)]) for q, (_, c) in zip(found, expected, strict=True)] == expected
+
+
+NOT_REPORTS = [
+    # (text, a word that must not be taken as a reporting cue)
+    ("She has long held views the State IG report could not corroborate in May.", "report"),
+    ("Voters went to the polls in Illinois and Ohio, Rust Belt states that have suffered intensely.", "states"),
+    ("But dumping the mayor is easier said than done in a city this size.", "said"),
+    ("Though Mr. Lane is gaining ground, Ms. Ortiz maintains a commanding lock on the party's leadership.",
+     "maintains"),
+    ("Yet as the bank continues gaining momentum, the question is whether it is built to last.", "continues"),
+    ("Republican senators have vowed to block the nominee, Judge Tom Hale, meaning that the court stays short.",
+     "vowed"),
+]
+
+
+@pytest.mark.parametrize("text,word", NOT_REPORTS)
+def test_nouns_and_holdings_are_not_reports(text: str, word: str) -> None:
+    assert not [q for q in quotes_of(text) if q.cue is not None and q.cue.text == word], quotes_of(text)
+
+
+STILL_REPORTS = [
+    ("The Daily News claims the union's refusal to support more gun control is itself a form of extremism.",
+     "Daily News"),
+    ("On the same day, the Washington Post reports that the department issued subpoenas.", "Washington Post"),
+    ("Her war vote, which she has repeatedly said was a mistake, was a major factor in her defeat.", None),
+]
+
+
+@pytest.mark.parametrize("text,speaker", STILL_REPORTS)
+def test_reports_that_look_like_nouns_stay(text: str, speaker: str | None) -> None:
+    found = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert found, text
+    if speaker:
+        assert found[0].speaker.name == speaker

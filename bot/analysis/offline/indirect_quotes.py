@@ -28,7 +28,7 @@ _OBJECT_WORDS = frozenset({"me", "us", "him", "her", "them", "you", "reporters",
                            "supporters", "voters", "senators", "colleagues", "viewers", "listeners", "audiences",
                            "the", "a", "an", "his", "their", "its", "our", "my", "congress", "parliament"})
 _ADJUNCT = frozenset({"in", "on", "at", "during", "after", "before", "via", "through", "over", "last", "this",
-                      "earlier", "to", "from", "while", "late", "early", "repeatedly", "publicly",
+                      "earlier", "from", "while", "late", "early", "repeatedly", "publicly",
                       "privately", "recently", "yesterday", "today", "again", "also"})
 _ADJUNCT_HEADS = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year",
@@ -64,7 +64,8 @@ def _clause_after(doc: Doc, v: int, lemma: str, hi: int) -> int | None:
             if all(not stop_punct(y) for y in t[k:x]):
                 return x
             break
-        if stop_punct(t[x]) or t[x].lower in verbs() or t[x].lower in _FINITE or t[x].lower in _NOMINATIVE:
+        if stop_punct(t[x]) or t[x].lower in verbs() or t[x].lower in _FINITE or t[x].lower in _NOMINATIVE \
+                or t[x].text == ",":
             break  # "said there was clear evidence that …": that "that" belongs to the reported clause
     if lemma in _TELL:
         if k < hi and t[k].lower in _OBJECT_WORDS:
@@ -199,10 +200,37 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
 
 
+_NOUN_LIKE = frozenset({"state", "states", "remark", "remarks", "report", "comment", "comments", "post", "posts"})
+_DETS = frozenset({"the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "any", "every"})
+
+
+def _noun_use(doc: Doc, v: int, lemma: str, lo: int) -> bool:
+    """"the State IG report could not …", "Rust Belt states that …", "easier said than done": the cue word
+    is a noun here, or no report at all."""
+    t = doc.toks
+    low = t[v].lower
+    nxt = t[v + 1].lower if v + 1 < len(t) else ""
+    if nxt == "than":
+        return True
+    if low in _NOUN_LIKE and nxt != "that":
+        return True
+    if low in ("state", "states") and v - 1 >= lo and t[v - 1].is_cap:
+        return True  # "Rust Belt states that have suffered"
+    if low == lemma:
+        k = v - 1
+        while k >= lo and k > v - 4 and t[k].is_cap:
+            k -= 1
+        if k >= lo and t[k].lower in _DETS and k < v - 1 or (k >= lo and k == v - 1 and t[k].lower in _DETS):
+            return True  # "the [State IG] report"
+    return False
+
+
 def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQuote | None:
     t = doc.toks
     if v - 1 >= lo and t[v - 1].lower in _NEGATION:
         return None  # "Russia has never declared …": a report that nothing was said
+    if _noun_use(doc, v, lemma, lo):
+        return None
     ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
     inverted = False
     if ph is None:
@@ -258,6 +286,8 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     if t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after",
                       "against", "over", "into"):
         return None  # "continued to rise", "asked for", "spoke of": not a reported clause
+    if cls != "speech" and t[k].lower.endswith("ing") and t[k].text.islower():
+        return None  # "as Centerview continues gaining momentum"
     if t[k].lower not in _NOMINATIVE and t[k].lower != "that" \
             and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
         return None  # "declared Hamas to be a terrorist organization": an object and an infinitive
