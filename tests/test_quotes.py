@@ -475,3 +475,24 @@ def test_reports_that_look_like_nouns_stay(text: str, speaker: str | None) -> No
     assert found, text
     if speaker:
         assert found[0].speaker.name == speaker
+
+
+HEADLINES = [
+    # (article opening with a headline, speaker, reported text, cue)
+    ("Ortiz: I support statehood for the district.\n\nMaria Ortiz spoke on Monday.", "Maria Ortiz",
+     "I support statehood for the district", ":"),
+    ("Hacker Guccifer: Mayor’s Server Unprotected, ‘Like an Open Orchid.’\n\nHe spoke to NBC.", "Hacker Guccifer",
+     "Mayor’s Server Unprotected, ‘Like an Open Orchid.’", ":"),
+    ("Kasich Says He Is Tough Enough To Be President.\n\nJohn Kasich spoke.", "John Kasich",
+     "He Is Tough Enough To Be President", "Says"),
+]
+
+
+@pytest.mark.parametrize("text,speaker,said,cue", HEADLINES)
+def test_headline_reports(text: str, speaker: str, said: str, cue: str) -> None:
+    q = only(text, "indirect")
+    assert (q.speaker.name, q.text, q.cue.text if q.cue else None) == (speaker, said, cue)
+
+
+def test_headline_labels_are_not_speakers() -> None:
+    assert not quotes_of("UPDATE: The vote is delayed until Monday.\n\nThe council met.")

@@ -103,7 +103,12 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
     def inside_direct(pos: int) -> bool:
         return any(a <= pos < b for a, b in in_direct)
 
+    headline = _headline_quote(doc, in_direct)
+    if headline is not None:
+        out.append(headline)
     for sent in doc.sentences:
+        if headline is not None and sent.start < headline.end:
+            continue
         lo, hi = doc.tok_at(sent.start), doc.tok_at(sent.end)
         lo = doc.after_dateline(lo, hi)
         taken_until = lo
@@ -135,6 +140,47 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
             out.append(rq)
             taken_until = max(taken_until, doc.tok_at(rq.end))
     return out
+
+
+HEADLINE_WORDS = 25  # a first paragraph this short is a headline
+_HEADLINE_VERBS = frozenset({"says", "say", "said", "tells", "told", "warns", "claims", "insists", "admits",
+                             "argues", "predicts", "vows", "denies", "urges", "suggests", "confirms", "writes"})
+_NOT_SPEAKERS = frozenset({"update", "watch", "exclusive", "breaking", "poll", "report", "analysis", "opinion",
+                           "editorial", "video", "live", "photos", "review", "latest", "the latest", "fact check",
+                           "q&a", "editor's note", "editor’s note", "correction", "full text", "abstract", "x"})
+
+
+def _headline_quote(doc: Doc, in_direct: list[tuple[int, int]]) -> RawQuote | None:
+    """A headline that reports someone: "Clinton: I support D.C. statehood", "Hacker Guccifer: Clinton's
+    Server Unprotected", "Kasich Says He Is Tough Enough" (verbs written in title case)."""
+    if not doc.paras:
+        return None
+    p0, p1 = doc.paras[0]
+    head = doc.text[p0:p1].rstrip(" .")
+    if not head or len(head.split()) > HEADLINE_WORDS:
+        return None
+    t = doc.toks
+    lo, hi = doc.tok_at(p0), doc.tok_at(p0 + len(head))
+    for k in range(lo + 1, min(hi, lo + 7)):
+        word = t[k]
+        colon = word.text == ":"
+        if not colon and word.text not in {w.capitalize() for w in _HEADLINE_VERBS}:
+            continue
+        if any(a <= word.start < b for a, b in in_direct) or k + 1 >= hi:
+            return None
+        m = classify(doc.text, t[lo:k])
+        if m is None or m.kind not in ("person", "organization", "group") \
+                or doc.text[t[lo].start:t[k - 1].end].lower() in _NOT_SPEAKERS:
+            return None
+        a = k + 1
+        if doc.text[t[a].start] in _OPEN_MARKS and _is_quoted(doc.text, RawQuote(t[a].start, t[hi - 1].end,
+                                                                                   "indirect", m, None)):
+            return None  # "Trump: 'I'm the Worst Thing…'" is a direct quote
+        end = _strip_end(doc, a, hi)
+        if end - a < MIN_CONTENT_TOKENS:
+            return None
+        return RawQuote(t[a].start, t[end - 1].end, "indirect", m, (word.start, word.end))
+    return None
 
 
 def _conjunction_before(doc: Doc, pos: int, floor: int) -> int | None:
