@@ -117,3 +117,106 @@ def test_appear_is_a_hedge_only_as_seeming(sentence: str, expected: list[tuple[s
 )
 def test_words_with_a_plain_sense_in_news(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert [(c.text, c.type) for c in find_cues(sentence)] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # "could" of ability, purpose, condition and comparison
+        "The mayor left early so she could attend the hearing.",
+        "She resigned so that the board could appoint a successor.",
+        "Even if the prisoners could vote, they would be too few to matter.",
+        "He would change the rules if he could.",
+        "The chief earned more in a year than his drivers could earn in a decade.",
+        "Nor could the company locate the shipment.",
+        "By noon the crew could barely keep the pumps running.",
+        "The council could no longer pay its staff.",
+        "The family could afford a lawyer.",
+        "It was the best outcome the coach could possibly imagine.",
+        "The memoir is a study of what could have been.",
+        "She asked whether the ferry could leave before dark.",
+        "Reporters asked if the minister might resign.",
+        # "may"/"might" that remind or concede
+        "Readers may recall the scandal of 2009.",
+        "As strange as it may seem, the bridge was built twice.",
+        # "likely" of pollsters and surveys
+        "The survey of 800 likely voters has a margin of error of 3 points.",
+        "Clinton led among likely Democratic primary voters.",
+        "Older respondents were far more likely to own a home.",
+        "The strike created an unlikely alliance of farmers and bankers.",
+        # "insiders" as the establishment, "Insider" as a title
+        "He campaigned against party insiders and lobbyists.",
+        "She told Business Insider that sales had doubled.",
+        # "apparent" as "evident"
+        "The damage was apparent from the air.",
+        "The gap between the two teams became readily apparent.",
+        # "speculation" of money
+        "The levy is meant to discourage financial speculation.",
+        "Land speculation drove prices up along the coast.",
+        # "suggest" as "propose"; "believe that" with a pronoun; "held" of an event
+        "The mayor suggested raising the parking fee.",
+        "I simply do not believe that.",
+        "The gala was named for the hall where it was held on Friday.",
+        "It was considered in committee last week.",
+        # confirmation as a vote, "prove" as "turn out", "not known for"
+        "The Senate should not confirm the nominee, the leader said.",
+        "The nominee will not be confirmed before the recess.",
+        "The airline is not known for its punctuality.",
+        "Out of a possible 100 points, the school scored 91.",
+        # a question asks; it does not hedge a claim
+        "Could the talks collapse before Friday?",
+        "Is a recession likely next year?",
+        "Could an 'accident' derail the merger?",
+    ],
+)
+def test_news_words_that_are_not_doubt_in_context(sentence: str) -> None:
+    assert find_cues(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the modals that stay hedges next to the exceptions above
+        ("The storm is so strong it could flatten the pier.", [("could", "hedge")]),
+        ("So the deal could still collapse.", [("could", "hedge")]),
+        ("If the talks fail, the strike could last weeks.", [("could", "hedge")]),
+        ("Higher rates could make the loan more expensive than buyers expect.", [("could", "hedge")]),
+        ("The dam may fail, engineers warned, as the water rises.", [("may", "hedge")]),
+        ("Voters are likely to reject the measure.", [("likely", "hedge")]),
+        ("He is the likely nominee.", [("likely", "hedge")]),
+        ("Police are investigating an apparent arson attack.", [("apparent", "hedge")]),
+        # a question in a quote later in the sentence is the speaker's, not the cue's clause's
+        ('The mayor seemed angry, asking the crowd, "Who let this happen?"', [("seemed", "hedge")]),
+        ("Many owners seem to be hoping (praying?) for rain.", [("seem", "hedge")]),
+        # "appear" with an adjective, and "it appears" before a clause
+        ("The rebels appeared ready to withdraw.", [("appeared ready", "hedge")]),
+        ("Party leaders appear determined to block the bill.", [("appear determined", "hedge")]),
+        ("It appears the fire started in the kitchen.", [("It appears", "hedge")]),
+        ("It appears, though, that nobody was hurt.", [("It appears", "hedge")]),
+        ("It appeared on the evening news.", []),
+        # a speaker's aside hedges the clause
+        ('"The plan, I think, will cost more," she said.', [("I think", "hedge")]),
+        ('"He was born abroad, I believe."', [("I believe", "hedge")]),
+        ('"I think the plan is good," she said.', []),
+        # unnamed sources behind "according to"
+        ("The minister will resign, according to a senior government official.",
+         [("according to a senior government official", "anonymous")]),
+        ("The vote was delayed, according to two aides.", [("according to two aides", "anonymous")]),
+        ("The system was hacked, according to officials familiar with the inquiry.",
+         [("according to officials", "anonymous")]),
+        ("The meeting ended early, according to people in the room.", [("according to people", "anonymous")]),
+        ("Turnout rose, according to state election officials.", []),
+        ("Sales rose 4 percent, according to a company filing.", []),
+        ("Sales rose, according to a fact sheet the lawmakers released.", []),
+        # "insiders" as sources
+        ("Party insiders said the leader would step down.", [("insiders said", "anonymous")]),
+        ("Insiders: the merger is off.", [("Insiders", "anonymous")]),
+        # reports and claims at second hand
+        ("The rally was cancelled, according to published reports.",
+         [("according to published reports", "reported")]),
+        ("The team denied claims of doping.", [("claims of", "reported")]),
+        ("The group issued a claim of responsibility.", []),
+    ],
+)
+def test_news_cues_in_context(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert [(c.text, c.type) for c in find_cues(sentence)] == expected

@@ -9,6 +9,9 @@ space. A small grammar keeps the files readable while covering inflection and ne
   {neg}       a macro (see MACROS)                    {neg} {be} confirmed
   re:...      a raw regular expression, for the few cases the grammar cannot say
 
+In a `re:` phrase a group named `x` marks the focus: the span found is that group's, not the whole
+match, so a phrase can look at its context ("so he could attend") and still point at one word ("could").
+
 Every phrase is anchored at word boundaries, so "may" never matches inside "mayor", and a match never
 starts or ends with white space. Straight and curly apostrophes are interchangeable.
 """
@@ -164,7 +167,8 @@ def compile_group(lexicons: list[list[str]]) -> PhraseGroup:
             for table, found in zip((by_word, by_prefix, by_suffix), keys, strict=True):
                 for key in found:
                     table.setdefault(key, []).append((li, pi))
-        alternation = "|".join(f"(?:{phrase_regex(phrases[pi])})" for pi in rest)
+        # One scan holds many phrases, so their focus groups are made anonymous there.
+        alternation = "|".join(f"(?:{phrase_regex(phrases[pi]).replace('(?P<x>', '(?:')})" for pi in rest)
         # Phrases with no known first word are found the slow way, with a lookahead scan for overlaps.
         scan = re.compile(rf"(?={_BEFORE}(?:{alternation}){_AFTER})", re.IGNORECASE) if rest else None
         unindexed.append((scan, tuple(rest)))
@@ -195,7 +199,8 @@ def compiled_group(names: tuple[str, ...]) -> PhraseGroup:
 def find_group_spans(
     group: PhraseGroup, text: str, start: int = 0, end: int | None = None
 ) -> list[list[tuple[int, int]]]:
-    """Per lexicon of `group`: (start, end) of the longest phrase match at every position where one starts.
+    """Per lexicon of `group`: (start, end) of the longest phrase match at every position where one starts
+    (where its focus group starts, for a phrase that has one).
 
     Regex alternation takes the first alternative that fits, not the longest, so each candidate phrase is
     matched on its own and the longest kept.
@@ -204,9 +209,13 @@ def find_group_spans(
     best: list[dict[int, int]] = [{} for _ in group.each]
 
     def attempt(li: int, pi: int, pos: int) -> None:
-        m = group.each[li][pi].match(text, pos, stop)
-        if m and m.end() > best[li].get(pos, pos):
-            best[li][pos] = m.end()
+        pattern = group.each[li][pi]
+        m = pattern.match(text, pos, stop)
+        if not m:
+            return
+        s, e = m.span("x") if "x" in pattern.groupindex else (pos, m.end())
+        if s >= 0 and e > best[li].get(s, s):
+            best[li][s] = e
 
     for tok in _TOKEN.finditer(text, start, stop):
         key, pos = _norm(tok.group()), tok.start()
