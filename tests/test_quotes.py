@@ -496,3 +496,22 @@ def test_headline_reports(text: str, speaker: str, said: str, cue: str) -> None:
 
 def test_headline_labels_are_not_speakers() -> None:
     assert not quotes_of("UPDATE: The vote is delayed until Monday.\n\nThe council met.")
+
+
+CLAUSE_ENDS = [
+    # (text, the reported clause, which stops before the author's words or a second report)
+    ("Clinton weighed in hours after Sanders said he was “encouraged” by the plan — a modest boost for the mayor.",
+     "he was “encouraged” by the plan"),
+    ("On Thursday, Ryan said he was not ready to support the campaign, and suggested that the nominee needs to "
+     "take the first steps.", "he was not ready to support the campaign"),
+    ("Carson said he plans to preview a strategy after Christmas, insisting that leaders are too weak.",
+     "he plans to preview a strategy after Christmas"),
+    ("Linick said that he considers the matter handled, but he urged the department to review its files.",
+     "that he considers the matter handled"),
+]
+
+
+@pytest.mark.parametrize("text,clause", CLAUSE_ENDS)
+def test_reported_clause_ends_before_the_next_report(text: str, clause: str) -> None:
+    found = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert found and found[0].text == clause, found

@@ -360,11 +360,30 @@ def _is_quoted(text: str, rq: RawQuote) -> bool:
     return not any(ch in inner[:-1] for ch in "”\"’") and inner[-1:] in "”\"’"
 
 
+_PARTICIPLES = frozenset({"citing", "pointing", "calling", "referring", "describing", "vowing", "urging",
+                          "accusing", "blaming", "acknowledging", "conceding", "promising", "suggesting"})
+
+
 def _before_according(doc: Doc, lo: int, hi: int) -> int:
-    """End of a clause that a closing ", according to X" attributes to someone else."""
+    """End of the reported clause: before a closing ", according to X" (someone else's), before a participle
+    or a second verb of the speaker's (", insisting that …", ", and suggested that …"), before ", but …" and
+    before a lone dash that opens the author's own comment ("— a modest boost for Obama")."""
     t = doc.toks
-    for k in range(lo, hi - 1):
-        if t[k].text == "," and t[k + 1].lower == "according":
+    for k in range(lo + 2, hi - 1):
+        nxt = t[k + 1]
+        low = nxt.lower
+        if t[k].text == ",":
+            if low == "according" or low == "but":
+                return k
+            if nxt.text.islower() and low.endswith("ing") and (low in verbs() or low in _PARTICIPLES):
+                return k
+            if low == "and" and k + 2 < hi and t[k + 2].text.islower() and t[k + 2].lower in verbs() \
+                    and t[k + 2].lower.endswith("ed"):
+                return k
+        elif t[k].text in ("—", "–", "--") and not any(x.text in ("—", "–", "--") for x in t[k + 1:hi]) \
+                and t[k - 1].text not in (",",):
+            return k
+        elif t[k].text == ";":
             return k
     return hi
 

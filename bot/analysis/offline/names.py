@@ -14,6 +14,7 @@ from bot.analysis.offline.quote_tokens import Token
 from bot.analysis.offline.speakers import (
     FUNCTION_CAPS,
     HONORIFICS,
+    NOT_AGENTS,
     ORGS,
     PLACES,
     ROLES,
@@ -33,7 +34,7 @@ _SUBJECT_BEFORE = frozenset({",", "and", "but", "while", "when", "as", "because"
 
 def _role_like(t: Token) -> bool:
     """A lower-case agent noun right before a name reads as its title ("nurse practitioner James Okafor")."""
-    return t.text.islower() and len(t.text) > 4 and t.text.endswith(_ROLE_ENDINGS)
+    return t.text.islower() and len(t.text) > 4 and t.text.endswith(_ROLE_ENDINGS) and t.lower not in NOT_AGENTS
 
 
 _ROLE_ENDINGS = ("er", "or", "ist", "ian", "ant", "ent", "ess")
