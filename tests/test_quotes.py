@@ -515,3 +515,22 @@ CLAUSE_ENDS = [
 def test_reported_clause_ends_before_the_next_report(text: str, clause: str) -> None:
     found = [q for q in quotes_of(text) if q.kind == "indirect"]
     assert found and found[0].text == clause, found
+
+
+POLL_AND_DASH_SUBJECTS = [
+    ("The party did not get high marks. One in three said the party does not care about the community.",
+     [("One in three", "the party does not care")]),
+    ("About three in 10 said they prefer a liberal agenda, but six in 10 said they want the policies to go on.",
+     [("About three in 10", "they prefer a liberal agenda"), ("six in 10", "they want the policies")]),
+    ("Jason Sims — a teacher from Mount Pleasant — says he made a last-minute decision to vote.",
+     [("Jason Sims", "he made a last-minute decision")]),
+    ("During the past year, the Khans say they have heard rising fears from their friends.",
+     [("Khans", "they have heard rising fears")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", POLL_AND_DASH_SUBJECTS)
+def test_poll_shares_and_dashed_appositives_speak(text: str, expected: list[tuple[str, str]]) -> None:
+    found = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert len(found) == len(expected), found
+    assert [(q.speaker.name, q.text[:len(c)]) for q, (_, c) in zip(found, expected, strict=True)] == expected

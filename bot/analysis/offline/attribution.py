@@ -92,6 +92,9 @@ _ANON = re.compile(
 )
 
 
+_SHARE = re.compile(r"(?:\b(?:about|nearly|almost|roughly|some|just|only|over)\s+)?\b(?:one|two|three|four|five|six|"
+                    r"seven|eight|nine|\d+)\s+(?:in|out\s+of)\s+(?:\d+|ten|three|four|five|six|seven|eight|nine)$",
+                    re.IGNORECASE)
 # Poll results speak too: "Twenty-four percent said", "Six in 10 say", "Nearly half said".
 QUANTITY = frozenset({"percent", "%", "half", "third", "thirds", "quarter", "quarters", "majority", "minority",
                       "in", "nearly", "almost", "about", "around", "roughly", "over", "than", "more", "less",
@@ -197,6 +200,19 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
             core = core_before(toks, k, lo)
             return (core[0], core[1], None) if core else None
         return None
+    if t.text in ("—", "–", "--"):  # "Jason Sims — a teacher from Mount Pleasant — says"
+        k = j - 1
+        while k > lo and toks[k].text not in ("—", "–", "--") and j - k < 16:
+            k -= 1
+        if toks[k].text == t.text and k > lo:
+            core = core_before(toks, k, lo)
+            if core is not None and any(toks[x].is_cap for x in range(*core)):
+                return (core[0], core[1], text[toks[k + 1].start:toks[j - 1].end])
+        return None
+    m = _SHARE.search(text, max(toks[lo].start if lo < len(toks) else 0, t.end - 40), t.end)
+    if m and m.end() == t.end:  # "One in three said", "six in 10 say"
+        first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
+        return (first, j + 1, None)
     if toks[verb].lower.endswith("ing") and (t.text == "," or (j - 1 >= lo and toks[j - 1].lower in _PREPOSITIONS)):
         # "…, calling him …", "She responded on Facebook writing …": a participle clause, whose subject
         # participle_subject finds

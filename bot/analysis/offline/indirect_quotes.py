@@ -247,6 +247,10 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
 
 
 _NOUN_LIKE = frozenset({"state", "states", "remark", "remarks", "report", "comment", "comments", "post", "posts"})
+_NOUNISH = frozenset({"report", "claim", "comment", "note", "remark", "post", "tweet", "estimate", "forecast",
+                      "answer", "reply", "response", "warning", "promise", "pledge", "vow", "charge", "question",
+                      "demand", "order", "call", "signal", "project", "echo", "protest", "counter", "plea", "boast",
+                      "quip", "joke", "retort", "rant", "suggestion", "hint", "guarantee", "announcement", "review"})
 _DETS = frozenset({"the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "any", "every"})
 
 
@@ -262,7 +266,7 @@ def _noun_use(doc: Doc, v: int, lemma: str, lo: int) -> bool:
         return True
     if low in ("state", "states") and v - 1 >= lo and t[v - 1].is_cap:
         return True  # "Rust Belt states that have suffered"
-    if low == lemma:
+    if low == lemma and lemma in _NOUNISH:
         k = v - 1
         while k >= lo and k > v - 4 and t[k].is_cap:
             k -= 1

@@ -163,7 +163,8 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         plural = lows[0] in GROUPS or lows[0] in ("people", "sources", "officials")
         return Mention("group" if plural else "unnamed", text[start:end], None, start, end)
     head = toks[-1].lower
-    if head in ("percent", "half", "majority", "third", "quarter", "%") or head[:1].isdigit():
+    if head in ("percent", "half", "majority", "third", "quarter", "%", "three", "four", "five", "ten") \
+            or head[:1].isdigit():
         return Mention("group", text[start:end], None, start, end)  # a share of those polled
     caps = [t for t in toks if t.is_cap]
     # the trailing run of name words is the name; what comes before it is the title
