@@ -152,6 +152,7 @@ def test_words_with_a_plain_sense_in_news(sentence: str, expected: list[tuple[st
         "The gap between the two teams became readily apparent.",
         # "speculation" of money
         "The levy is meant to discourage financial speculation.",
+        "The ad appeared over the weekend.",
         "Land speculation drove prices up along the coast.",
         # "suggest" as "propose"; "believe that" with a pronoun; "held" of an event
         "The mayor suggested raising the parking fee.",
@@ -163,6 +164,13 @@ def test_words_with_a_plain_sense_in_news(sentence: str, expected: list[tuple[st
         "The nominee will not be confirmed before the recess.",
         "The airline is not known for its punctuality.",
         "Out of a possible 100 points, the school scored 91.",
+        "She cut the budget so the new ward managers could hire nurses.",
+        "The fare is higher than most commuters could pay.",
+        "Nobody asks what it could have been.",
+        "The collapse could have been avoided.",
+        "He couldn't possibly have been happier.",
+        "It is possible to grow rice in the valley.",
+        "The Senate Leader Theresa May Has Resigned.",
         # a question asks; it does not hedge a claim
         "Could the talks collapse before Friday?",
         "Is a recession likely next year?",
@@ -185,6 +193,13 @@ def test_news_words_that_are_not_doubt_in_context(sentence: str) -> None:
         ("Voters are likely to reject the measure.", [("likely", "hedge")]),
         ("He is the likely nominee.", [("likely", "hedge")]),
         ("Police are investigating an apparent arson attack.", [("apparent", "hedge")]),
+        ("It is possible that the fire started in the kitchen.", [("It is possible", "hedge")]),
+        ("Investors May Have Sold Too Soon.", [("May", "hedge")]),
+        ("Ticket Sales May Not Recover This Year.", [("May Not", "hedge")]),
+        ("The forecast is highly speculative.", [("is highly speculative", "unverified")]),
+        ("The bank made speculative bets on bonds.", []),
+        ("A man claiming allegiance to the group opened fire.", [("claiming allegiance", "reported")]),
+        ("Many economists believe the rate cut came too late.", [("Many economists believe", "weasel")]),
         # a question in a quote later in the sentence is the speaker's, not the cue's clause's
         ('The mayor seemed angry, asking the crowd, "Who let this happen?"', [("seemed", "hedge")]),
         ("Many owners seem to be hoping (praying?) for rain.", [("seem", "hedge")]),

@@ -46,6 +46,8 @@ _OPENERS = set("\"'\u201c\u2018([\u00ab-\u2014 \t")
 _NAME_FOLLOWERS = frozenset(
     "said says told added argued wrote insisted warned announced has had was is and or of in on at to".split()
 )
+# In a title-case headline the modal is capitalised too: "Trump May Not Have Suggested A Registry".
+_TITLE_MODAL_FOLLOWERS = frozenset("not have be also well soon never still yet already even now finally".split())
 
 
 def _is_month_or_name(text: str, start: int, sentence_start: int) -> bool:
@@ -56,6 +58,8 @@ def _is_month_or_name(text: str, start: int, sentence_start: int) -> bool:
     if nxt[:1].isdigit():  # "May 20", "may 2021"
         return True
     if word == "may":
+        return False
+    if word == "May" and nxt[:1].isupper() and nxt.lower() in _TITLE_MODAL_FOLLOWERS:
         return False
     # Capitalised: a modal only as the first word of its sentence, before a lowercase word.
     at_start = all(ch in _OPENERS for ch in text[sentence_start:start])
