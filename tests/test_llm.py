@@ -88,7 +88,7 @@ async def test_good_answer_becomes_a_grounded_analysis(fake):
     a = await eng.analyze(article(), id="x1")
     assert a.id == "x1" and a.engine.name == "openai" and a.engine.model == "gpt-4.1-mini"
     assert a.engine.version.endswith("+analyze.v1")
-    assert eng.engine_id == "openai:gpt-4.1-mini:analyze.v1"
+    assert eng.engine_id.startswith("openai:gpt-4.1-mini:analyze.v1@")  # @ the server's digest
     assert a.warnings == []
     assert [(q.kind, q.speaker.name, q.text) for q in a.quotes] == [
         ("direct", "Elena Varga", "We are not going to take chances with people's health,"),
@@ -296,11 +296,22 @@ async def test_authentication_error_is_not_retried(fake):
     assert "refused the API key" in a.warnings[0]
 
 
+def test_cache_identity_depends_on_the_server():
+    def eid(**env: str) -> str:
+        return LLMEngine(load_settings({"OPENAI_API_KEY": "k", **env})).engine_id
+
+    assert eid() == "openai:gpt-4.1-mini:analyze.v1"
+    assert eid(OPENAI_BASE_URL="http://a.example/v1") != eid(OPENAI_BASE_URL="http://b.example/v1")
+    assert eid(OPENAI_BASE_URL="http://a.example/v1") == eid(OPENAI_BASE_URL="http://a.example/v1/")
+
+
 async def test_unknown_model_name_works_and_has_no_price(fake):
     fake.enqueue(answer(GOOD))
     eng = engine(fake, OPENAI_MODEL="llama3.1:8b-instruct-q4")
     a = await eng.analyze(article())
-    assert a.engine.model == "llama3.1:8b-instruct-q4" and eng.engine_id == "openai:llama3.1:8b-instruct-q4:analyze.v1"
+    assert a.engine.model == "llama3.1:8b-instruct-q4" and eng.engine_id.startswith(
+        "openai:llama3.1:8b-instruct-q4:analyze.v1@"
+    )
     assert a.usage is not None and a.usage.cost_usd is None
     fake.enqueue(answer(GOOD, usage=(1_000_000, 0)))
     priced = engine(fake, OPENAI_MODEL="llama3.1", NEWSBOT_LLM_PRICE_INPUT="0.2", NEWSBOT_LLM_PRICE_OUTPUT="0.4")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,6 +66,10 @@ class LLMEngine:
         self.model = settings.openai_model
         self.prompt_id = prompts.PROMPT_ID
         self.engine_id = f"{ENGINE_NAME}:{self.model}:{self.prompt_id}"
+        if settings.openai_base_url:
+            # Two servers can offer a model of the same name; their answers must not share a cache slot.
+            server = hashlib.sha256(settings.openai_base_url.rstrip("/").encode()).hexdigest()[:10]
+            self.engine_id += f"@{server}"
         self.client = client or ChatClient(
             model=self.model,
             api_key=settings.openai_api_key,
