@@ -534,3 +534,20 @@ def test_poll_shares_and_dashed_appositives_speak(text: str, expected: list[tupl
     found = [q for q in quotes_of(text) if q.kind == "indirect"]
     assert len(found) == len(expected), found
     assert [(q.speaker.name, q.text[:len(c)]) for q, (_, c) in zip(found, expected, strict=True)] == expected
+
+
+ACCORDING_INSIDE = [
+    # "according to X" inside the sentence it attributes
+    ("Last year, according to Human Rights Watch, security forces killed more than 400 protesters.",
+     "Human Rights Watch", "Last year, according to Human Rights Watch, security forces killed"),
+    ("While most files were marked confidential, according to a department official, two were upgraded.",
+     "department official", "two were upgraded"),
+    ("But, according to the poll, 46 percent of Republican voters remain undecided.", "the poll",
+     "46 percent of Republican voters remain undecided"),
+]
+
+
+@pytest.mark.parametrize("text,speaker,start", ACCORDING_INSIDE)
+def test_according_to_inside_the_sentence(text: str, speaker: str, start: str) -> None:
+    q = only(text, "indirect")
+    assert q.speaker.name == speaker and q.text.startswith(start), q

@@ -240,6 +240,16 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
             if end > k + 1:
                 return RawQuote(t[k + 1].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
         return None
+    if k < hi and t[k].text in (",", "—", "–") and _strip_end(doc, k + 1, hi) - (k + 1) >= MIN_CONTENT_TOKENS:
+        # "Since November, according to Human Rights Watch, forces have killed 400": the phrase sits inside
+        # what it attributes; after a "While …," clause only the main clause is theirs
+        start = k + 1 if t[lo].lower in _SUBORDINATORS else lo
+        while start < v and (t[start].lower in ("but", "and", "yet", "so", "however") or t[start].text == ","):
+            start += 1
+        if start >= v:
+            start = k + 1  # "But, according to the poll, 46 percent remain undecided"
+        end = _strip_end(doc, k + 1, hi)
+        return RawQuote(t[start].start, t[end - 1].end, "indirect", m, cue)
     end = _strip_end(doc, lo, v)
     if end <= lo:
         return None
