@@ -551,3 +551,9 @@ ACCORDING_INSIDE = [
 def test_according_to_inside_the_sentence(text: str, speaker: str, start: str) -> None:
     q = only(text, "indirect")
     assert q.speaker.name == speaker and q.text.startswith(start), q
+
+
+def test_a_bare_attribution_after_a_closed_sentence() -> None:
+    text = "The nominee caused outrage.\n\n“If you are listening, find the emails that are missing.” Trump said."
+    q = only(text, "direct")
+    assert q.speaker.name == "Trump" and q.cue is not None and q.cue.text == "said"

@@ -90,7 +90,7 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
     while i < len(t) and t[i].text in (",", "”", "’", "\"", "'") and t[i].start < p1:
         i += 1
     ends_sentence = doc.text[s.start:s.close_at].rstrip()[-1:] == "."
-    if ends_sentence and i < len(t) and t[i].is_cap and t[i].text not in _DASHES:
+    if ends_sentence and i < len(t) and t[i].is_cap and t[i].text not in _DASHES and not _bare_attribution(t, i):
         return None  # `"…." Mr. Trump said …` starts a new sentence; the attribution would need a comma
     hi = i
     while hi < len(t) and t[hi].start < p1 and (t[hi].text in "()" or not stop_punct(t[hi])) and hi - i < 25:
@@ -126,6 +126,17 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
         return None
     m = classify(doc.text, t[ph[0]:ph[1]])
     return (m, _cue_span(doc, v, ph), ph[2]) if m else None
+
+
+def _bare_attribution(t: list, i: int) -> bool:
+    """`“… missing.” Trump said.`: a name and a speech verb that end the sentence on their own, a comma
+    left out."""
+    for k in range(i + 1, min(len(t) - 1, i + 5)):
+        if is_verb(t[k]):
+            return verbs()[t[k].lower][1] == "speech" and t[k + 1].text in (".", "!")
+        if not t[k].is_cap:
+            return False
+    return False
 
 
 def _title_then_name(t: list, i: int, name_at: int) -> bool:
