@@ -152,6 +152,9 @@ def test_they_and_it_stand_for_the_nearest_group_or_body_never_a_pronoun() -> No
             "They said it would fail, and it said so too.")
     found = find_quotes(text, sentences.split(text))
     names = [q.speaker.name for q in found]
+    text2 = ("Economists at three schools studied trade. They examined the experience of American workers after the "
+             "shock. What is more, they found that wages fell in exposed markets.")
+    assert [q.speaker.name for q in find_quotes(text2, sentences.split(text2))] == ["Economists"]
     assert names[:3] == ["Activists and scholars", "Congressional Budget Office", "Democratic politicians"]
     assert not {"they", "it", "he", "she", "we", "i"} & {n.lower() for n in names}
 

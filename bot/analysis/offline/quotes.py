@@ -104,6 +104,7 @@ def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]])
     si = doc.sentence_index(pos)
     lo_sent = doc.sentences[max(0, si - ANTECEDENT_SENTENCES)] if doc.sentences else None
     floor = doc.tok_at(lo_sent.start) if lo_sent else 0
+    found: list[tuple[Speaker, bool]] = []  # nearest first, with whether it is a preposition's object
     for k in range(doc.tok_at(pos) - 1, floor - 1, -1):
         low = strip_possessive(t[k].lower)
         if any(a <= t[k].start < b for a, b in quoted):
@@ -121,17 +122,24 @@ def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]])
         core = core_before(t, k + 1, s_lo) or (k, k + 1)
         first = compound_start(t, core[0], s_lo)
         m = classify(doc.text, t[first:core[1]])
+        sp = None
         if m is None and pronoun == "they":
             while first > s_lo and t[first - 1].is_cap and t[first - 1].lower not in FUNCTION_CAPS:
                 first -= 1  # "Democratic politicians"
-            return Speaker(name=doc.text[t[first].start:t[k].end], kind="group")
-        if m is None:
-            continue
-        if pronoun == "they" and m.kind in ("group", "organization", "unnamed"):
-            return Speaker(name=m.name, kind="group")
-        if pronoun == "it" and m.kind == "organization":
-            return Speaker(name=m.name, kind="organization")
-    return None
+            sp = Speaker(name=doc.text[t[first].start:t[k].end], kind="group")
+        elif m is not None and pronoun == "they" and m.kind in ("group", "organization", "unnamed"):
+            sp = Speaker(name=m.name, kind="group")
+        elif m is not None and pronoun == "it" and m.kind == "organization":
+            sp = Speaker(name=m.name, kind="organization")
+        if sp is not None:
+            obj = first > 0 and t[first - 1].lower in _PREPOSITIONS
+            found.append((sp, obj))
+    # "They examined the experience of American workers. … they found": a subject, not an object
+    return next((sp for sp, obj in found if not obj), found[0][0] if found else None)
+
+
+_PREPOSITIONS = frozenset({"of", "for", "to", "with", "by", "from", "on", "in", "at", "among", "about", "against",
+                           "between", "over", "into"})
 
 
 def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent: list[Speaker],
