@@ -178,3 +178,13 @@ ROLE_CASES = [
 def test_role_cases(text: str, expected: list[str]) -> None:
     found = find_quotes(text, sentences.split(text))
     assert [q.speaker.name for q in found] == expected, found
+
+
+def test_a_partial_quote_before_an_inverted_attribution_and_a_run_on_sentence() -> None:
+    text = ("Sanders won.\n\n\"This will be a challenge\" for the mayor, said Kunin. \"She can never be as far "
+            "left as Bernie,\" she said.")
+    assert speakers(text) == ["Kunin", "Kunin"]
+    # a splitter that keeps "Fla. ''She …" in one sentence must not hand the second piece to "Bernie"
+    text = ("Some supporters remain reluctant.\n\n''Bernie seemed more transparent than her,'' said Rachel Woolard, "
+            "20, of Jacksonville, Fla. ''She has the stereotypical politician approach to things.''")
+    assert speakers(text) == ["Rachel Woolard", "Rachel Woolard"]

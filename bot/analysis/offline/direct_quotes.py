@@ -259,7 +259,7 @@ def find_direct(doc: Doc) -> list[RawQuote]:
                 and doc.para_index(out[-1].start) == doc.para_index(s.open_at) and s.open_at - out[-1].end < 80
             if not goes_on and n_words < (MIN_FLOATING_WORDS if at_start else MIN_LOOSE_WORDS):
                 continue
-            if not at_start:
+            if not at_start and not any(doc.tok_at(o.open_at) >= sent_lo for o in spans[:si]):
                 found = _sentence_subject(doc, s, sent_lo)  # "She signed an agreement barring her from …"
         if found is not None and partial and n_words < 3:
             continue  # a word or two quoted inside a sentence: a scare quote

@@ -81,7 +81,12 @@ def _drop_overlaps(indirect: list[RawQuote], direct: list[RawQuote]) -> list[Raw
     for q in indirect:
         n = max(q.end - q.start, 1)
         # a partial quote inside reported speech stays part of it unless it is nearly all of it
-        if any(_overlap(q, d) > (PARTIAL_SHARE if d.partial else 0.5) * n for d in direct):
+        inside = [d for d in direct if _overlap(q, d) > (PARTIAL_SHARE if d.partial else 0.5) * n]
+        if inside:
+            d = inside[0]
+            if d.mention is None and d.chain is None and q.mention is not None:
+                # `"This will be a challenge" for Clinton, said Kunin.`: the report names the quote's speaker
+                d.mention, d.cue, d.appositive = q.mention, q.cue, q.appositive
             continue
         if any(_overlap(q, k) > 0.5 * max(n, k.end - k.start) for k in kept):
             continue
