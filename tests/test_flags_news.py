@@ -143,6 +143,8 @@ def test_words_with_a_plain_sense_in_news(sentence: str, expected: list[tuple[st
         "The survey of 800 likely voters has a margin of error of 3 points.",
         "Clinton led among likely Democratic primary voters.",
         "Older respondents were far more likely to own a home.",
+        "Rural voters are slightly more likely to back the measure.",
+        "Nobody has ever suggested that to me.",
         "The strike created an unlikely alliance of farmers and bankers.",
         # "insiders" as the establishment, "Insider" as a title
         "He campaigned against party insiders and lobbyists.",
@@ -195,6 +197,8 @@ def test_news_words_that_are_not_doubt_in_context(sentence: str) -> None:
         ("The dam may fail, engineers warned, as the water rises.", [("may", "hedge")]),
         ("Voters are likely to reject the measure.", [("likely", "hedge")]),
         ("He is the likely nominee.", [("likely", "hedge")]),
+        ("The senator is more likely to win than his rival.", [("likely", "hedge")]),
+        ("Officials suggested that the fire was deliberate.", [("suggested that", "hedge")]),
         ("Police are investigating an apparent arson attack.", [("apparent", "hedge")]),
         ("It is possible that the fire started in the kitchen.", [("It is possible", "hedge")]),
         ("The fire could have started in the kitchen.", [("could have", "hedge")]),
@@ -246,3 +250,11 @@ def test_news_words_that_are_not_doubt_in_context(sentence: str) -> None:
 )
 def test_news_cues_in_context(sentence: str, expected: list[tuple[str, str]]) -> None:
     assert [(c.text, c.type) for c in find_cues(sentence)] == expected
+
+
+def test_a_hedge_inside_a_direct_quote_is_still_flagged() -> None:
+    # The article reports the speaker's hedged words; the flag points at them and the quote names the speaker.
+    text = '"The bridge may not survive another winter," the county engineer said. It was built in 1931.'
+    sentences = splitter.split(text)
+    flags = find_flags(text, sentences, [])
+    assert [(f.sentence_id, f.level, [c.text for c in f.cues]) for f in flags] == [(0, "hedged", ["may not"])]
