@@ -188,3 +188,12 @@ def test_a_partial_quote_before_an_inverted_attribution_and_a_run_on_sentence() 
     text = ("Some supporters remain reluctant.\n\n''Bernie seemed more transparent than her,'' said Rachel Woolard, "
             "20, of Jacksonville, Fla. ''She has the stereotypical politician approach to things.''")
     assert speakers(text) == ["Rachel Woolard", "Rachel Woolard"]
+
+
+def test_demonyms_and_signature_lines() -> None:
+    assert speakers("Mark Cuban is a billionaire. Cuban said he would consider offers.") == ["Mark Cuban"]
+    assert speakers("“We are ready,” the Russian said. Americans say the plan is bad.") == ["the Russian",
+                                                                                            "Americans"]
+    # fact-check layout: the quote, then a line that only signs it
+    text = 'Her bills went nowhere.\n\n"Boeing and other multinationals pay zero taxes."\n\n- Sanders.\n\nIt is complex.'
+    assert speakers(text) == ["Sanders"]

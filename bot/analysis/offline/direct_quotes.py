@@ -96,7 +96,7 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
     while hi < len(t) and t[hi].start < p1 and (t[hi].text in "()" or not stop_punct(t[hi])) and hi - i < 25:
         hi += 1
     if i >= hi or t[i].text in _DASHES:
-        if i < len(t) and t[i].text in _DASHES and t[i].start < p1:
+        if i < len(t) and t[i].text in _DASHES and (t[i].start < p1 or _dash_line(doc, i, p1)):
             ph = phrase_after(doc.text, t, i + 1, min(len(t), i + 14))
             if ph:
                 m = classify(doc.text, t[ph[0]:ph[1]])
@@ -126,6 +126,12 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
         return None
     m = classify(doc.text, t[ph[0]:ph[1]])
     return (m, _cue_span(doc, v, ph), ph[2]) if m else None
+
+
+def _dash_line(doc: Doc, i: int, p1: int) -> bool:
+    """A paragraph of its own that only signs the quote before it: "— Sanders." (fact-check layouts)."""
+    q0, q1 = doc.para_bounds(doc.toks[i].start)
+    return q0 >= p1 and doc.toks[i].start == q0 and len(doc.text[q0:q1].split()) <= 6
 
 
 def _bare_attribution(t: list, i: int) -> bool:

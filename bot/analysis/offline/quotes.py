@@ -15,6 +15,7 @@ from bot.analysis.offline.indirect_quotes import find_indirect
 from bot.analysis.offline.names import scan_people
 from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.speakers import (
+    DEMONYMS,
     DOCUMENTS,
     FUNCTION_CAPS,
     GROUPS,
@@ -153,6 +154,8 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
         return None
     if m.kind == "organization" and " " not in m.name and people.lookup(m.name, pos) is not None:
         m = Mention("person", m.name, m.title, m.start, m.end, m.gender)  # "Bloomberg said" after "Michael Bloomberg"
+    if m.kind == "person" and m.name.lower() in DEMONYMS and people.lookup(m.name, pos) is None:
+        return UNIDENTIFIED  # "calm Russian fears, reassuring …": an adjective, unless someone is named Cuban
     if m.kind == "person":
         full = people.add(m.name, m.title or appositive, pos, m.gender)
         p = people.lookup(full)

@@ -71,6 +71,14 @@ _MALE = frozenset({"mr.", "mr", "sir", "lord", "king", "prince", "spokesman", "c
                    "councilman", "businessman", "he", "his"})
 
 
+DEMONYMS = frozenset({
+    "american", "americans", "russian", "russians", "chinese", "british", "french", "german", "germans", "mexican",
+    "mexicans", "israeli", "israelis", "iranian", "iranians", "syrian", "syrians", "iraqi", "iraqis", "ukrainian",
+    "ukrainians", "european", "europeans", "african", "asian", "japanese", "korean", "koreans", "indian", "canadian",
+    "cuban", "cubans", "turkish", "saudi", "saudis", "palestinian", "palestinians", "egyptian", "afghan", "pakistani",
+    "italian", "spanish", "polish", "swiss", "dutch", "greek", "latino", "latinos", "hispanic", "hispanics",
+    "western", "eastern", "northern", "southern", "muslim", "muslims", "christian", "christians", "jewish",
+})
 _FIRM_ENDINGS = frozenset({"refining", "banking", "holding", "holdings", "publishing", "consulting", "engineering",
                            "marketing", "trading", "mining", "shipping", "broadcasting", "manufacturing",
                            "printing", "building", "lending", "housing", "computing", "networking", "brewing",
@@ -196,6 +204,12 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         return Mention("organization", _span_text(text, name_toks), None, name_toks[0].start, end)
     if name_toks:
         nm = _span_text(text, name_toks)
+        if len(name_toks) == 1 and strip_possessive(name_toks[0].lower) in DEMONYMS:
+            # "Americans say" is a group, "the Russian said" someone unnamed, a bare "Russian" nobody
+            if name_toks[0].lower.endswith("s") and name_toks[0].lower not in ("swiss", "chinese"):
+                return Mention("group", _span_text(text, toks), None, toks[0].start, end)
+            if det is not None:
+                return Mention("unnamed", text[start:end], None, start, end)
         if len(name_toks) == 1 and name_toks[0].lower in PLACES:
             return Mention("organization", nm, None, name_toks[0].start, end)
         title_toks = [t for t in toks[:j] if t.lower not in HONORIFICS]
