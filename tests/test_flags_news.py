@@ -220,6 +220,10 @@ def test_news_words_that_are_not_doubt_in_context(sentence: str) -> None:
         ("She was dubious at first but joined the club.", []),
         ("The bank made speculative bets on bonds.", []),
         ("A man claiming allegiance to the group opened fire.", [("claiming allegiance", "reported")]),
+        ("The former aide claims he was fired for speaking out.", [("claims", "reported")]),
+        ("The forecast appeared accurate at first.", [("appeared accurate", "hedge")]),
+        ("Donors are left wondering whether the party might split.",
+         [("wondering whether", "hedge"), ("might", "hedge")]),
         ("Many economists believe the rate cut came too late.", [("Many economists believe", "weasel")]),
         # a question in a quote later in the sentence is the speaker's, not the cue's clause's
         ('The mayor seemed angry, asking the crowd, "Who let this happen?"', [("seemed", "hedge")]),
