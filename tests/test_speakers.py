@@ -197,3 +197,27 @@ def test_demonyms_and_signature_lines() -> None:
     # fact-check layout: the quote, then a line that only signs it
     text = 'Her bills went nowhere.\n\n"Boeing and other multinationals pay zero taxes."\n\n- Sanders.\n\nIt is complex.'
     assert speakers(text) == ["Sanders"]
+
+
+JUNK_AND_FOCUS = [
+    # names in scare quotes, firms, sentence-opening prepositions and pacts are no antecedents
+    ("President Barack Obama spoke on Tuesday. Where he used to boast that he had decimated ''core Al Qaeda,'' "
+     "on Tuesday night he said it still posed a threat.", ["Barack Obama"]),
+    ("Carly Fiorina ran the firm. She was adamant, telling the board they would win. Compaq Computer, she "
+     "predicted, would come to them.", ["Carly Fiorina", "Carly Fiorina"]),
+    ("Donald Trump spoke in Cleveland. Against Trump, the protesters marched.\n\n“It is very important to put "
+     "some showbiz into a convention,” he said.", ["Donald Trump"]),
+    ("Hillary Clinton caught flak over the Trans-Pacific Partnership when she said she could not support the "
+     "trade deal.", ["Hillary Clinton"]),
+    # "Mr. Trump" is not the "Mrs. Trump" named just before
+    ("Mr. and Mrs. Trump were not invited. In an email, Mr. Trump said his friendship with Bill Clinton was "
+     "strictly business.\n\n“It was my obligation,” he wrote.", ["Trump", "Trump"]),
+    # the one who was asked answers
+    ("Sen. Marco Rubio spoke on Fox. Ainsley Earhardt then asked Rubio which states he could win.\n\n"
+     "“We feel great in every one of those states,” he said.", ["Ainsley Earhardt", "Marco Rubio"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", JUNK_AND_FOCUS)
+def test_junk_names_and_focus(text: str, expected: list[str]) -> None:
+    assert speakers(text) == expected

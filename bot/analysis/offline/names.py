@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 
 from bot.analysis.offline.attribution import main_clause_start, verbs
-from bot.analysis.offline.direct_quotes import MAX_TITLE_WORDS, title_case
+from bot.analysis.offline.direct_quotes import MAX_TITLE_WORDS
 from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.quote_marks import find_spans
 from bot.analysis.offline.quote_tokens import Token
@@ -129,19 +129,22 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             title = doc.text[title_toks[0].start:title_toks[-1].end] if title_toks else apposition
             name = doc.text[run[0].start:run[-1].end]
             prev = t[k - 1].text.lower() if k > 0 else ""
+            asked = prev in _ASKING  # "Earhardt then asked Rubio which states …": Rubio answers next
             subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k \
-                or _verb_follows(t, j)
-            people.add(name, title, run[0].start, gender_of(t[k:i]), subject=subject, main=opens_main(k))
+                or _verb_follows(t, j) or asked
+            people.add(name, title, run[0].start, gender_of(t[k:i]), subject=subject, main=opens_main(k) or asked)
         elif len(run) == 1 and (run[0].text in known or people.lookup(run[0].text) is not None):
             prev = t[i - 1].text.lower() if i > 0 else ""
+            asked = prev in _ASKING
             subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i \
-                or _verb_follows(t, j)
-            people.add(run[0].text, None, run[0].start, None, subject=subject, main=opens_main(i))
+                or _verb_follows(t, j) or asked
+            people.add(run[0].text, None, run[0].start, None, subject=subject, main=opens_main(i) or asked)
         i = max(j, i + 1)
     _learn_genders(doc, people, spans, starts)
     return people
 
 
+_ASKING = frozenset({"asked", "pressed", "questioned", "challenged", "interviewed"})
 _AUXILIARIES = frozenset({"is", "was", "has", "had", "will", "would", "could", "can", "did", "does", "also",
                           "then", "later", "never", "once", "still", "just"})
 
@@ -174,11 +177,12 @@ def _not_a_person(doc: Doc, i: int, j: int, headline: set[int], titled: bool) ->
 
 
 def _quoted_titles(doc: Doc) -> list[tuple[int, int]]:
-    """Quoted names of works and shows: ''Monday Night Baseball'', “Morning Joe”."""
+    """Short quoted phrases: names of works and shows (''Monday Night Baseball'', “Morning Joe”) and scare
+    quotes (''core Al Qaeda''); a name inside one is no antecedent."""
     out = []
     for sp in find_spans(doc.text):
         content = doc.text[sp.start:sp.end]
-        if len(content.split()) <= MAX_TITLE_WORDS and title_case(content):
+        if len(content.split()) <= MAX_TITLE_WORDS:
             out.append((sp.start, sp.end))
     return out
 

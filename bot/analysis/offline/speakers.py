@@ -47,7 +47,8 @@ FUNCTION_CAPS = frozenset({
     "did", "will", "would", "can", "could", "should", "might", "must", "thanks", "please", "mr.",
     "once", "like", "unlike", "despite", "during", "under", "over", "until", "into", "about", "among",
     "maybe", "perhaps", "indeed", "well", "besides", "otherwise", "nonetheless", "neither", "either",
-    "whenever", "wherever", "whatever", "whoever", "unless", "whether",
+    "whenever", "wherever", "whatever", "whoever", "unless", "whether", "against", "amid", "toward", "towards",
+    "via", "per", "inside", "outside", "beyond", "within", "throughout", "upon", "onto", "across", "along",
     "hours", "days", "weeks", "months", "years", "minutes", "moments", "instantly", "everyone", "everybody",
     "nobody", "someone", "somebody", "anyone", "i'm", "i’m", "we've", "we’ve", "we're", "we’re", "it's", "it’s",
     "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "you're", "you’re", "let's", "let’s",
@@ -318,10 +319,10 @@ class People:
         for i in range(len(self.people) - 1, -1, -1):
             p = self.people[i]
             pp = p.name.split()
+            if gender and p.gender and p.gender != gender:
+                continue  # "Mr. Trump" is not the "Mrs. Trump" of the sentence before
             if p.name.lower() == name.lower():
                 return i
-            if gender and p.gender and p.gender != gender:
-                continue
             if len(parts) == 1 and (pp[-1].lower() == last or pp[0].lower() == last):
                 hits.append(i)
             elif len(parts) > 1 and len(pp) == 1 and pp[0].lower() == last and not hits:
