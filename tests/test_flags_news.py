@@ -139,6 +139,9 @@ def test_words_with_a_plain_sense_in_news(sentence: str, expected: list[tuple[st
         # "may"/"might" that remind or concede
         "Readers may recall the scandal of 2009.",
         "As strange as it may seem, the bridge was built twice.",
+        "Police will act against crime wherever it may occur.",
+        "Whatever the reasons may be, the plant closed.",
+        "It may come as a surprise that the lake is man-made.",
         # "likely" of pollsters and surveys
         "The survey of 800 likely voters has a margin of error of 3 points.",
         "Clinton led among likely Democratic primary voters.",
