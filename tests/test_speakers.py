@@ -212,6 +212,9 @@ JUNK_AND_FOCUS = [
     # "Mr. Trump" is not the "Mrs. Trump" named just before
     ("Mr. and Mrs. Trump were not invited. In an email, Mr. Trump said his friendship with Bill Clinton was "
      "strictly business.\n\n“It was my obligation,” he wrote.", ["Trump", "Trump"]),
+    # a possessor opening the sentence does not outrank the appositive name it introduces
+    ("Bernie Sanders lost New York.\n\nAfter the results came in, Sanders's campaign manager, Jeff Weaver, "
+     "appeared on MSNBC. He also said that if Sanders gets close, he will flip superdelegates.", ["Jeff Weaver"]),
     # the one who was asked answers
     ("Sen. Marco Rubio spoke on Fox. Ainsley Earhardt then asked Rubio which states he could win.\n\n"
      "“We feel great in every one of those states,” he said.", ["Ainsley Earhardt", "Marco Rubio"]),

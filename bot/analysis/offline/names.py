@@ -130,15 +130,19 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             name = doc.text[run[0].start:run[-1].end]
             prev = t[k - 1].text.lower() if k > 0 else ""
             asked = prev in _ASKING  # "Earhardt then asked Rubio which states …": Rubio answers next
+            owner = run[-1].lower.endswith(("’s", "'s", "s’", "s'"))  # "Sanders's campaign manager, Jeff Weaver"
             subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k \
                 or _verb_follows(t, j) or asked
-            people.add(name, title, run[0].start, gender_of(t[k:i]), subject=subject, main=opens_main(k) or asked)
+            people.add(name, title, run[0].start, gender_of(t[k:i]), subject=subject,
+                       main=not owner and (opens_main(k) or asked))
         elif len(run) == 1 and (run[0].text in known or people.lookup(run[0].text) is not None):
             prev = t[i - 1].text.lower() if i > 0 else ""
             asked = prev in _ASKING
+            owner = run[0].lower.endswith(("’s", "'s", "s’", "s'"))
             subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i \
                 or _verb_follows(t, j) or asked
-            people.add(run[0].text, None, run[0].start, None, subject=subject, main=opens_main(i) or asked)
+            people.add(run[0].text, None, run[0].start, None, subject=subject,
+                       main=not owner and (opens_main(i) or asked))
         i = max(j, i + 1)
     _learn_genders(doc, people, spans, starts)
     return people
