@@ -224,3 +224,11 @@ JUNK_AND_FOCUS = [
 @pytest.mark.parametrize("text,expected", JUNK_AND_FOCUS)
 def test_junk_names_and_focus(text: str, expected: list[str]) -> None:
     assert speakers(text) == expected
+
+
+def test_contracted_pronouns_and_acronyms() -> None:
+    text = ("Mattie Thomas, 66, lives in Lake City. She's a Sanders supporter but concedes that most of her peers "
+            "love the Clintons.")
+    assert speakers(text) == ["Mattie Thomas"]
+    found = find_quotes("HP said the deal was good.", sentences.split("HP said the deal was good."))
+    assert [(q.speaker.name, q.speaker.kind) for q in found] == [("HP", "organization")]

@@ -465,8 +465,8 @@ def main_clause_start(toks: list[Token], lo: int, verb: int) -> int | None:
 
 def sentence_subject(text: str, toks: list[Token], k: int, hi: int) -> tuple[int, int, str | None] | None:
     """The phrase opening a sentence, unless it is an adverb or an interjection ("Hastily,", "Wait,")."""
-    if k < hi and toks[k].lower in PRONOUNS:
-        return (k, k + 1, None)  # "She responded …, writing"
+    if k < hi and (toks[k].lower in PRONOUNS or toks[k].lower in ("she's", "she’s", "he's", "he’s")):
+        return (k, k + 1, None)  # "She responded …, writing", "She's a supporter but concedes …"
     ph = phrase_after(text, toks, k, hi)
     if ph is not None and ph[1] - ph[0] == 1:
         low = toks[ph[0]].lower

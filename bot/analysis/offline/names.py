@@ -135,7 +135,8 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
                 or _verb_follows(t, j) or asked
             people.add(name, title, run[0].start, gender_of(t[k:i]), subject=subject,
                        main=not owner and (opens_main(k) or asked))
-        elif len(run) == 1 and (run[0].text in known or people.lookup(run[0].text) is not None):
+        elif len(run) == 1 and not run[0].text.isupper() and (run[0].text in known
+                                                              or people.lookup(run[0].text) is not None):
             prev = t[i - 1].text.lower() if i > 0 else ""
             asked = prev in _ASKING
             owner = run[0].lower.endswith(("’s", "'s", "s’", "s'"))

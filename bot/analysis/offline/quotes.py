@@ -154,6 +154,8 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
         return None
     if m.kind == "organization" and " " not in m.name and people.lookup(m.name, pos) is not None:
         m = Mention("person", m.name, m.title, m.start, m.end, m.gender)  # "Bloomberg said" after "Michael Bloomberg"
+    if m.kind == "person" and " " not in m.name and m.name.isupper() and people.lookup(m.name, pos) is None:
+        m = Mention("organization", m.name, m.title, m.start, m.end)  # "HP said": an acronym names a body
     if m.kind == "person" and m.name.lower() in DEMONYMS and people.lookup(m.name, pos) is None:
         return UNIDENTIFIED  # "calm Russian fears, reassuring …": an adjective, unless someone is named Cuban
     if m.kind == "person":

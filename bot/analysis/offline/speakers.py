@@ -51,7 +51,8 @@ FUNCTION_CAPS = frozenset({
     "via", "per", "inside", "outside", "beyond", "within", "throughout", "upon", "onto", "across", "along",
     "hours", "days", "weeks", "months", "years", "minutes", "moments", "instantly", "everyone", "everybody",
     "nobody", "someone", "somebody", "anyone", "i'm", "i’m", "we've", "we’ve", "we're", "we’re", "it's", "it’s",
-    "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "you're", "you’re", "let's", "let’s",
+    "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "you're", "you’re", "let's", "let’s", "she's", "she’s", "he's",
+    "he’s", "they're", "they’re", "that's", "that’s", "there's", "there’s", "here's", "here’s", "what's", "what’s",
 }) | frozenset(  # sentence-opening participles: "Having announced …", "Facing criticism, …"
     w + "ing" for w in (
         "hav", "be", "fac", "walk", "runn", "tell", "speak", "not", "cit", "say", "add", "look", "point",
@@ -149,8 +150,8 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
     if not toks:
         return None
     start, end = toks[0].start, toks[-1].end
-    if len(toks) == 1 and toks[0].lower in PRONOUNS:
-        low = toks[0].lower
+    if len(toks) == 1 and strip_possessive(toks[0].lower) in PRONOUNS:
+        low = strip_possessive(toks[0].lower)  # "she", or "She's a supporter but concedes …"
         kind = "author" if low in AUTHOR else "pronoun"
         return Mention(kind, low, None, start, end, gender_of(toks))
     det = None
