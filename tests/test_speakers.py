@@ -232,3 +232,9 @@ def test_contracted_pronouns_and_acronyms() -> None:
     assert speakers(text) == ["Mattie Thomas"]
     found = find_quotes("HP said the deal was good.", sentences.split("HP said the deal was good."))
     assert [(q.speaker.name, q.speaker.kind) for q in found] == [("HP", "organization")]
+
+
+def test_he_with_no_named_person_takes_the_unnamed_role_before_it() -> None:
+    text = ("A power struggle has erupted, as the head of the party's rules committee has accused the leaders of "
+            "trying to block a rule change that he said would make it harder to reopen the fight.")
+    assert speakers(text) == ["the head of the party's rules committee"]

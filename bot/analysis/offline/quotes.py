@@ -9,7 +9,7 @@ senator named, a quote with no phrase of its own to the speaker of the quote it 
 from __future__ import annotations
 
 from bot.analysis.model import Quote, Sentence, Span, Speaker
-from bot.analysis.offline.attribution import compound_start, core_before
+from bot.analysis.offline.attribution import compound_start, core_before, is_verb
 from bot.analysis.offline.direct_quotes import RawQuote, find_direct
 from bot.analysis.offline.indirect_quotes import find_indirect
 from bot.analysis.offline.names import scan_people
@@ -144,6 +144,26 @@ def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]])
     return next((sp for sp, obj in found if not obj), found[0][0] if found else None)
 
 
+def _role_antecedent(doc: Doc, pos: int, quoted: list[tuple[int, int]]) -> Speaker | None:
+    """A he/she with no named person before it: the unnamed role that opens a recent clause ("the head of
+    the RNC's rules committee has accused … a change that he said …")."""
+    t = doc.toks
+    si = doc.sentence_index(pos)
+    floor = doc.tok_at(doc.sentences[max(0, si - 1)].start) if doc.sentences else 0
+    for k in range(doc.tok_at(pos) - 1, floor, -1):
+        low = t[k].lower
+        if (low in ROLES or low in UNNAMED) and t[k].text.islower() and t[k - 1].lower in ("the", "a", "an") \
+                and not any(a <= t[k].start < b for a, b in quoted):
+            e = k + 1
+            while e < min(len(t), k + 10) and t[e].text not in (",", ".", ";", ":", "(", "—") \
+                    and t[e].lower not in _CLAUSE_WORDS and not is_verb(t[e]):
+                e += 1
+            return Speaker(name=doc.text[t[k - 1].start:t[e - 1].end], kind="unnamed")
+    return None
+
+
+_CLAUSE_WORDS = frozenset({"has", "have", "had", "is", "was", "are", "were", "will", "would", "who", "that", "which",
+                           "said", "says", "did", "does", "can", "could"})
 _PREPOSITIONS = frozenset({"of", "for", "to", "with", "by", "from", "on", "in", "at", "among", "about", "against",
                            "between", "over", "into"})
 
@@ -172,7 +192,7 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
                 p.gender = p.gender or ("f" if m.name == "she" else "m")  # later pronouns can rely on it
                 people.add(p.name, None, pos, None)  # and the person stays the one in focus
                 return Speaker(name=p.name, title=p.title, kind="person")
-            return UNIDENTIFIED
+            return _role_antecedent(doc, pos, quoted) or UNIDENTIFIED
         want = ("organization",) if m.name == "it" else ("group", "organization")
         if last is not None and last.kind in want and doc.sentence_index(pos) - doc.sentence_index(last_pos) <= 1:
             return last  # "Gulf Coast Refining said … It said …": the body quoted just before
