@@ -238,3 +238,12 @@ def test_he_with_no_named_person_takes_the_unnamed_role_before_it() -> None:
     text = ("A power struggle has erupted, as the head of the party's rules committee has accused the leaders of "
             "trying to block a rule change that he said would make it harder to reopen the fight.")
     assert speakers(text) == ["the head of the party's rules committee"]
+
+
+def test_gender_from_given_names_over_role_words_and_the_quote_own_words() -> None:
+    text = ("Trump spokesman Hope Hicks confirmed that the group was created independently. Sikh Americans and "
+            "Muslim Americans joined.\n\n“They are not affiliated with the campaign,” she said.")
+    assert speakers(text) == ["Hope Hicks", "Hope Hicks"]
+    # a name inside the words attributed is not the one who says them
+    text = "Joseph Hunter said he will not vote for the mayor. Also, Mayor Dan Ortiz isn't a conservative, he said."
+    assert speakers(text) == ["Joseph Hunter", "Joseph Hunter"]

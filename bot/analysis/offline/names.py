@@ -12,6 +12,7 @@ from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.quote_marks import find_spans
 from bot.analysis.offline.quote_tokens import Token
 from bot.analysis.offline.speakers import (
+    DEMONYMS,
     FUNCTION_CAPS,
     HONORIFICS,
     NOT_AGENTS,
@@ -103,7 +104,7 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             j += 1  # "Amy Pope", "Peter T. King"
         run = t[i:j]
         if (any(x.lower in ORGS or x.lower in PLACES for x in run) and not surname_like_org(run)) \
-                or run[-1].lower in FUNCTION_CAPS:
+                or run[-1].lower in FUNCTION_CAPS or (run[-1].lower in DEMONYMS and run[-1].lower.endswith("s")):
             i = max(j, i + 1)
             continue
         # titles written in front: "Russian President", "senior Hamas official", "Mr."
@@ -133,7 +134,7 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             owner = run[-1].lower.endswith(("’s", "'s", "s’", "s'"))  # "Sanders's campaign manager, Jeff Weaver"
             subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k \
                 or _verb_follows(t, j) or asked
-            people.add(name, title, run[0].start, gender_of(t[k:i]), subject=subject,
+            people.add(name, title, run[0].start, gender_of(t[k:i], name), subject=subject,
                        main=not owner and (opens_main(k) or asked))
         elif len(run) == 1 and not run[0].text.isupper() and (run[0].text in known
                                                               or people.lookup(run[0].text) is not None):

@@ -169,7 +169,8 @@ _PREPOSITIONS = frozenset({"of", "for", "to", "with", "by", "from", "on", "in", 
 
 
 def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent: list[Speaker],
-             appositive: str | None, doc: Doc, quoted: list[tuple[int, int]], last_pos: int) -> Speaker | None:
+             appositive: str | None, doc: Doc, quoted: list[tuple[int, int]], last_pos: int,
+             span: tuple[int, int] = (0, 0)) -> Speaker | None:
     if m.kind == "author":
         return None
     if m.kind == "organization" and " " not in m.name and people.lookup(m.name, pos) is not None:
@@ -187,7 +188,7 @@ def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent:
             preferred = None
             if last is not None and last.kind == "person":
                 preferred = people.lookup(last.name)
-            p = people.pronoun(pos, "f" if m.name == "she" else "m", preferred)
+            p = people.pronoun(pos, "f" if m.name == "she" else "m", preferred, skip=span)
             if p is not None:
                 p.gender = p.gender or ("f" if m.name == "she" else "m")  # later pronouns can rely on it
                 people.add(p.name, None, pos, None)  # and the person stays the one in focus
@@ -241,7 +242,7 @@ def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people:
             sp = speakers[id(q.chain)]
         elif q.mention is not None:
             sp = _speaker(q.mention, q.mention.start, people, recent[-1] if recent else None, recent,
-                          q.appositive, doc, quoted, last_pos)
+                          q.appositive, doc, quoted, last_pos, (q.start, q.end))
             if sp is None:
                 continue  # the author's own voice is no quote
         elif recent and doc.para_index(q.start) - doc.para_index(last_pos) <= INHERIT_PARAGRAPHS:

@@ -125,11 +125,22 @@ def is_name_word(t: Token) -> bool:
     return t.text[0].isalpha() and (not t.text.isupper() or len(t.text) <= 3)
 
 
-def gender_of(tokens: list[Token]) -> str | None:
+_HONORIFIC_GENDER = {"mr.": "m", "mr": "m", "sir": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
+
+
+def gender_of(tokens: list[Token], name: str | None = None) -> str | None:
+    """Gender from an honorific, else from a given name, else from a role word ("spokesman" is written of
+    women too: "Trump spokesman Hope Hicks")."""
+    for t in tokens:
+        if t.lower in _HONORIFIC_GENDER:
+            return _HONORIFIC_GENDER[t.lower]
+    given = _given_name_gender(name) if name else None
+    if given:
+        return given
     for t in tokens:
         if t.lower in _FEMALE:
             return "f"
-        if t.lower in _MALE:
+        if t.lower in _MALE and not t.lower.endswith("man"):  # "chairman", "spokesman": said of women too
             return "m"
     return None
 
@@ -218,7 +229,7 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
         title = _span_text(text, title_toks) if title_toks else None
         if title and title_toks[-1].lower in ("’s", "'s"):
             title = None
-        return Mention("person", nm, title, start, end, gender_of(toks[:j]))
+        return Mention("person", nm, title, start, end, gender_of(toks[:j], nm))
     if head in UNNAMED or head in ROLES or (toks[-1].text.islower() and head not in NOT_AGENTS
                                             and head not in DOCUMENTS and head not in ORGS
                                             and head.endswith(("man", "woman", "er", "or", "ist", "ian"))):
@@ -376,7 +387,7 @@ class People:
         return None
 
     def pronoun(self, pos: int, gender: str | None, preferred: _Person | None = None,
-                window: int = 600) -> _Person | None:
+                window: int = 600, skip: tuple[int, int] = (0, 0)) -> _Person | None:
         """The person a he/she at `pos` most likely means: the latest subject-like mention nearby that
         fits the pronoun's gender — or, when that sentence opens with someone else who fits, that opener
         ("Levin dismissed concerns … even though Sanders won. “…,” he said": Levin) — else `preferred`
@@ -385,8 +396,8 @@ class People:
         fallback = None
         for m in range(k - 1, -1, -1):
             p = self.people[self.mention_of[m]]
-            if gender and p.gender and p.gender != gender:
-                continue
+            if gender and p.gender and p.gender != gender or skip[0] <= self.positions[m] < skip[1]:
+                continue  # another gender, or named inside the words attributed ("Also, Trump isn't …, he said")
             if fallback is None:
                 fallback = p
             if pos - self.positions[m] > window:
