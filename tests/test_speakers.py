@@ -247,3 +247,9 @@ def test_gender_from_given_names_over_role_words_and_the_quote_own_words() -> No
     # a name inside the words attributed is not the one who says them
     text = "Joseph Hunter said he will not vote for the mayor. Also, Mayor Dan Ortiz isn't a conservative, he said."
     assert speakers(text) == ["Joseph Hunter", "Joseph Hunter"]
+
+
+def test_as_for_x_makes_x_the_topic() -> None:
+    text = ("Sen. Ted Cruz spoke of a convention. “It would be a disaster,” the Texas senator said.\n\n"
+            "As for Donald Trump, he said he is not worried. “I think I'm going to have the delegates,” he said.")
+    assert speakers(text)[-1] == "Donald Trump"

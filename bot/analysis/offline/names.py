@@ -130,16 +130,17 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             title = doc.text[title_toks[0].start:title_toks[-1].end] if title_toks else apposition
             name = doc.text[run[0].start:run[-1].end]
             prev = t[k - 1].text.lower() if k > 0 else ""
-            asked = prev in _ASKING  # "Earhardt then asked Rubio which states …": Rubio answers next
+            # "Earhardt then asked Rubio which states …": Rubio answers next; "As for Trump, he said …": the topic
+            asked = prev in _ASKING or (prev == "for" and k >= 2 and t[k - 2].lower == "as")
             owner = run[-1].lower.endswith(("’s", "'s", "s’", "s'"))  # "Sanders's campaign manager, Jeff Weaver"
             subject = k == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[k].start)[0] == k \
                 or _verb_follows(t, j) or asked
             people.add(name, title, run[0].start, gender_of(t[k:i], name), subject=subject,
                        main=not owner and (opens_main(k) or asked))
-        elif len(run) == 1 and not run[0].text.isupper() and (run[0].text in known
+        elif len(run) == 1 and not run[0].text.isupper() and run[0].lower not in DEMONYMS and (run[0].text in known
                                                               or people.lookup(run[0].text) is not None):
             prev = t[i - 1].text.lower() if i > 0 else ""
-            asked = prev in _ASKING
+            asked = prev in _ASKING or (prev == "for" and i >= 2 and t[i - 2].lower == "as")
             owner = run[0].lower.endswith(("’s", "'s", "s’", "s'"))
             subject = i == 0 or prev in _SUBJECT_BEFORE or doc.sentence_tokens(t[i].start)[0] == i \
                 or _verb_follows(t, j) or asked
