@@ -508,6 +508,10 @@ CLAUSE_ENDS = [
      "he plans to preview a strategy after Christmas"),
     ("Linick said that he considers the matter handled, but he urged the department to review its files.",
      "that he considers the matter handled"),
+    ("Podesta, who said the project was vetted by counsel, said he was unaware of any disagreements.",
+     "the project was vetted by counsel"),
+    ("His campaign said he has not accepted new gigs since announcing his run and suggested that the real "
+     "question is ethics.", "he has not accepted new gigs since announcing his run"),
 ]
 
 

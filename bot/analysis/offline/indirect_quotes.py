@@ -394,6 +394,11 @@ def _before_according(doc: Doc, lo: int, hi: int) -> int:
             if low == "and" and k + 2 < hi and t[k + 2].text.islower() and t[k + 2].lower in verbs() \
                     and t[k + 2].lower.endswith("ed"):
                 return k
+            if nxt.text.islower() and low in verbs() and verbs()[low][1] == "speech" and not low.endswith("ing"):
+                return k  # "Podesta, who said the project was vetted, said he was unaware": the relative ends
+        elif t[k].lower == "and" and nxt.text.islower() and low in verbs() and low.endswith("ed") \
+                and verbs()[low][1] in ("speech", "weak"):
+            return k  # "… since announcing his candidacy and suggested that …"
         elif t[k].text in ("—", "–", "--") and not any(x.text in ("—", "–", "--") for x in t[k + 1:hi]) \
                 and t[k - 1].text not in (",",):
             return k
