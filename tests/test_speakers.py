@@ -253,3 +253,11 @@ def test_as_for_x_makes_x_the_topic() -> None:
     text = ("Sen. Ted Cruz spoke of a convention. “It would be a disaster,” the Texas senator said.\n\n"
             "As for Donald Trump, he said he is not worried. “I think I'm going to have the delegates,” he said.")
     assert speakers(text)[-1] == "Donald Trump"
+
+
+def test_documents_agencies_and_their_reporters() -> None:
+    text = ("The Japanese constitution makes no mention of nuclear weapons, although it does say that Japan "
+            "renounces war.")
+    assert speakers(text) == ["Japanese constitution"]
+    text = "A reporter for Agence France-Presse called it chaos.\n\n“We saw people hit,” he said."
+    assert speakers(text) == ["A reporter for Agence France-Presse"]

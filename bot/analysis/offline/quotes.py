@@ -121,7 +121,8 @@ def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]])
             hit = plural and low not in _QUANTIFIERS and (t[k].text[:1].islower() or opens)
         else:
             hit = (low in ORGS and (t[k].is_cap or (k > 0 and t[k - 1].lower == "the"))) \
-                or (low in DOCUMENTS and k > 0 and t[k - 1].lower in ("the", "a", "an", "its", "their"))
+                or (low in DOCUMENTS and any(t[x].lower in ("the", "a", "an", "its", "their")
+                                             for x in range(max(0, k - 3), k)))  # "The Japanese constitution"
         if not hit or (k + 1 < len(t) and t[k + 1].is_cap and t[k + 1].lower in ORGS):
             continue
         s_lo = doc.tok_at(doc.sentences[doc.sentence_index(t[k].start)].start) if doc.sentences else 0

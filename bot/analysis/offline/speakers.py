@@ -25,7 +25,9 @@ PLACES = words("organizations_words", "place")
 TITLE_WORDS = ROLES | MODIFIERS
 
 DOCUMENTS = frozenset({"report", "study", "survey", "poll", "statement", "analysis", "memo", "letter",
-                        "paper", "assessment", "review", "audit", "filing", "release", "document"})
+                        "paper", "assessment", "review", "audit", "filing", "release", "document", "constitution",
+                        "lawsuit", "ruling", "memoir", "editorial", "column", "article", "ad", "email", "book",
+                        "platform", "resolution", "complaint", "indictment", "affidavit", "transcript"})
 PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
 AUTHOR = frozenset({"i", "we", "me", "us", "you"})
 DETERMINERS = frozenset({
