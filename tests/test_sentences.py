@@ -57,3 +57,15 @@ def test_offsets_are_within_and_ordered(text):
         assert prev <= s.start < s.end <= len(text)
         assert text[s.start:s.end] == text[s.start:s.end].strip()
         prev = s.end
+
+
+def test_no_sentence_ends_on_a_title_a_month_or_a_clock_time():
+    assert texts("She met Ms. Clinton on Monday. Sen. Warren agreed.") == [
+        "She met Ms. Clinton on Monday.", "Sen. Warren agreed.",
+    ]
+    assert texts("They spoke at 5 p.m. Friday. Then at 6 p.m. The rest left.") == [
+        "They spoke at 5 p.m. Friday.", "Then at 6 p.m.", "The rest left.",
+    ]
+    assert texts("On Jan. 5 the No. 2 official quit.") == ["On Jan. 5 the No. 2 official quit."]
+    # a name's suffix can end a sentence
+    assert len(texts("The speech was by Martin Luther King Jr. He gave it in 1963.")) == 2

@@ -70,12 +70,46 @@ def _segments(chunk: str) -> list[str]:
         return pieces
 
 
+# A sentence never ends on a title ("met Ms. | Clinton"); nor on a month before its day ("Jan. | 5") or
+# on a.m./p.m. before a weekday ("5 p.m. | Friday"). sentencex sometimes splits there; we join them back.
+_TITLE_END = re.compile(
+    r"(?:^|[\s(\"'\u201c\u2018])(?:Mr|Mrs|Ms|Dr|Sen|Sens|Rep|Reps|Gov|Gen|Lt|Sgt|Capt|Col|Cmdr|Adm|Prof|Rev|"
+    r"Hon|Pres|Supt|Det|Insp|Gens)\.$"
+)
+_MONTH_END = re.compile(r"(?:^|\s)(?:Jan|Feb|Mar|Apr|Aug|Sept|Sep|Oct|Nov|Dec|No|Nos)\.$")
+_CLOCK_END = re.compile(r"(?:^|\s)[ap]\.m\.$")
+_WEEKDAY = re.compile(r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|today|tonight|tomorrow)\b")
+
+
+def _joins(prev: str, nxt: str) -> bool:
+    prev, nxt = prev.rstrip(), nxt.lstrip()
+    if not nxt:
+        return False
+    if _TITLE_END.search(prev):
+        return nxt[0].isupper()
+    if _MONTH_END.search(prev):
+        return nxt[0].isdigit()
+    if _CLOCK_END.search(prev):
+        return bool(_WEEKDAY.match(nxt)) or nxt[0].islower()
+    return False
+
+
+def _merged(segments: list[str]) -> list[str]:
+    out: list[str] = []
+    for seg in segments:
+        if out and _joins(out[-1], seg):
+            out[-1] += seg
+        else:
+            out.append(seg)
+    return out
+
+
 def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
     chunk = text[start:end]
     if not chunk.strip():
         return
     pos = start
-    for seg in _segments(chunk):
+    for seg in _merged(_segments(chunk)):
         seg_start = text.find(seg, pos, end) if seg else -1
         if seg_start < 0:  # sentencex should return exact pieces; fall back to the whole rest
             _add_trimmed(text, pos, end, out)
