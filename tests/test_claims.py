@@ -13,7 +13,8 @@ from bot.analysis.model import Claim, Quote, Speaker
 from bot.analysis.offline.claims import AUTHOR, MAX_CLAIMS, find_claims
 from bot.analysis.offline.hedges import find_flags
 
-SEED = Path("/work/shared/seeds/000_b74ca9f533ef9b34.txt")
+# shared/ sits beside the checkout (locally and in CI)
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_b74ca9f533ef9b34.txt"
 
 ARTICLE = """Floods close the valley road
 

@@ -12,7 +12,8 @@ from bot.fetch import NoArticleText, article_from_text, extract_article
 from bot.fetch.extract import strip_hidden
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
-SEED = Path("/work/shared/seeds/000_b74ca9f533ef9b34.txt")
+# shared/ sits beside the checkout (locally and in CI)
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_b74ca9f533ef9b34.txt"
 
 
 def page(name: str) -> str:

@@ -13,7 +13,8 @@ from bot.analysis.model import Flag
 from bot.analysis.offline.hedges import find_cues, find_flags
 from bot.analysis.offline.phrases import LEXICON_DIR, compile_phrases, find_spans, load_phrases, phrase_regex
 
-SEED = Path("/work/shared/seeds/000_b74ca9f533ef9b34.txt")
+# shared/ sits beside the checkout (locally and in CI)
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_b74ca9f533ef9b34.txt"
 
 
 def flags_of(text: str) -> list[Flag]:

@@ -13,7 +13,8 @@ from bot.analysis.model import Source, SummaryItem
 from bot.analysis.offline.body import DANGLING_OPENERS
 from bot.analysis.offline.summary import summarize
 
-SEED = Path("/work/shared/seeds/000_b74ca9f533ef9b34.txt")
+# shared/ sits beside the checkout (locally and in CI)
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_b74ca9f533ef9b34.txt"
 
 
 def summary_of(text: str, source: Source | None = None) -> list[SummaryItem]:
@@ -110,3 +111,22 @@ def test_quote_led_sentences_only_fill_a_short_summary() -> None:
     assert [b.sentence_ids for b in summary_of(text)] == [[0], [1], [3]]
     longer = text + "\nThe senator is running for a sixth term in Arizona this November."
     assert [b.sentence_ids for b in summary_of(longer)] == [[0], [3], [4]]
+
+
+def test_a_dateline_lead_with_everyday_words_is_a_bullet() -> None:
+    # "follow", "subscribe", "copyright" are news words too; only the furniture phrases are boilerplate.
+    text = """Harbor city weighs water limits
+
+PORT ALDINE — City officials ordered residents of three districts to stop drinking tap water, and said wider limits could follow within days.
+
+Subscribe now
+
+Investors who subscribe to the company's bonds were told on Monday that payments would continue as planned.
+
+The plant's owners said a copyright dispute over its software had nothing to do with the leak.
+"""
+    bullets = [b.text for b in summary_of(text)]
+    assert bullets[0].startswith("PORT ALDINE — City officials ordered residents")
+    assert "Subscribe now" not in bullets
+    assert any(b.startswith("Investors who subscribe") for b in bullets)
+    assert any("copyright dispute" in b for b in bullets)
