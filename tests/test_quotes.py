@@ -130,6 +130,11 @@ INDIRECT_LAYOUTS = [
     ("Prosecutors argued that the defendant had lied to investigators.", "that the defendant had lied",
      "Prosecutors", "group", "argued"),
     ("Smith warned that prices would rise.", "that prices would rise", "Smith", "person", "warned"),
+    # a group no lexicon word heads: a quantifier and "of"
+    ("Some of the nurses surveyed said they planned to quit within a year.", "they planned to quit",
+     "Some of the nurses surveyed", "group", "said"),
+    ("Most of the tenants said their rent had doubled since spring.", "their rent had doubled",
+     "Most of the tenants", "group", "said"),
 ]
 
 

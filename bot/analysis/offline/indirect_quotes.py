@@ -12,6 +12,7 @@ from bot.analysis.offline.attribution import (
     INVERTIBLE,
     is_passive,
     is_verb,
+    main_clause_start,
     participle_subject,
     phrase_after,
     phrase_before,
@@ -293,6 +294,10 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
         return None
     ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
     inverted = False
+    fallback = None
+    if ph is None and cls == "speech":
+        fallback = _plain_subject(doc, v, lo)
+        ph = fallback
     if ph is None:
         # "…, said Smith." — the speaker follows the verb at the end of the reported clause
         if v > lo and t[v - 1].text == "," and cls != "cognition" and t[v].lower in INVERTIBLE:
@@ -301,6 +306,9 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
         if ph is None:
             return None
     m = classify(doc.text, t[ph[0]:ph[1]])
+    if m is None and ph is fallback:
+        # "Almost half of respondents said …", "Some of the women said …": a group no lexicon names
+        m = Mention("group", doc.text[t[ph[0]].start:t[ph[1] - 1].end], None, t[ph[0]].start, t[ph[1] - 1].end)
     if m is None or m.kind == "author":
         return None
     cue = _cue_span(doc, v, ph)
@@ -352,6 +360,36 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
             and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
         return None  # "declared Hamas to be a terrorist organization": an object and an infinitive
     return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph[2])
+
+
+_QUANTIFIERS = frozenset({"some", "many", "most", "few", "several", "all", "both", "half", "almost", "nearly",
+                          "about", "more", "majority", "minority", "none", "each", "other", "others", "the", "a",
+                          "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "one",
+                          "even", "only", "just", "roughly", "around", "over", "another", "these", "those", "no"})
+_NOT_IN_SUBJECT = frozenset({"who", "which", "that", "whom", "whose", "what", "if", "when", "as", "because",
+                             "while", "and", "but", "or", "to", "it", "there", "this", "than", "how", "why"})
+
+
+def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
+    """The short noun phrase opening the clause of a plain "said": "Almost half of respondents said",
+    "Some of the women said", "Many speakers at the service said" (no name or lexicon word heads them)."""
+    t = doc.toks
+    j = v - 1
+    while j >= lo and t[j].lower in ("also", "later", "then", "however", "have", "has", "had", "often", "overall"):
+        j -= 1
+    s = main_clause_start(t, lo, v)
+    if s is None or j < s or j + 1 - s > 8 or t[s].lower not in _QUANTIFIERS and not t[s].text[:1].isdigit():
+        return None
+    for x in t[s:j + 1]:
+        if x.text in (",", "(", ")") or stop_punct(x) or x.lower in _NOT_IN_SUBJECT and x is not t[s] \
+                or x.lower in _FINITE or (is_verb(x) and x.text.islower() and x.lower != "polled") \
+                or x.lower in _NOMINATIVE or x.lower in ("he", "she", "we", "you", "i"):
+            return None
+    last = t[j].lower
+    if not (last.endswith("s") or last in ("them", "us", "people", "men", "women", "children", "staff", "police",
+                                           "public", "electorate", "polled", "surveyed", "questioned")):
+        return None  # "the same", "a statement": the head must name people
+    return (s, j + 1, None)
 
 
 def _that_follows(doc: Doc, v: int, hi: int) -> bool:
