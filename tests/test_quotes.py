@@ -275,6 +275,16 @@ def test_more_indirect_layouts(text: str, clause: str, speaker: str) -> None:
     assert speaker in q.speaker.name
 
 
+@pytest.mark.parametrize("text,clause", [
+    ("Mayor Ruiz said the budget was sound, while the deficit kept growing each year.", "the budget was sound"),
+    ("Ortiz said the vote was fair, compared with the chaos of the last election.", "the vote was fair"),
+    ("Lopez said the bridge would reopen in May, and he thanked the crews for their work.",
+     "the bridge would reopen in May"),
+])
+def test_reported_clause_ends_where_the_authors_words_begin(text: str, clause: str) -> None:
+    assert only(text, "indirect").text == clause
+
+
 def test_a_quoted_title_ending_a_sentence_is_not_attributed_to_the_next_subject() -> None:
     text = "He bought the jet, according to his book ''The Art of the Deal.'' Mr. Trump said a smaller jet cost more."
     found = quotes_of(text)

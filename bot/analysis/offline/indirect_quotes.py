@@ -425,13 +425,17 @@ def _before_according(doc: Doc, lo: int, hi: int) -> int:
         nxt = t[k + 1]
         low = nxt.lower
         if t[k].text == ",":
-            if low == "according" or low == "but":
+            if low in ("according", "but", "while", "whereas") or low == "compared" and k + 2 < hi \
+                    and t[k + 2].lower in ("with", "to"):
                 return k
             if nxt.text.islower() and low.endswith("ing") and (low in verbs() or low in _PARTICIPLES):
                 return k
             if low == "and" and k + 2 < hi and t[k + 2].text.islower() and t[k + 2].lower in verbs() \
                     and t[k + 2].lower.endswith("ed"):
                 return k
+            if low == "and" and k + 3 < hi and t[k + 2].lower in ("he", "she") \
+                    and t[k + 3].lower.endswith("ed") and t[k + 3].lower not in _FINITE:
+                return k  # "…, and he railed against …": the author tells what the speaker did next
             if nxt.text.islower() and low in verbs() and verbs()[low][1] == "speech" and not low.endswith("ing"):
                 return k  # "Podesta, who said the project was vetted, said he was unaware": the relative ends
         elif t[k].lower == "and" and nxt.text.islower() and low in verbs() and low.endswith("ed") \
