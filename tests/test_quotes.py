@@ -265,6 +265,13 @@ MORE_INDIRECT = [
      "Sanders"),
     ("Her husband was free and would soon be coming home, the president told her.", "Her husband was free",
      "the president"),
+    # a participle or second verb whose subject no lexicon word heads
+    ("The hospitals declined to release any figures, saying they could not discuss patients.",
+     "they could not discuss patients", "The hospitals"),
+    ("One volunteer at the shelter tried to calm the crowd, saying the beds would be ready by night.",
+     "the beds would be ready", "One volunteer"),
+    ("The coach waved his players off, and then said the tackle had been fair.", "the tackle had been fair",
+     "coach"),
 ]
 
 

@@ -296,7 +296,7 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     inverted = False
     fallback = None
     if ph is None and cls == "speech":
-        fallback = _plain_subject(doc, v, lo)
+        fallback = _plain_subject(doc, v, lo) or _acting_subject(doc, v, lo)
         ph = fallback
     if ph is None:
         # "…, said Smith." — the speaker follows the verb at the end of the reported clause
@@ -308,7 +308,8 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     m = classify(doc.text, t[ph[0]:ph[1]])
     if m is None and ph is fallback:
         # "Almost half of respondents said …", "Some of the women said …": a group no lexicon names
-        m = Mention("group", doc.text[t[ph[0]].start:t[ph[1] - 1].end], None, t[ph[0]].start, t[ph[1] - 1].end)
+        kind = "unnamed" if t[ph[0]].lower in ("one", "a", "an") else "group"
+        m = Mention(kind, doc.text[t[ph[0]].start:t[ph[1] - 1].end], None, t[ph[0]].start, t[ph[1] - 1].end)
     if m is None or m.kind == "author":
         return None
     cue = _cue_span(doc, v, ph)
@@ -390,6 +391,43 @@ def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
                                            "public", "electorate", "polled", "surveyed", "questioned")):
         return None  # "the same", "a statement": the head must name people
     return (s, j + 1, None)
+
+
+_PREPS = frozenset({"of", "in", "inside", "at", "from", "with", "for", "on", "within", "outside", "near"})
+
+
+def _acting_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
+    """The subject of "…, saying …" / "… and said …" that no lexicon word heads: "The departments declined
+    to comment, saying …", "One operative inside the campaign tried to play it down, saying …"."""
+    t = doc.toks
+    p = v - 1
+    while p > lo and t[p].lower in ("then", "also", "later", "quickly", "again"):
+        p -= 1
+    prev = t[p].lower if p > lo else ""
+    if not ((prev == "," and t[v].lower.endswith("ing")) or prev in ("and", "but")):
+        return None
+    s = main_clause_start(t, lo, v)
+    if s is None or t[s].lower not in _QUANTIFIERS and not t[s].text[:1].isdigit():
+        return None
+    e = s + 1
+    while e < v and e - s <= 8 and not (t[e].text.islower() and t[e].lower not in _PREPS
+                                         and (t[e].lower in _FINITE or t[e].lower.endswith("ed") or is_verb(t[e])
+                                              or t[e].lower in _ACTS)):
+        if t[e].text in (",", "(", ")") or stop_punct(t[e]) or t[e].lower in _NOT_IN_SUBJECT:
+            return None
+        e += 1
+    if e >= v or e - s > 8:
+        return None
+    head = next((x for x in range(s + 1, e) if t[x].lower in _PREPS), e)
+    if not t[head - 1].lower.endswith("s") and t[s].lower not in ("one", "a", "an") \
+            and classify(doc.text, t[s:head]) is None:
+        return None
+    return (s, head, None)
+
+
+_ACTS = frozenset({"drew", "took", "made", "gave", "went", "came", "met", "spoke", "held", "sent", "put", "set",
+                   "kept", "left", "led", "sought", "broke", "stood", "fought", "won", "lost", "hit", "cut",
+                   "tried", "declined", "refused", "defended", "rejected", "dismissed", "pushed", "pointed"})
 
 
 def _that_follows(doc: Doc, v: int, hi: int) -> bool:
