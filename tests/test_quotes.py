@@ -270,6 +270,10 @@ MORE_INDIRECT = [
      "they could not discuss patients", "The hospitals"),
     ("One volunteer at the shelter tried to calm the crowd, saying the beds would be ready by night.",
      "the beds would be ready", "One volunteer"),
+    ("Critics of the zoning plan, however, say it would push rents even higher.", "it would push rents",
+     "Critics of the zoning plan"),
+    ("Few drivers back the toll, but majorities in both towns say the bridge needs repairs.", "the bridge needs",
+     "majorities in both towns"),
     ("The coach waved his players off, and then said the tackle had been fair.", "the tackle had been fair",
      "coach"),
 ]

@@ -306,6 +306,11 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
         if ph is None:
             return None
     m = classify(doc.text, t[ph[0]:ph[1]])
+    if m is None and fallback is None and cls == "speech" and not inverted:
+        # "At least half of voters in each state say": the phrase before the verb was no speaker
+        fallback = _plain_subject(doc, v, lo)
+        if fallback is not None:
+            ph = fallback
     if m is None and ph is fallback:
         # "Almost half of respondents said …", "Some of the women said …": a group no lexicon names
         kind = "unnamed" if t[ph[0]].lower in ("one", "a", "an") else "group"
@@ -368,7 +373,12 @@ _QUANTIFIERS = frozenset({"some", "many", "most", "few", "several", "all", "both
                           "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "one",
                           "even", "only", "just", "roughly", "around", "over", "another", "these", "those", "no"})
 _NOT_IN_SUBJECT = frozenset({"who", "which", "that", "whom", "whose", "what", "if", "when", "as", "because",
-                             "while", "and", "but", "or", "to", "it", "there", "this", "than", "how", "why"})
+                             "while", "but", "or", "to", "it", "there", "this", "than", "how", "why"})
+
+
+_PEOPLE_HEADS = frozenset({"them", "us", "people", "men", "women", "children", "staff", "police", "public",
+                           "electorate", "polled", "surveyed", "questioned", "half", "majority", "third", "quarter",
+                           "most", "many", "some", "all", "none", "few"})
 
 
 def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
@@ -378,17 +388,28 @@ def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
     j = v - 1
     while j >= lo and t[j].lower in ("also", "later", "then", "however", "have", "has", "had", "often", "overall"):
         j -= 1
+    if j - 2 >= lo and t[j].text == "," and t[j - 1].lower == "however" and t[j - 2].text == ",":
+        j -= 3  # "Proponents of the bill, however, say …"
     s = main_clause_start(t, lo, v)
-    if s is None or j < s or j + 1 - s > 8 or t[s].lower not in _QUANTIFIERS and not t[s].text[:1].isdigit():
+    if s is None and j - lo >= 2 and t[lo].lower == "at" and t[lo + 1].lower in ("least", "most"):
+        s = lo  # "At least half of voters say …"
+    # "…, but majorities in all five say …": the subject opens the last clause before the verb
+    b = next((x for x in range(j, lo, -1) if t[x].lower in ("but", "while", "whereas") and t[x - 1].text == ","),
+             None)
+    if b is not None and (s is None or b + 1 > s):
+        s = b + 1
+    if s is None or j < s or j + 1 - s > 8 or t[s].lower not in _QUANTIFIERS and not t[s].text[:1].isdigit() \
+            and t[s].lower not in ("at", "majorities", "multiple", "politicians", "proponents", "opponents",
+                                   "critics", "supporters", "friends"):
         return None
     for x in t[s:j + 1]:
         if x.text in (",", "(", ")") or stop_punct(x) or x.lower in _NOT_IN_SUBJECT and x is not t[s] \
                 or x.lower in _FINITE or (is_verb(x) and x.text.islower() and x.lower != "polled") \
                 or x.lower in _NOMINATIVE or x.lower in ("he", "she", "we", "you", "i"):
             return None
-    last = t[j].lower
-    if not (last.endswith("s") or last in ("them", "us", "people", "men", "women", "children", "staff", "police",
-                                           "public", "electorate", "polled", "surveyed", "questioned")):
+    prep = next((x for x in range(s + 1, j + 1) if t[x].lower in _PREPS), None)
+    heads = {t[j].lower} | ({t[prep - 1].lower} if prep is not None else set())
+    if not any(h.endswith("s") or h in _PEOPLE_HEADS for h in heads):
         return None  # "the same", "a statement": the head must name people
     return (s, j + 1, None)
 
