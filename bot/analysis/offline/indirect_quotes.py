@@ -331,6 +331,14 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
             k += 1
         if k > tail_end and (k >= rest or t[k].text == ","):
             tail_end = k
+    if not inverted and tail_end < rest and (t[tail_end].lower in _ADJUNCT_HEADS or t[tail_end].lower in _ADJUNCT):
+        # "…, the airline said Thursday." / "…, he said in an interview on Saturday.": a closing adjunct
+        k = tail_end
+        while k < rest and t[k].text != "," and k - tail_end < 10 and t[k].lower not in _FINITE \
+                and t[k].lower not in _NOMINATIVE and t[k].lower != "that" and not stop_punct(t[k]):
+            k += 1
+        if k >= rest or t[k].text == ",":
+            tail_end = k
     closing = inverted or tail_end >= rest or (tail_end < hi and t[tail_end].text == "," and cls != "cognition"
                                    and _is_short_tail(doc, tail_end, hi))
     if closing and subj_start > lo and t[subj_start - 1].text == ",":
