@@ -274,6 +274,7 @@ MORE_INDIRECT = [
      "port authority"),
     ("The heat wave had strained the grid, Mayor Ana Ruiz said Tuesday in Fresno, noting two blackouts.",
      "The heat wave had strained", "Ana Ruiz"),
+    ("Deliveries slipped by a month, the automaker said.", "Deliveries slipped by a month", "the automaker"),
     ("Critics of the zoning plan, however, say it would push rents even higher.", "it would push rents",
      "Critics of the zoning plan"),
     ("Few drivers back the toll, but majorities in both towns say the bridge needs repairs.", "the bridge needs",
