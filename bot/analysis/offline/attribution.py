@@ -68,7 +68,7 @@ SKIP_BEFORE = frozenset({
     "privately", "again", "earlier", "first", "further", "would", "will", "did", "does", "do", "reportedly",
     "allegedly", "just", "never", "often", "always", "still", "now", "already", "even", "only", "too",
     "long", "since", "all", "both", "himself", "herself", "themselves", "itself", "not",
-    "frequently", "ultimately", "initially", "subsequently", "finally", "separately", "similarly", "could", "might", "may", "can", "should", "must", "shall",
+    "however", "frequently", "ultimately", "initially", "subsequently", "finally", "separately", "similarly", "could", "might", "may", "can", "should", "must", "shall",
 })
 _TIME = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
                    "yesterday", "tonight", "week", "month", "year", "night", "morning", "afternoon",

@@ -65,7 +65,8 @@ def _clause_after(doc: Doc, v: int, lemma: str, hi: int) -> int | None:
             if all(not stop_punct(y) for y in t[k:x]):
                 return x
             break
-        if stop_punct(t[x]) or t[x].lower in verbs() or t[x].lower in _FINITE or t[x].lower in _NOMINATIVE \
+        if stop_punct(t[x]) or (t[x].lower in verbs() and not t[x].is_cap) or t[x].lower in _FINITE \
+                or t[x].lower in _NOMINATIVE \
                 or t[x].text == ",":
             break  # "said there was clear evidence that …": that "that" belongs to the reported clause
     if lemma in _TELL:
@@ -365,7 +366,9 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
         return None
     if cls != "speech" and t[k].lower != "that" and not _opens_clause(doc, k, rest):
         return None  # a weaker verb needs "that" or a clause that plainly opens with its subject
-    if t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after",
+    about_amount = t[k].lower == "about" and k + 1 < rest and (t[k + 1].text[:1].isdigit() or t[k + 1].lower in (
+        "half", "a", "one", "two", "three", "four", "five", "ten", "twice", "as"))
+    if not about_amount and t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after",
                       "against", "over", "into"):
         return None  # "continued to rise", "asked for", "spoke of": not a reported clause
     if cls != "speech" and t[k].lower.endswith("ing") and t[k].text.islower():
