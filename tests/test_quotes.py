@@ -278,6 +278,8 @@ MORE_INDIRECT = [
     ("Mayor Diaz said in an interview with The Press Democrat that the levee would hold.",
      "that the levee would hold", "Diaz"),
     ("Lopez however said the council would vote again in June.", "the council would vote", "Lopez"),
+    ("Although the rain has eased, Chief Okafor told reporters the dam was still at risk.",
+     "the dam was still at risk", "Okafor"),
     ("The water board said about a third of the wells had run dry.", "about a third of the wells",
      "water board"),
     ("Critics of the zoning plan, however, say it would push rents even higher.", "it would push rents",

@@ -355,7 +355,7 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     if inverted:
         return None
     if lemma in _TELL and subj_start > lo and t[subj_start - 1].text == "," and not _that_follows(doc, v, hi) \
-            and _opens_clause(doc, lo, subj_start):
+            and _opens_clause(doc, lo, subj_start) and t[lo].lower not in _SUBORDINATORS:
         # "This is not about me, President Obama told his closest advisers as …"
         end = _strip_end(doc, lo, subj_start)
         return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
