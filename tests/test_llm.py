@@ -39,19 +39,6 @@ GOOD = {
 }
 
 
-_engines: list[LLMEngine] = []
-
-
-@pytest.fixture
-async def fake():
-    server = FakeOpenAI()
-    await server.start()
-    yield server
-    while _engines:
-        await _engines.pop().close()
-    await server.close()
-
-
 def settings(fake: FakeOpenAI, **env: str):
     base = {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": fake.base_url, "OPENAI_TIMEOUT": "2",
             "NEWSBOT_ENGINE": "openai"}
@@ -66,7 +53,7 @@ def engine(fake: FakeOpenAI, store=None, fast: bool = True, **env: str) -> LLMEn
                             timeout=s.openai_timeout, max_retries=s.openai_max_retries,
                             backoff_initial=0.01, backoff_max=0.05)
     eng = LLMEngine(s, store, client=client)
-    _engines.append(eng)
+    fake.engines.append(eng)  # closed by the fixture
     return eng
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.analysis.model import Article, Source
 from bot.analysis.pipeline import Pipeline
 from bot.config import load_settings
@@ -24,14 +22,6 @@ GOOD = {
                 "sentence_id": 2}],
     "flags": [],
 }
-
-
-@pytest.fixture
-async def fake():
-    server = FakeOpenAI()
-    await server.start()
-    yield server
-    await server.close()
 
 
 def settings(fake: FakeOpenAI, db: Path, **env: str):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from bot.analysis.llm import LLMEngine
 from bot.analysis.model import Analysis, Article, Source
 from bot.config import load_settings
@@ -62,22 +60,9 @@ def obeying_answer() -> dict:
     }
 
 
-_engines: list[LLMEngine] = []
-
-
-@pytest.fixture
-async def fake():
-    server = FakeOpenAI()
-    await server.start()
-    yield server
-    while _engines:
-        await _engines.pop().close()
-    await server.close()
-
-
 def make_engine(fake: FakeOpenAI) -> LLMEngine:
     eng = LLMEngine(load_settings({"OPENAI_API_KEY": "k", "OPENAI_BASE_URL": fake.base_url}, dotenv=False))
-    _engines.append(eng)
+    fake.engines.append(eng)  # closed by the fixture
     return eng
 
 

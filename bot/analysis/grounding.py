@@ -148,14 +148,8 @@ def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag], offline_quote
             stated.setdefault(q.sentence_id, []).append(sp)
     out: list[Claim] = []
     for c in items:
-        if not ctx.ids_ok(c.sentence_ids):
-            ctx.drop("claims dropped: cited sentence does not exist", c)
-            continue
-        if ctx.touches_tainted(c.sentence_ids):
-            continue
-        text = gm.sanitize(c.text)
-        if not text or gm.support(text, ctx.sentence_text(c.sentence_ids)) < CLAIM_SUPPORT:
-            ctx.drop("claims dropped: not supported by the cited sentences", c)
+        text = _supported_prose(ctx, c, c.text, c.sentence_ids, CLAIM_SUPPORT, "claims")
+        if text is None:
             continue
         source = _claim_source(ctx, c)
         if source is None:
@@ -179,6 +173,23 @@ def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag], offline_quote
                   status=status, cues=cues)
         )
     return out
+
+
+def _supported_prose(
+    ctx: Context, item: object, raw: str, sentence_ids: list[int], threshold: float, what: str
+) -> str | None:
+    """The model's sentence, cleaned, if it cites real sentences (none from an injected paragraph) and
+    their words carry it; else None, with the drop counted under `what`."""
+    if not ctx.ids_ok(sentence_ids):
+        ctx.drop(f"{what} dropped: cited sentence does not exist", item)
+        return None
+    if ctx.touches_tainted(sentence_ids):
+        return None
+    text = gm.sanitize(raw)
+    if not text or gm.support(text, ctx.sentence_text(sentence_ids)) < threshold:
+        ctx.drop(f"{what} dropped: not supported by the cited sentences", item)
+        return None
+    return text
 
 
 def _claim_source(ctx: Context, c: ClaimV1) -> Speaker | None:
@@ -208,14 +219,8 @@ def _checked_source(ctx: Context, c: ClaimV1, source: Speaker, stated: dict[int,
 def _summary(ctx: Context, answer: AnswerV1) -> list[SummaryItem]:
     out: list[SummaryItem] = []
     for item in answer.summary:
-        if not ctx.ids_ok(item.sentence_ids):
-            ctx.drop("summary lines dropped: cited sentence does not exist", item)
-            continue
-        if ctx.touches_tainted(item.sentence_ids):
-            continue
-        text = gm.sanitize(item.text)
-        if not text or gm.support(text, ctx.sentence_text(item.sentence_ids)) < SUMMARY_SUPPORT:
-            ctx.drop("summary lines dropped: not supported by the cited sentences", item)
+        text = _supported_prose(ctx, item, item.text, item.sentence_ids, SUMMARY_SUPPORT, "summary lines")
+        if text is None:
             continue
         if ctx.foreign_names(text, 0, len(ctx.text)):
             ctx.drop("summary lines dropped: they name someone or something the article does not", item)
