@@ -16,6 +16,17 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
 
 
+def default_worker_processes() -> int:
+    """Worker processes for CPU work when NEWSBOT_WORKER_PROCESSES is unset: one per core the process may
+    use, at most 2 (each worker holds its own copy of the extraction and engine code, ~100 MB; a PaaS may
+    report many more cores than its container gets)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(2, cores))
+
+
 def _str(env: dict[str, str], name: str, default: str | None = None) -> str | None:
     value = env.get(name)
     if value is None or value.strip() == "":
@@ -69,6 +80,8 @@ class Settings:
     max_links_per_message: int = 3
     max_concurrent_analyses: int = 4
     max_queued_analyses: int = 200
+    # Processes for extraction and the offline engine (0: threads of the serving process)
+    worker_processes: int = field(default_factory=default_worker_processes)
     # Engine
     engine: str = "auto"
     # Store
@@ -124,6 +137,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         max_links_per_message=_int(env, "NEWSBOT_MAX_LINKS_PER_MESSAGE", 3, minimum=1),
         max_concurrent_analyses=_int(env, "NEWSBOT_MAX_CONCURRENT", 4, minimum=1),
         max_queued_analyses=_int(env, "NEWSBOT_MAX_QUEUED", 200, minimum=1),
+        worker_processes=_int(env, "NEWSBOT_WORKER_PROCESSES", default_worker_processes(), minimum=0),
         engine=engine,
         db_path=_str(env, "NEWSBOT_DB", "./newsbot.sqlite") or "./newsbot.sqlite",
         fetch_allow_hosts=_list(env, "NEWSBOT_FETCH_ALLOW_HOSTS"),

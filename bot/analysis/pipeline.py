@@ -6,7 +6,6 @@ shared again anywhere, or the same text under another URL, costs nothing the sec
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import time
@@ -18,6 +17,7 @@ from bot import __version__
 from bot.analysis import offline
 from bot.analysis.model import Analysis, Article
 from bot.config import ConfigError, Settings
+from bot.cpu_pool import CpuPool, run_cpu
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +40,16 @@ def _offline_fingerprint() -> str:
 
 
 class OfflineEngine:
-    """The rules engine behind the async interface; it runs in a worker thread so that a busy event loop
-    (the Slack app acking requests) is never held for the length of an analysis."""
+    """The rules engine behind the async interface. It runs in `cpu`'s worker processes when given (the
+    Slack app, whose acks must never wait behind an analysis holding the GIL), else in a thread."""
 
     engine_id = f"offline:{__version__}:{_offline_fingerprint()}"
 
+    def __init__(self, cpu: CpuPool | None = None) -> None:
+        self.cpu = cpu
+
     async def analyze(self, article: Article, id: str | None = None) -> Analysis:
-        return await asyncio.to_thread(offline.analyze, article, id)
+        return await run_cpu(self.cpu, offline.analyze, article, id)
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,10 @@ def cache_key(engine_id: str, digest: str) -> str:
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, store: object | None = None) -> None:
+    def __init__(self, settings: Settings, store: object | None = None, *, cpu: CpuPool | None = None) -> None:
         self.settings = settings
         self.store = store
+        self.cpu = cpu  # where extraction and the offline engine run; None: threads
         self._engines: dict[str, Engine] = {}
 
     def engine(self, name: str | None = None) -> Engine:
@@ -88,7 +92,7 @@ class Pipeline:
         name = resolve_engine_name(name, self.settings)
         if name not in self._engines:
             if name == "offline":
-                self._engines[name] = OfflineEngine()
+                self._engines[name] = OfflineEngine(self.cpu)
             elif name == "openai":
                 if not llm_configured(self.settings):
                     raise ConfigError(
@@ -97,7 +101,7 @@ class Pipeline:
                     )
                 from bot.analysis.llm import LLMEngine
 
-                self._engines[name] = LLMEngine(self.settings, self.store)
+                self._engines[name] = LLMEngine(self.settings, self.store, cpu=self.cpu)
             else:
                 raise ConfigError(f"Unknown engine {name!r}: use offline, openai or auto")
         return self._engines[name]
@@ -122,7 +126,7 @@ class Pipeline:
             hit = await self.store.get_analysis_for_url(canonical, eng.engine_id)
             if hit:
                 return Outcome(Analysis.from_json(hit), True, time.perf_counter() - started)
-        article = await fetch_article(canonical, self.settings)
+        article = await fetch_article(canonical, self.settings, cpu=self.cpu)
         return await self._analyze(article, eng, None, canonical, started)
 
     async def run_article(

@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from slack_sdk.errors import SlackApiError
 
 from bot.analysis.pipeline import Outcome
+from bot.cpu_pool import WorkerCrashed
 from bot.fetch.errors import FetchError
 from bot.slack import blocks
 from bot.slack.runtime import Runtime, slack_error
@@ -43,7 +44,7 @@ async def analyse(rt: Runtime, url: str) -> Outcome | str:
         task.add_done_callback(lambda t: _forget(rt, url, t))
     try:
         outcome = await asyncio.shield(task)
-    except FetchError as e:
+    except (FetchError, WorkerCrashed) as e:
         return str(e)
     except TimeoutError:
         return TIMEOUT

@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.analysis.pipeline import Pipeline
 from bot.config import ConfigError, Settings
+from bot.cpu_pool import CpuPool
 from bot.slack.work import WorkQueue
 from bot.store import Store
 
@@ -137,6 +138,8 @@ class Runtime:
     client: AsyncWebClient
     queue: WorkQueue
     session: aiohttp.ClientSession
+    # Worker processes for extraction and the offline engine, so no analysis ever holds an ack.
+    cpu: CpuPool = field(default_factory=lambda: CpuPool(0))
     identity: Identity = field(default_factory=Identity)
     analysis_timeout: float = ANALYSIS_TIMEOUT
     # Placeholders still saying "Reading…": (channel, ts) → site. Shutdown edits each into an apology.
@@ -153,6 +156,7 @@ class Runtime:
     @classmethod
     async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None) -> Runtime:
         store = await Store.open(settings.db_path)
+        cpu = CpuPool(settings.worker_processes)
         session = aiohttp.ClientSession()
         try:
             settings = await resolve_api_url(settings, session)
@@ -163,13 +167,15 @@ class Runtime:
         rt = cls(
             settings=settings,
             store=store,
-            pipeline=pipeline or Pipeline(settings, store),
+            pipeline=pipeline or Pipeline(settings, store, cpu=cpu),
             client=web_client(settings, session, settings.slack_bot_token),
             queue=WorkQueue(settings.max_concurrent_analyses, settings.max_queued_analyses),
             session=session,
+            cpu=cpu,
         )
         try:
             await rt.who_am_i(strict=True)
+            await cpu.start()
         except BaseException:
             await rt.close()
             raise
@@ -237,6 +243,7 @@ class Runtime:
         for task in list(self.inflight.values()):
             task.cancel()
         await asyncio.gather(*self.inflight.values(), return_exceptions=True)
+        await self.cpu.close()
         await self._release_placeholders()
         await self.session.close()
         await self.store.close()
