@@ -130,22 +130,26 @@ def _lines(stream: Iterable[str]) -> Iterator[str]:
 async def _batch(args: argparse.Namespace, settings: Settings, stdin, stdout) -> int:
     """One output line per non-blank input line, in order; a bad line gives {"id", "error"} and we go on.
 
-    Documents are analysed a few at a time in worker processes (NEWSBOT_WORKER_PROCESSES), and written in
-    input order: each output line is what `newsbot analyze` gives for that document alone."""
+    With the offline engine, documents are analysed a few at a time in worker processes
+    (NEWSBOT_WORKER_PROCESSES) and written in input order: each output line is what `newsbot analyze`
+    gives for that document alone."""
     from bot.analysis.pipeline import Pipeline, resolve_engine_name
     from bot.cpu_pool import CpuPool
 
     engine = args.engine or settings.engine
     Pipeline(settings).engine(engine)  # fail early on a bad engine choice, before reading anything
     store = None
-    if resolve_engine_name(engine, settings) != "offline":  # as analyze: model answers are cached
+    offline = resolve_engine_name(engine, settings) == "offline"
+    if not offline:  # as analyze: model answers are cached
         from bot.store import Store
 
         store = await Store.open(settings.db_path)
     cpu = CpuPool(settings.worker_processes)
     pipeline = Pipeline(settings, store, cpu=cpu)
-    # Enough documents in flight to keep every worker busy, few enough that memory stays flat.
-    window = 2 * max(1, cpu.processes)
+    # Offline: enough documents in flight to keep every worker busy, few enough that memory stays flat.
+    # The LLM engine reads one line at a time, so that each answer is cached before the next line (the
+    # same document twice costs one model call) and the model sees one request at a time.
+    window = 2 * max(1, cpu.processes) if offline else 1
     progress = None
     if sys.stderr.isatty():
         from tqdm import tqdm

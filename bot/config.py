@@ -78,7 +78,7 @@ class Settings:
     slack_api_url: str | None = None
     port: int = 3000
     max_links_per_message: int = 3
-    max_concurrent_analyses: int = 4
+    max_concurrent_analyses: int = 8
     max_queued_analyses: int = 200
     # Processes for extraction and the offline engine (0: threads of the serving process)
     worker_processes: int = field(default_factory=default_worker_processes)
@@ -135,7 +135,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         slack_api_url=api_url,
         port=_int(env, "PORT", 3000, minimum=1),
         max_links_per_message=_int(env, "NEWSBOT_MAX_LINKS_PER_MESSAGE", 3, minimum=1),
-        max_concurrent_analyses=_int(env, "NEWSBOT_MAX_CONCURRENT", 4, minimum=1),
+        max_concurrent_analyses=_int(env, "NEWSBOT_MAX_CONCURRENT", 8, minimum=1),
         max_queued_analyses=_int(env, "NEWSBOT_MAX_QUEUED", 200, minimum=1),
         worker_processes=_int(env, "NEWSBOT_WORKER_PROCESSES", default_worker_processes(), minimum=0),
         engine=engine,

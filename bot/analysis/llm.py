@@ -234,6 +234,10 @@ class LLMEngine:
         log.warning("LLM engine fell back to the offline engine: %s", reason)
         return base.model_copy(update={"usage": self._usage(spend), "warnings": [reason, *base.warnings]})
 
+    def warm(self) -> None:
+        """Load the tokenizer now (half a second of CPU), not inside the first analysis."""
+        tokens.get_encoding(tokens.encoding_name_for_model(self.model))
+
     async def close(self) -> None:
         await self.client.close()
 

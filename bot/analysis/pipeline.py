@@ -106,6 +106,14 @@ class Pipeline:
                 raise ConfigError(f"Unknown engine {name!r}: use offline, openai or auto")
         return self._engines[name]
 
+    def warm(self) -> None:
+        """Import and set up the default engine now (the LLM engine's imports and tokenizer take a second
+        or two of CPU), so that the first analysis of a running app does not hold its event loop."""
+        engine = self.engine()
+        warm = getattr(engine, "warm", None)
+        if warm is not None:
+            warm()
+
     async def analyze_url(self, url: str, *, engine: str | None = None) -> Analysis:
         return (await self.run_url(url, engine=engine)).analysis
 

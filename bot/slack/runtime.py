@@ -21,6 +21,10 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.analysis.pipeline import Pipeline
@@ -111,6 +115,20 @@ class Identity:
     team_id: str | None = None
 
 
+# Waits between tries after a 5xx: 0.5 s, then doubling (about 30 s over six tries).
+SERVER_ERROR_BACKOFF = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+
+
+class AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """slack_sdk's handler retries 500 and 503 only; a 502 or 504 from a proxy or load balancer in front of
+    Slack is just as momentary. (Its max_retry_count counts the request's retries of every kind: slack_sdk
+    keeps one attempt counter per request, shared by all handlers.)"""
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        return response is not None and response.status_code >= 500
+
+
 def web_client(settings: Settings, session: aiohttp.ClientSession | None, token: str | None) -> AsyncWebClient:
     """A Web API client at SLACK_API_URL that waits out 429s (Retry-After) and retries dropped connections
     and a 500/503."""
@@ -123,8 +141,9 @@ def web_client(settings: Settings, session: aiohttp.ClientSession | None, token:
             # chat.postMessage allows about one message a second per channel: fifty links in one channel
             # means waiting, not failing.
             AsyncRateLimitErrorRetryHandler(max_retry_count=8),
-            # A 500/503 from Slack is usually momentary; one more try keeps a placeholder from stalling.
-            AsyncServerErrorRetryHandler(max_retry_count=1),
+            # A 5xx from Slack (or a proxy in front of it) is usually momentary: more tries, 0.5, 1, 2, 4…
+            # s apart, keep a placeholder from stalling and an answer from being lost.
+            AnyServerErrorRetryHandler(max_retry_count=6, interval_calculator=SERVER_ERROR_BACKOFF),
         ],
         **kwargs,
     )
@@ -176,6 +195,8 @@ class Runtime:
         try:
             await rt.who_am_i(strict=True)
             await cpu.start()
+            # Before the port opens: the engine's first use costs seconds of CPU that no ack should wait for.
+            await asyncio.to_thread(rt.pipeline.warm)
         except BaseException:
             await rt.close()
             raise
