@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from tests import pg
 from tests.fakes.fake_openai import FakeOpenAI
 
 
@@ -18,3 +21,47 @@ async def fake():
     while server.engines:
         await server.engines.pop().close()
     await server.close()
+
+
+# --- the store on both backends ------------------------------------------------------------------------------
+
+_pg_skipped = False
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """CI must run the PostgreSQL tests: without a reachable server it stops here, saying so."""
+    required = os.environ.get("NEWSBOT_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
+    if not pg.available() and required:  # asked here, outside any event loop, once
+        pytest.exit(f"PostgreSQL is required here (CI) but {pg.ENV}={pg.server_url()!r} is not reachable; "
+                    "start PostgreSQL or set it to a server that is", returncode=1)
+
+
+def require_postgres() -> None:
+    global _pg_skipped
+    if not pg.available():
+        _pg_skipped = True
+        pytest.skip("no PostgreSQL (see the line at the end of the run)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db(request: pytest.FixtureRequest, tmp_path) -> str:
+    """NEWSBOT_DB for a fresh store: a SQLite file, or a new PostgreSQL database (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "sub" / "newsbot.sqlite")
+        return
+    require_postgres()
+    async with pg.temporary_database() as url:
+        yield url
+
+
+@pytest.fixture
+async def pg_db() -> str:
+    """A new PostgreSQL database (for tests that only make sense there, e.g. several processes)."""
+    require_postgres()
+    async with pg.temporary_database() as url:
+        yield url
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's hook signature
+    if _pg_skipped:
+        terminalreporter.write_line(pg.HOW, yellow=True)

@@ -7,7 +7,6 @@ analysis, or into the reason it could not be made. A slash command is answered t
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -31,18 +30,10 @@ Respond = Callable[..., Awaitable[object]]
 
 
 async def analyse(rt: Runtime, url: str) -> Outcome | str:
-    """The pipeline's outcome, or a sentence saying why there is none.
-
-    One link shared in several channels at once is fetched and analysed once: later requests wait for the
-    analysis already running (and are answered as from the cache) instead of starting their own."""
-    task = rt.inflight.get(url)
-    joined = task is not None
-    if task is None:
-        task = asyncio.create_task(asyncio.wait_for(rt.pipeline.run_url(url), timeout=rt.analysis_timeout))
-        rt.inflight[url] = task
-        task.add_done_callback(lambda t: _forget(rt, url, t))
+    """The pipeline's outcome, or a sentence saying why there is none. One link shared in several channels
+    (or reaching several processes) at once is fetched and analysed once: the pipeline's single flight."""
     try:
-        outcome = await asyncio.shield(task)
+        return await asyncio.wait_for(rt.pipeline.run_url(url), timeout=rt.analysis_timeout)
     except FetchError as e:
         return str(e)
     except TimeoutError:
@@ -50,17 +41,8 @@ async def analyse(rt: Runtime, url: str) -> Outcome | str:
     except asyncio.CancelledError:
         raise
     except Exception:
-        if not joined:
-            log.exception("analysis of %s failed", url)
+        log.exception("analysis of %s failed", url)
         return BROKEN
-    return dataclasses.replace(outcome, cached=True) if joined else outcome
-
-
-def _forget(rt: Runtime, url: str, task: asyncio.Task) -> None:
-    if rt.inflight.get(url) is task:
-        del rt.inflight[url]
-    if not task.cancelled():
-        task.exception()  # retrieved here, so a failure nobody waits for any more is not logged twice
 
 
 # --- links shared in channels ------------------------------------------------------------------------------

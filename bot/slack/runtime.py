@@ -141,8 +141,6 @@ class Runtime:
     analysis_timeout: float = ANALYSIS_TIMEOUT
     # Placeholders still saying "Reading…": (channel, ts) → site. Shutdown edits each into an apology.
     pending: dict[tuple[str, str], str] = field(default_factory=dict)
-    # Analyses running now, by canonical URL: a link shared in several places at once is read once.
-    inflight: dict[str, asyncio.Task] = field(default_factory=dict)
     # Answers owed through a response_url (slash commands, the share button): key → (respond, site, kwargs).
     awaiting: dict[object, tuple[Callable[..., Awaitable[object]], str, dict]] = field(default_factory=dict)
     # Listeners still handling a request Slack has already been acked for (see `handling`).
@@ -152,7 +150,7 @@ class Runtime:
 
     @classmethod
     async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None) -> Runtime:
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
         session = aiohttp.ClientSession()
         try:
             settings = await resolve_api_url(settings, session)
@@ -234,9 +232,7 @@ class Runtime:
     async def close(self) -> None:
         await self._drain_listeners()
         await self.queue.close()
-        for task in list(self.inflight.values()):
-            task.cancel()
-        await asyncio.gather(*self.inflight.values(), return_exceptions=True)
+        await self.pipeline.inflight.cancel_all()
         await self._release_placeholders()
         await self.session.close()
         await self.store.close()
