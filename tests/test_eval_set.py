@@ -111,7 +111,9 @@ def test_other_corpora_read_into_the_same_shape(tmp_path):
     flags.write_text(json.dumps({"id": 2, "text": "It may be. It is.", "sentences": [
         {"char_start": 0, "char_end": 10, "uncertain": True}, {"char_start": 11, "char_end": 17, "uncertain": False}],
         "hedged": [{"char_start": 0, "cue_types": ["epistemic"]}]}) + "\n")
-    assert corpora.flag_docs(flags)[0]["flags"] == [{"start": 0, "end": 10, "required": True}]
+    doc = corpora.flag_docs(flags)[0]
+    assert doc["flags"] == [{"start": 0, "end": 10, "required": True}]
+    assert doc["sentences"] == [{"start": 0, "end": 10}, {"start": 11, "end": 17}]
 
 
 def test_make_eval_prints_every_score_and_holds_the_floors(capsys):
@@ -120,3 +122,23 @@ def test_make_eval_prints_every_score_and_holds_the_floors(capsys):
     for label in ("quotes direct", "quotes indirect", "quotes all", "speaker accuracy", "flags P",
                   "claimer accuracy", "rule hits", "floors held"):
         assert label in out
+
+
+def test_rule_hits_are_reset_counted_and_printed(monkeypatch, capsys):
+    import importlib.machinery
+    import sys
+    import types
+
+    from bot.eval import run
+
+    calls = []
+    fake = types.ModuleType(run.RULES_MODULE)
+    fake.__spec__ = importlib.machinery.ModuleSpec(run.RULES_MODULE, None)
+    fake.reset_rule_hits = lambda: calls.append("reset")
+    fake.rule_hits = lambda: {"inverted_said": 3, "never_fires": 0}
+    monkeypatch.setitem(sys.modules, run.RULES_MODULE, fake)
+    _, hits, _ = run.score(ARTICLES[:2])
+    assert calls == ["reset"] and hits == {"inverted_said": 3, "never_fires": 0}
+    eval_main(["--limit", "2"])
+    out = capsys.readouterr().out
+    assert "rule hits (2 rules, 1 with none)" in out and "3  inverted_said" in out

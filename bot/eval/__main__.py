@@ -6,6 +6,7 @@ another annotated corpus given by path.
   python -m bot.eval --pin 0.03               re-pin the floors 0.03 under today's scores
   python -m bot.eval --quotes FILE --split dev  a PolNeAR-style JSONL (quotes, no resolved speakers)
   python -m bot.eval --flags FILE             a Szeged-style JSONL (uncertain sentences)
+  python -m bot.eval --claims FILE            a NewsClaims-style JSONL (claims and claimers)
 """
 
 from __future__ import annotations
@@ -64,15 +65,17 @@ def errors(doc: dict, analysis: dict) -> list[str]:
     for gi, pi in pairs:
         g, p = gold[gi], pred[pi]
         if g.get("speaker") and not same_speaker(g["speaker"], p["speaker"]["name"]):
-            out.append(f"  speaker {p['speaker']['name']!r} should be {g['speaker']!r}: {_clip(g['text'])}")
-    out += [f"  missed {g['kind']} quote ({g['speaker']}): {_clip(g['text'])}" for i, g in enumerate(gold) if i not in got_g]
+            out.append(f"  speaker {p['speaker']['name']!r} should be {g['speaker']!r}: {_clip(text[g['start']:g['end']])}")
+    out += [f"  missed {g['kind']} quote ({g.get('speaker')}): {_clip(text[g['start']:g['end']])}"
+            for i, g in enumerate(gold) if i not in got_g]
     out += [f"  invented {p['kind']} quote ({p['speaker']['name']}): {_clip(text[p['start']:p['end']])}"
             for i, p in enumerate(pred) if i not in got_p]
     flagged = flagged_spans(analysis)
     golds = doc.get("flags", [])
     for g in golds:
         if not any(covers(g["start"], g["end"], f0, f1) for f0, f1, _ in flagged):
-            out.append(f"  missed flag ({g['level']}: {', '.join(c['text'] for c in g['cues'])}): {_clip(g['sentence'])}")
+            cues = ", ".join(c["text"] for c in g.get("cues", []))
+            out.append(f"  missed flag ({g.get('level', 'uncertain')}: {cues}): {_clip(text[g['start']:g['end']])}")
     for f0, f1, level in flagged:
         if not any(covers(g["start"], g["end"], f0, f1) for g in golds):
             out.append(f"  false flag ({level}): {_clip(text[f0:f1])}")
@@ -90,23 +93,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", type=Path, default=ARTICLES_DIR, help="folder of annotated articles (*.json)")
     ap.add_argument("--quotes", type=Path, metavar="FILE", help="score quotes on a PolNeAR-style JSONL instead")
     ap.add_argument("--flags", type=Path, metavar="FILE", help="score flags on a Szeged-style JSONL instead")
-    ap.add_argument("--split", help="with --quotes: documents of this split only (e.g. dev)")
+    ap.add_argument("--claims", type=Path, metavar="FILE", help="score claimers on a NewsClaims-style JSONL instead")
+    ap.add_argument("--split", help="with --quotes or --claims: documents of this split only (e.g. dev)")
     ap.add_argument("--limit", type=int, help="the first N documents only")
     ap.add_argument("--errors", action="store_true", help="list each article's misses and inventions")
     ap.add_argument("--pin", type=float, metavar="MARGIN", help="write eval/floors.json MARGIN under today's scores")
     a = ap.parse_args(argv)
 
-    if a.quotes or a.flags:
-        docs = corpora.quote_docs(a.quotes, a.split, a.limit) if a.quotes else corpora.flag_docs(a.flags, a.limit)
-        name = (a.quotes or a.flags).name
+    corpus = a.quotes or a.flags or a.claims
+    if corpus:
+        if a.quotes:
+            docs = corpora.quote_docs(a.quotes, a.split, a.limit)
+        elif a.flags:
+            docs = corpora.flag_docs(a.flags, a.limit)
+        else:
+            docs = corpora.claim_docs(a.claims, a.split, a.limit)
+        print(f"{corpus.name}: {len(docs)} documents")
     else:
         docs = load_articles(a.set)[: a.limit]
         bad = [p for d in docs for p in problems(d)]
         if bad:
             print("the annotations do not match their texts:\n  " + "\n  ".join(bad), file=sys.stderr)
             return 1
-        name = "eval set"
-        print(f"{name}: {len(docs)} articles, {sum(len(d.get('quotes', [])) for d in docs)} quotes "
+        print(f"eval set: {len(docs)} articles, {sum(len(d.get('quotes', [])) for d in docs)} quotes "
               f"({sum(q['kind'] == 'direct' for d in docs for q in d.get('quotes', []))} direct), "
               f"{sum(len(d.get('flags', [])) for d in docs)} flags, {sum(len(d.get('claims', [])) for d in docs)} claims")
     started = time.perf_counter()
@@ -118,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             found = errors(d, analyses[d["id"]])
             if found:
                 print(f"\n{d['id']}\n" + "\n".join(found))
-    if a.quotes or a.flags:
+    if corpus:
         return 0
     metrics = scores.metrics()
     if a.pin is not None:

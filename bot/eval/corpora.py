@@ -5,6 +5,8 @@ PolNeAR-style quote files: {id, text, split?, quotes: [{char_start, char_end, ki
 Szeged-style uncertainty files: {id, text, sentences: [{char_start, char_end, uncertain}],
 hedged: [{char_start, cue_types}]}: a sentence with an epistemic cue must be flagged; a flag on any other
 uncertain sentence is no false alarm (their notion of uncertainty is wider than newsbot's).
+NewsClaims-style claim files: {id, text, split?, claims: [{char_start, char_end, claimer}]} (an empty
+claimer is the journalist's own claim).
 """
 
 from __future__ import annotations
@@ -52,5 +54,16 @@ def flag_docs(path: Path, limit: int | None = None) -> list[dict]:
             for s in d.get("sentences", [])
             if s.get("uncertain")
         ]
-        out.append({"id": str(d["id"]), "text": d["text"], "flags": flags})
+        sentences = [{"start": s["char_start"], "end": s["char_end"]} for s in d.get("sentences", [])]
+        out.append({"id": str(d["id"]), "text": d["text"], "flags": flags, "sentences": sentences})
     return out
+
+
+def claim_docs(path: Path, split: str | None = None, limit: int | None = None) -> list[dict]:
+    return [
+        {"id": str(d["id"]), "text": d["text"], "claims": [
+            {"start": c["char_start"], "end": c["char_end"], "claimer": c.get("claimer") or None}
+            for c in d.get("claims", []) if c.get("char_start") is not None
+        ]}
+        for d in _lines(path, split, limit)
+    ]

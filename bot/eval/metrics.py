@@ -165,9 +165,11 @@ def covers(g0: int, g1: int, f0: int, f1: int) -> bool:
     return overlap(g0, g1, f0, f1) > 0.5 * (g1 - g0)
 
 
-def score_flags(scores: Scores, gold: list[Mapping], analysis: Mapping) -> None:
+def score_flags(scores: Scores, gold: list[Mapping], analysis: Mapping, sentences: list[Mapping] | None = None) -> None:
     """Add one document's flags. Gold flags: {start, end, level, required?}: recall counts the required
-    ones (all, by default); a flag on any gold sentence, required or merely acceptable, is no false alarm."""
+    ones (all, by default); a flag on any gold sentence, required or merely acceptable, is no false alarm.
+    When the corpus lists every sentence ({start, end}), precision counts those sentences a flag covers,
+    as the held-out evaluation does; otherwise it counts the engine's flagged sentences."""
     flagged = flagged_spans(analysis)
     required = [g for g in gold if g.get("required", True)]
     scores.flags.gold += len(required)
@@ -178,8 +180,15 @@ def score_flags(scores: Scores, gold: list[Mapping], analysis: Mapping) -> None:
         if hits and g.get("level"):
             scores.flag_level.n += 1
             scores.flag_level.ok += hits[0] == g["level"]
-    scores.flags.pred += len(flagged)
-    scores.flags.tp += sum(any(covers(g["start"], g["end"], f0, f1) for g in gold) for f0, f1, _ in flagged)
+    if sentences is None:
+        scores.flags.pred += len(flagged)
+        scores.flags.tp += sum(any(covers(g["start"], g["end"], f0, f1) for g in gold) for f0, f1, _ in flagged)
+        return
+    uncertain = {(g["start"], g["end"]) for g in gold}
+    for s in sentences:
+        if any(covers(s["start"], s["end"], f0, f1) for f0, f1, _ in flagged):
+            scores.flags.pred += 1
+            scores.flags.tp += (s["start"], s["end"]) in uncertain
 
 
 def _claim_items(analysis: Mapping) -> Iterable[tuple[int, int, str, str, str]]:
@@ -217,6 +226,6 @@ def score_document(scores: Scores, gold: Mapping, analysis: Mapping) -> None:
     if "quotes" in gold:
         score_quotes(scores, gold["quotes"], analysis)
     if "flags" in gold:
-        score_flags(scores, gold["flags"], analysis)
+        score_flags(scores, gold["flags"], analysis, gold.get("sentences"))
     if "claims" in gold:
         score_claims(scores, gold["claims"], analysis)
