@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{corpus.name}: {len(docs)} documents")
     else:
         docs = load_articles(a.set)[: a.limit]
+        if not docs:
+            print(f"no annotated articles in {a.set} (the eval set lives in a source checkout)", file=sys.stderr)
+            return 2
         bad = [p for d in docs for p in problems(d)]
         if bad:
             print("the annotations do not match their texts:\n  " + "\n  ".join(bad), file=sys.stderr)
