@@ -121,3 +121,23 @@ async def test_a_lease_left_by_a_dead_process_is_taken_over(db, articles):
         await dead.close()
         await close([p])
     assert not outcome.cached and articles.hits["/news/orphan"] == 1
+
+
+async def test_a_store_that_stays_down_costs_the_cache_not_the_answer(tmp_path, articles, monkeypatch):
+    from bot.store import StoreUnavailable
+
+    (p,) = await pipelines(str(tmp_path / "db.sqlite"), 1)
+
+    async def down(*args, **kwargs):
+        raise StoreUnavailable("the database stayed unavailable")
+
+    for name in ("lookup_url", "recent_failure", "acquire_lease", "release_lease", "get_analysis",
+                 "put_analysis", "remember_failure"):
+        monkeypatch.setattr(p.store, name, down)
+    try:
+        outcome = await p.run_url(articles.url("/news/water"))
+        with pytest.raises(FetchError, match="404"):
+            await p.run_url(articles.url("/missing"))
+    finally:
+        await close([p])
+    assert "Harbor city" in outcome.analysis.source.title

@@ -215,7 +215,7 @@ class Pipeline:
         digest = text_hash(article.text)
         key = cache_key(eng.engine_id, digest)
         if self.store is not None:
-            hit = await self.store.get_analysis(key)
+            hit = await self._cached_text(key)
             if hit:
                 cached = Analysis.from_json(hit)
                 # Same text under another address: keep this request's identity and metadata.
@@ -227,6 +227,13 @@ class Pipeline:
         if self.store is not None and not _degraded(analysis, eng):
             await self._put(key, url, digest, eng.engine_id, analysis, article)
         return Outcome(analysis, False, time.perf_counter() - started)
+
+    async def _cached_text(self, key: str) -> str | None:
+        try:
+            return await self.store.get_analysis(key)
+        except Exception as e:  # the store being down costs an analysis, not the answer
+            log.warning("could not read the analysis cache: %s", e)
+            return None
 
     async def _put(
         self, key: str, url: str | None, digest: str, engine_id: str, analysis: Analysis, article: Article
