@@ -31,9 +31,12 @@ _pg_skipped = False
 def pytest_sessionstart(session: pytest.Session) -> None:
     """CI must run the PostgreSQL tests: without a reachable server it stops here, saying so."""
     required = os.environ.get("NEWSBOT_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
+    if required and not pg.server_url():
+        os.environ[pg.ENV] = pg.DEFAULT_URL  # what .ci/run sets: the server CI machines run
     if not pg.available() and required:  # asked here, outside any event loop, once
-        pytest.exit(f"PostgreSQL is required here (CI) but {pg.ENV}={pg.server_url()!r} is not reachable; "
-                    "start PostgreSQL or set it to a server that is", returncode=1)
+        where = f"{pg.ENV}={pg.server_url()!r} is not reachable" if pg.server_url() else f"{pg.ENV} is not set"
+        pytest.exit(f"PostgreSQL is required here (CI) but {where}; start PostgreSQL or point {pg.ENV} at a "
+                    "server that is", returncode=1)
 
 
 def require_postgres() -> None:

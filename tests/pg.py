@@ -14,7 +14,8 @@ from collections.abc import AsyncIterator
 import asyncpg
 
 ENV = "NEWSBOT_TEST_POSTGRES_URL"
-HOW = (f"PostgreSQL store tests skipped: set {ENV}=postgresql://postgres@127.0.0.1:5432/test "
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
+HOW = (f"PostgreSQL store tests skipped: set {ENV}={DEFAULT_URL} "
        "(a server where that user may CREATE DATABASE) to run them")
 _reachable: bool | None = None
 

@@ -29,8 +29,10 @@ from bot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
-# How often a process waiting on another process's analysis of the same link looks for its result.
+# How often a process waiting on another process's analysis of the same link looks for its result, and for
+# how long at most (longer than any caller waits: the Slack app gives up on an analysis after 120 s).
 LEASE_POLL_SECONDS = 0.25
+LEASE_WAIT_SECONDS = 180.0
 
 
 class Engine(Protocol):
@@ -140,13 +142,16 @@ class Pipeline:
     async def _run_url_once(self, canonical: str, eng: Engine, started: float) -> Outcome:
         if self.store is None:
             return await self._fetch_and_analyze(canonical, eng, started)
-        lease = "analysis:" + hashlib.sha256(f"{eng.engine_id}\n{canonical}".encode()).hexdigest()
+        lease = self.lease_name(eng.engine_id, canonical)
+        deadline = time.monotonic() + LEASE_WAIT_SECONDS
         while True:
             done = await self._known(canonical, eng, started)
             if done is not None:
                 return done
             if await self._acquire(lease):
                 break
+            if time.monotonic() > deadline:  # the holder lives but never finishes: stop waiting on it
+                raise TimeoutError(f"another process has been analysing {canonical} for too long")
             await asyncio.sleep(LEASE_POLL_SECONDS)  # another process is on it: its result lands in the store
         try:
             # It may have finished between our look and our lease.
@@ -154,6 +159,11 @@ class Pipeline:
                 canonical, eng, started)
         finally:
             await self._release(lease)
+
+    @staticmethod
+    def lease_name(engine_id: str, canonical: str) -> str:
+        """The store lease for analysing `canonical` with `engine_id` (hashed: URLs can be long)."""
+        return "analysis:" + hashlib.sha256(f"{engine_id}\n{canonical}".encode()).hexdigest()
 
     async def _known(self, canonical: str, eng: Engine, started: float) -> Outcome | None:
         """The cached analysis of this address, or its recent fetch failure raised again; None if neither."""
