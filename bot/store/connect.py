@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential, wait_random
 
 from bot.config import ConfigError
@@ -74,7 +74,9 @@ def create_engine(db: str) -> AsyncEngine:
     if url.get_backend_name() == "postgresql":
         return create_async_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800)
     if url.database == ":memory:":
-        engine = create_async_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        # Each connection would see its own empty database: one connection, taken in turns.
+        engine = create_async_engine(url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
+                                     pool_timeout=RETRY_SECONDS)
     else:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         # Fail here, in this thread, with sqlite3's own message: a file that is not a database, a directory.
