@@ -12,6 +12,7 @@ import unicodedata
 from lxml import etree
 from lxml.html import HtmlElement
 
+from ..analysis.language import detect as detect_language
 from ..analysis.model import Article, Link, Source
 from .errors import NoArticleText
 from .kind import kind_from_signals, page_signals, text_kind_and_title
@@ -173,16 +174,6 @@ def body_links(body: etree._Element) -> list[Link]:
     return links
 
 
-def guess_language(text: str) -> str | None:
-    """'en' when the text reads as English (share of very common English words), else None."""
-    words = re.findall(r"[a-z]+", text[:5000].lower())
-    if len(words) < 20:
-        return None
-    common = {"the", "and", "of", "to", "a", "in", "is", "that", "for", "on", "was", "with", "said", "it",
-              "as", "by", "he", "she", "they", "at", "be", "has", "have", "from", "an", "are", "his", "her"}
-    return "en" if sum(w in common for w in words) / len(words) > 0.2 else None
-
-
 def extract_article(html: str | bytes, url: str | None = None) -> Article:
     """Extract the article in an HTML page. Raises NoArticleText when there is (almost) none."""
     import trafilatura  # heavy import, paid only by callers that extract HTML
@@ -212,7 +203,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         site=_clean(document.sitename) if document.sitename else signals.site,
         author=_clean(document.author) if document.author else None,
         published=signals.published or document.date or None,
-        language=signals.language or document.language or guess_language(text),
+        language=detect_language(text, declared=signals.language or document.language),
         kind=kind,
     )
     return Article(text=text, source=source, links=body_links(document.body))
@@ -223,5 +214,5 @@ def article_from_text(text: str, url: str | None = None) -> Article:
     if not re.search(r"\w", text):
         raise NoArticleText(url=url)
     kind, title = text_kind_and_title(text)
-    source = Source(url=url, title=title, language=guess_language(text) or "en", kind=kind)
+    source = Source(url=url, title=title, language=detect_language(text), kind=kind)
     return Article(text=text, source=source)
