@@ -71,13 +71,15 @@ def test_no_sentence_ends_on_a_title_a_month_or_a_clock_time():
     assert len(texts("The speech was by Martin Luther King Jr. He gave it in 1963.")) == 2
 
 
-def test_a_dateline_is_its_own_piece_not_part_of_the_first_sentence():
+def test_a_dateline_is_no_part_of_the_first_sentence():
     assert texts("WASHINGTON (AP) — The Senate voted on Friday. It was close.") == [
-        "WASHINGTON (AP) —", "The Senate voted on Friday.", "It was close.",
+        "The Senate voted on Friday.", "It was close.",
     ]
-    assert texts("MANCHESTER, N.H. - Hillary Clinton spoke here.") == ["MANCHESTER, N.H. -", "Hillary Clinton spoke here."]
-    assert texts("NEW YORK, March 3 (Reuters) -- Stocks fell.") == ["NEW YORK, March 3 (Reuters) --", "Stocks fell."]
-    assert texts("Boston (CNN)The jury met.") == ["Boston (CNN)", "The jury met."]
+    assert texts("MANCHESTER, N.H. - Hillary Clinton spoke here.") == ["Hillary Clinton spoke here."]
+    assert texts("NEW YORK, March 3 (Reuters) -- Stocks fell.") == ["Stocks fell."]
+    assert texts("Boston (CNN)The jury met.") == ["The jury met."]
+    # a dateline and nothing else is a line of its own
+    assert texts("BERLIN —") == ["BERLIN —"]
     # title-case words before a dash are no dateline without a wire marker
     assert texts("Nick Smith - the jockey - won the race.") == ["Nick Smith - the jockey - won the race."]
 
@@ -86,7 +88,7 @@ def test_a_headline_run_into_a_wire_dateline_ends_before_it():
     text = ("Zune to be available to Canadians in Spring 2008 TORONTO, Jan. 6 /CNW/ - Today at the "
             "Consumer Electronics Show, the company said it would sell the player.")
     assert texts(text) == [
-        "Zune to be available to Canadians in Spring 2008", "TORONTO, Jan. 6 /CNW/ -",
+        "Zune to be available to Canadians in Spring 2008",
         "Today at the Consumer Electronics Show, the company said it would sell the player.",
     ]
 

@@ -105,8 +105,9 @@ def _merged(segments: list[str]) -> list[str]:
 
 
 # A dateline opens a story's first paragraph: "WASHINGTON (AP) — ", "TORONTO, Jan. 6 /CNW/ - ",
-# "Boston (CNN)", "BAGHDAD, Iraq (CNN) -- ". It is where and when, not part of the first sentence: on its own
-# it is no summary bullet or claim. A place in capitals needs a dash after it; a place in title case needs a
+# "Boston (CNN)", "BAGHDAD, Iraq (CNN) -- ". It says where and when; it is no part of the first sentence (so
+# of no summary bullet or claim), and no sentence of its own either, so the sentence ids of an article do
+# not move with its dateline. A place in capitals needs a dash after it; a place in title case needs a
 # wire marker ("(CNN)", "/CNW/"), since "Nick Smith - " is no dateline.
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
 _WIRE = r"(?:\((?:CNN|AP|AFP|UPI|Reuters|Bloomberg|dpa|PA|CP|IANS|PTI|Xinhua|[A-Z][A-Za-z&.]{1,12} News)\)|/[A-Z][A-Za-z-]{1,15}/)"
@@ -138,10 +139,7 @@ def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> 
     if inline:
         _split_line(text, start, inline.start(), out)
         start = inline.start()
-    dateline_end = _dateline_end(text, start, end)
-    if dateline_end > start:
-        _add_trimmed(text, start, dateline_end, out)
-        start = dateline_end
+    start = _dateline_end(text, start, end)
     chunk = text[start:end]
     if not chunk.strip():
         return
