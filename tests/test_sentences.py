@@ -98,3 +98,9 @@ def test_a_line_without_final_punctuation_ends_at_the_line_break():
     assert texts(text) == [
         "Creating a Personal Entertainment Experience", "With three models to choose from, buyers can pick one.",
     ]
+
+
+def test_bullets_in_one_line_are_items():
+    assert texts("The player offers: \u2022 Wi-Fi sync with a computer \u2022 a touch pad \u2022 podcasts.") == [
+        "The player offers:", "\u2022 Wi-Fi sync with a computer", "\u2022 a touch pad", "\u2022 podcasts.",
+    ]

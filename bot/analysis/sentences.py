@@ -134,7 +134,16 @@ def _dateline_end(text: str, start: int, end: int) -> int:
     return m.end() if m and len(m.group()) <= 60 and m.end() < end else start
 
 
+# Bullets set in one line ("Features: • Wi-Fi sync • a touch pad • podcasts"): a list is items.
+_INLINE_BULLET = re.compile(r"(?<=\S)\s+(?=[\u2022\u25aa\u25cf\u25e6\u2023] )")
+
+
 def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    bullet = _INLINE_BULLET.search(text, start, end)
+    if bullet:
+        _split_line(text, start, bullet.start(), out)
+        _split_line(text, bullet.end(), end, out)
+        return
     inline = _INLINE_DATELINE.search(text, start, end)
     if inline:
         _split_line(text, start, inline.start(), out)

@@ -10,6 +10,7 @@ import logging
 import re
 import unicodedata
 from copy import deepcopy
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
@@ -220,32 +221,76 @@ def _word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
-def _read(tree: HtmlElement, url: str | None, title: str | None) -> tuple[Any, etree._Element | None, str]:
-    """(trafilatura's document for the metadata, the body, its text), trying harder each time the page
-    gives less than an article: trafilatura as it is; then recall first (old table-and-font layouts, text
-    in page regions it takes for furniture); then its baseline (every text block on the page)."""
+@dataclass(frozen=True)
+class _Pass:
+    document: Any  # trafilatura's Document (metadata), or None
+    body: etree._Element | None
+    text: str
+
+    @property
+    def words(self) -> int:
+        return _word_count(self.text)
+
+
+def _extract(tree: HtmlElement, url: str | None, title: str | None, favor_recall: bool) -> _Pass:
     import trafilatura  # heavy import, paid only by callers that extract HTML
 
-    options = dict(url=url, with_metadata=True, include_links=True, include_comments=False,
-                   include_tables=True, include_images=False, deduplicate=False)
-    first = None
-    body, text = None, ""
-    for favor_recall in (False, True):
-        document = trafilatura.bare_extraction(tree, favor_recall=favor_recall, **options)
-        first = first or document
-        if document is not None and document.body is not None:
-            body = document.body
-            text = body_text(body, _clean(document.title) if document.title else title)
-            if _word_count(text) >= MIN_WORDS:
-                return document, body, text
-        log.info("no article text in %s on a %s pass; trying harder", url or "the page",
-                 "recall-first" if favor_recall else "default")
+    document = trafilatura.bare_extraction(
+        tree, url=url, favor_recall=favor_recall, with_metadata=True, include_links=True,
+        include_comments=False, include_tables=True, include_images=False, deduplicate=False,
+    )
+    if document is None or document.body is None:
+        return _Pass(document, None, "")
+    return _Pass(document, document.body, body_text(document.body, _clean(document.title) if document.title else title))
+
+
+def _in_layout_table(body: etree._Element | None) -> bool:
+    """The article sits in the cells of a page-layout table (the old way of laying out pages), where
+    trafilatura's default pass drops lists and short blocks that its recall-first pass keeps."""
+    if body is None:
+        return False
+    blocks = [child for child in body if isinstance(child.tag, str)]
+    return len(blocks) == 1 and blocks[0].tag == "table" and not (body.text or "").strip()
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + 4]) for i in range(max(len(words) - 3, 0))}
+
+
+def _recall_adds_to(default: _Pass, recall: _Pass) -> bool:
+    """The recall-first text keeps nearly all of the default one and adds a little (a list, a subhead),
+    not a page's worth of furniture."""
+    mine = _shingles(default.text)
+    kept = len(mine & _shingles(recall.text)) / max(len(mine), 1)
+    return kept >= 0.9 and default.words < recall.words <= 1.5 * default.words
+
+
+def _read(tree: HtmlElement, url: str | None, title: str | None) -> _Pass:
+    """The article's body and text, trying harder where a page gives less than an article: trafilatura as
+    it is; then recall first (text in page regions it takes for furniture, lists in layout tables); then
+    its baseline (every text block of the page). The metadata come from the first pass that has any."""
+    import trafilatura
+
+    default = _extract(tree, url, title, favor_recall=False)
+    if default.words >= MIN_WORDS and not _in_layout_table(default.body):
+        return default
+    if default.words < MIN_WORDS:
+        log.info("no article text in %s on trafilatura's default pass; reading it recall first", url or "the page")
+    recall = _extract(tree, url, title, favor_recall=True)
+    document = default.document or recall.document
+    if default.words >= MIN_WORDS:
+        return recall if recall.body is not None and _recall_adds_to(default, recall) else default
+    if recall.words >= MIN_WORDS:
+        return _Pass(document, recall.body, recall.text)
+    log.info("no article text in %s on the recall-first pass; reading all its text blocks", url or "the page")
     baseline_body, _, _ = trafilatura.baseline(deepcopy(tree))
     if baseline_body is not None:
-        baseline_text = body_text(baseline_body, _clean(first.title) if first and first.title else title)
-        if _word_count(baseline_text) > _word_count(text):
-            body, text = baseline_body, baseline_text
-    return first, body, text
+        baseline_title = _clean(document.title) if document is not None and document.title else title
+        baseline = _Pass(document, baseline_body, body_text(baseline_body, baseline_title))
+        if baseline.words > recall.words:
+            return baseline
+    return _Pass(document, recall.body, recall.text)
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> Article:
@@ -261,8 +306,9 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     strip_hidden(tree)
     break_after_headings(tree)
     signals = page_signals(tree, url)
-    document, body, text = _read(tree, url, signals.title)
-    if body is None or _word_count(text) < MIN_WORDS:
+    found = _read(tree, url, signals.title)
+    document, body = found.document, found.body
+    if body is None or found.words < MIN_WORDS:
         raise NoArticleText(url=url)
     title = _clean(document.title) if document is not None and document.title else signals.title
     kind, title = kind_from_signals(signals, title, url)
