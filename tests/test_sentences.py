@@ -78,6 +78,7 @@ def test_a_dateline_is_no_part_of_the_first_sentence():
     assert texts("MANCHESTER, N.H. - Hillary Clinton spoke here.") == ["Hillary Clinton spoke here."]
     assert texts("NEW YORK, March 3 (Reuters) -- Stocks fell.") == ["Stocks fell."]
     assert texts("Boston (CNN)The jury met.") == ["The jury met."]
+    assert texts("LONDON, May 14 (Wire) — The union agreed.") == ["The union agreed."]
     # a dateline and nothing else is a line of its own
     assert texts("BERLIN —") == ["BERLIN —"]
     # title-case words before a dash are no dateline without a wire marker

@@ -116,15 +116,17 @@ _TITLE_PLACE = r"[A-Z][\w.'\u2019-]+(?: [A-Z][\w.'\u2019-]+){0,2}"
 _REGION = r"(?:, [A-Z][\w.'\u2019-]+(?: [A-Z][\w.'\u2019-]+){0,2})?"
 _DATE = rf"(?:,? {_MONTH} \d{{1,2}}(?:, \d{{4}})?)?"
 _DASH = r"(?:--|[-\u2013\u2014])"
+# After a place in capitals any agency in brackets will do: "LONDON, May 14 (Wire) — ".
+_ANY_WIRE = r"(?:\([A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,2}\)|/[A-Z][A-Za-z-]{1,15}/)"
 _DATELINE = re.compile(
-    rf"(?:{_CAPS_PLACE}{_REGION}{_DATE}(?: ?{_WIRE})? ?{_DASH} +"
+    rf"(?:{_CAPS_PLACE}{_REGION}{_DATE}(?: ?{_ANY_WIRE})? ?{_DASH} +"
     rf"|(?:{_TITLE_PLACE}{_REGION}{_DATE} ?)?{_WIRE}(?: ?{_DASH} *| *))"
     r"(?=[\"'\u201c\u2018]?[A-Z0-9])"
 )
 # Inside a line only the unmistakable kind, with a wire marker, also ends what came before it: a headline
 # that extraction ran into the story ("... in Spring 2008 TORONTO, Jan. 6 /CNW/ - Today at ...").
 _INLINE_DATELINE = re.compile(
-    rf"(?<=[a-z0-9.!?\u201d\"')] )(?:{_CAPS_PLACE}{_REGION}{_DATE} ?{_WIRE} ?{_DASH} +)(?=[\"'\u201c\u2018]?[A-Z0-9])"
+    rf"(?<=[a-z0-9.!?\u201d\"')] )(?:{_CAPS_PLACE}{_REGION}{_DATE} ?{_ANY_WIRE} ?{_DASH} +)(?=[\"'\u201c\u2018]?[A-Z0-9])"
 )
 
 
