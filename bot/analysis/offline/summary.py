@@ -25,7 +25,7 @@ FOURTH_BULLET_MAX_WORDS = 45
 MIN_WORDS = 8
 # A bullet is read at a glance: past this many words it is one only when the article offers nothing
 # shorter. Past MAX_WORDS a "sentence" is usually a list or a caption block glued together.
-LONG_WORDS = 45
+LONG_WORDS = 36
 MAX_WORDS = 70
 # Share of a sentence's words already in a picked bullet above which it is a repeat (a photo caption
 # restating the lead, a "story highlights" line).
