@@ -2,7 +2,8 @@
 
 py3langid (a naive Bayes model over byte n-grams, shipped inside the package: nothing is downloaded)
 reads the first few thousand characters. It is deterministic and takes about a millisecond once its model
-is loaded (about a second, once per process). A short text gives it too little to go on, so below
+is loaded (about a second and 100 MB, once per process, so plainly English text, a quarter of whose words
+are English function words, is taken as English without it). A short text gives it too little to go on, so below
 MIN_LETTERS, or when it is unsure, the page's own declaration (`<html lang>`) decides, or nobody does.
 """
 
@@ -42,6 +43,12 @@ NAMES: dict[str, str] = {
     "vi": "Vietnamese", "vo": "Volapük", "wa": "Walloon", "xh": "Xhosa", "zh": "Chinese", "zu": "Zulu",
 }
 
+ENGLISH_SHARE = 0.25
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the and of to a in is that for on was with it as by he she they at be has have from an are his her "
+    "were been this not but or which their who will would".split()
+)
+_LATIN_WORD = re.compile(r"[a-z]+")
 NO_LANGUAGE = "zxx"  # py3langid's label for text with no linguistic content
 _LETTER = re.compile(r"[^\W\d_]")
 _TAG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$")
@@ -67,6 +74,13 @@ def normalize(tag: str | None) -> str | None:
     return match.group(1) if match else None
 
 
+def _plainly_english(sample: str) -> bool:
+    """A quarter of the words are English function words: no other language comes near (German, French,
+    Spanish news score under 0.06; English news over 0.2, usually near 0.3)."""
+    words = _LATIN_WORD.findall(sample.lower())
+    return len(words) >= 40 and sum(w in _ENGLISH_FUNCTION_WORDS for w in words) >= ENGLISH_SHARE * len(words)
+
+
 def detect(text: str, declared: str | None = None) -> str | None:
     """The language of `text` as an ISO 639-1 code; the page's `declared` language when the text is too
     short or the detector unsure; None when neither knows."""
@@ -74,6 +88,8 @@ def detect(text: str, declared: str | None = None) -> str | None:
     sample = text[:SAMPLE_CHARS]
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return fallback
+    if _plainly_english(sample):
+        return "en"  # what the model says too, without loading it (a second and ~100 MB) for most articles
     code, confidence = _model().classify(sample)
     return code if confidence >= MIN_CONFIDENCE and code != NO_LANGUAGE else fallback
 
