@@ -168,3 +168,12 @@ The plant's owners said a copyright dispute over its software had nothing to do 
     assert "Subscribe now" not in bullets
     assert any(b.startswith("Investors who subscribe") for b in bullets)
     assert any("copyright dispute" in b for b in bullets)
+
+
+def test_a_german_first_bullet_stands_alone_too() -> None:
+    text = (
+        "Er sagte am Montag, die Lage sei ernst und verlange schnelle Entscheidungen.\n"
+        "Die Bundesregierung hat am Montag beschlossen, die Steuern für Unternehmen zu senken.\n"
+        "Finanzminister Christian Lindner sagte, das Paket werde die Wirtschaft stärken."
+    )
+    assert [b.sentence_ids for b in summary_of(text)] == [[1], [2]]
