@@ -247,8 +247,20 @@ class Runtime:
         await self.store.close()
 
     async def _release_placeholders(self, timeout: float = 5.0) -> None:
-        """A restart must not leave "Reading…" in a thread forever: say what happened instead. Slash
-        command answers still owed get the same sentence through their response_url."""
+        """A restart must not leave "Reading…" in a thread forever. On PostgreSQL (several processes) the
+        replies owed are handed to the others, which finish them; otherwise, and for any not recorded in
+        the store, say what happened instead. Slash command answers still owed get the same sentence
+        through their response_url."""
+        if self.pending and self.store.backend == "postgresql":
+            try:
+                handed = await self.store.hand_over_replies()
+            except Exception as e:
+                log.warning("could not hand unfinished replies to the other processes: %s", e)
+                handed = set()
+            for key in handed:
+                self.pending.pop(key, None)
+            if handed:
+                log.info("handed %d unfinished replies to the other processes", len(handed))
         if not self.pending and not self.awaiting:
             return
         from bot.slack import blocks  # here, not at the top: blocks is pure formatting, runtime is wiring

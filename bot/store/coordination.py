@@ -127,6 +127,19 @@ class Coordination(Database):
             self._keep_alive()
         return won
 
+    async def hand_over_replies(self) -> set[tuple[str, str]]:
+        """This process is stopping: its replies owed become free at once for another process to finish
+        (no longer ours, so the heartbeat leaves them alone). Returns their (channel, ts)."""
+        where = replies_owed.c.owner == self.holder
+
+        async def query(conn: AsyncConnection) -> set[tuple[str, str]]:
+            rows = await conn.execute(select(replies_owed.c.channel, replies_owed.c.ts).where(where))
+            owed = {(row.channel, row.ts) for row in rows}
+            await conn.execute(update(replies_owed).where(where).values(owner=f"stopped:{self.holder}", expires=0.0))
+            return owed
+
+        return await self.write(query, "handing over replies owed")
+
     # --- heartbeat ----------------------------------------------------------------------------------------
 
     async def renew(self) -> None:
