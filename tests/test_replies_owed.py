@@ -9,6 +9,7 @@ import json
 
 from sqlalchemy import update
 
+from bot.slack.app import RUNTIME
 from bot.store import Store
 from bot.store.tables import replies_owed
 from tests.fakes.article_server import ArticleServer
@@ -80,3 +81,19 @@ async def test_a_process_stopping_on_postgresql_hands_its_replies_to_the_others(
         await fake.stop()
     (update,) = fake.of("chat.update")
     assert update.args["channel"] == "CR" and "Harbor city" in json.dumps(update.args["blocks"])
+
+
+async def test_a_reply_taken_over_by_another_process_is_left_to_it(db, tmp_path):
+    """This process looked dead for a while and another took its reply over: only the other one edits it."""
+    articles = await ArticleServer(slow_seconds=0.5).start()
+    async with running_bot(tmp_path, articles=articles, NEWSBOT_DB=db) as bot:
+        await bot.event(message_event(f"<{articles.url('/slow')}>", channel="CT"))
+        await bot.fake.wait_for(lambda f: f.of("chat.postMessage"))
+        other = await Store.open(db)
+        try:
+            await other.write(lambda conn: conn.execute(update(replies_owed).where(replies_owed.c.channel == "CT")
+                                                        .values(owner=other.holder, expires=1e12)))
+            await bot.web_app[RUNTIME].queue.join()  # the analysis is done, and its edit skipped
+            assert bot.updates() == []
+        finally:
+            await other.close()

@@ -107,11 +107,23 @@ async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message)
     """Edit the placeholder, then strike it from the replies owed (a crash in between edits it twice:
     better than never)."""
     rt.pending.pop((channel, ts), None)
+    if not await _still_ours(rt, channel, ts):
+        log.info("the reply in %s was taken over by another process; it answers", channel)
+        return
     await _edit(rt, channel=channel, ts=ts, message=message)
     try:
         await rt.store.settle_reply(channel, ts)
     except Exception as e:  # the row stays; a survivor would edit the placeholder once more
         log.warning("could not settle the reply in %s: %s", channel, e)
+
+
+async def _still_ours(rt: Runtime, channel: str, ts: str) -> bool:
+    """False when another process took this reply over (this one looked dead for a while): it edits."""
+    try:
+        owner = await rt.store.reply_owner(channel, ts)
+    except Exception:  # unknown: answering twice beats not answering
+        return True
+    return owner is None or owner == rt.store.holder
 
 
 async def _edit(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) -> None:

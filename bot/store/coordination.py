@@ -95,6 +95,15 @@ class Coordination(Database):
         await self.write(lambda conn: conn.execute(stmt), "recording a reply owed")
         self._keep_alive()
 
+    async def reply_owner(self, channel: str, ts: str) -> str | None:
+        """Who owes the reply at (channel, ts) now (a `holder`), or None when nobody does."""
+
+        async def query(conn: AsyncConnection) -> str | None:
+            return (await conn.execute(select(replies_owed.c.owner).where(
+                replies_owed.c.channel == channel, replies_owed.c.ts == ts))).scalar()
+
+        return await self.read(query)
+
     async def settle_reply(self, channel: str, ts: str) -> None:
         await self.write(lambda conn: conn.execute(
             delete(replies_owed).where(replies_owed.c.channel == channel, replies_owed.c.ts == ts)),
