@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # One lock for every platform (Linux servers, macOS laptops) and every Python newsbot supports.
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: run test lint bench serve clean lock
+.PHONY: run test eval lint bench serve clean lock
 
 # The locked versions, checked against their hashes, then newsbot itself (its dependencies are all there).
 $(STAMP): pyproject.toml requirements-dev.txt
@@ -31,6 +31,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/python -m pytest
+
+# the engine's scores on the repo's annotated articles (eval/), against the floors CI holds it to
+eval: $(STAMP)
+	$(BIN)/python -m bot.eval
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py

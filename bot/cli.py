@@ -91,7 +91,7 @@ async def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     if not args.no_cache and engine != "offline":
         from bot.store import Store
 
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
     pipeline = Pipeline(settings, store)
     try:
         try:
@@ -143,7 +143,7 @@ async def _batch(args: argparse.Namespace, settings: Settings, stdin, stdout) ->
     if not offline:  # as analyze: model answers are cached
         from bot.store import Store
 
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
     cpu = CpuPool(settings.worker_processes)
     pipeline = Pipeline(settings, store, cpu=cpu)
     # Offline: enough documents in flight to keep every worker busy, few enough that memory stays flat.
