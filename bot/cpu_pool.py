@@ -19,8 +19,10 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import select
 import signal
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -37,6 +39,7 @@ MAX_TASKS_PER_WORKER = 500
 # Worker niceness: below the acking process, which stays at the default 0.
 WORKER_NICENESS = 10
 CLOSE_TIMEOUT = 10.0
+OWNER_POLL_SECONDS = 1.0  # where the owner's exit cannot be waited for (no pidfd), how often to look
 
 
 class WorkerCrashed(RuntimeError):
@@ -46,11 +49,38 @@ class WorkerCrashed(RuntimeError):
         return "the process reading it stopped unexpectedly (it has been restarted); please try again"
 
 
-def _worker_init() -> None:
+def _worker_init(owner: int) -> None:
     with contextlib.suppress(OSError):
         os.nice(WORKER_NICENESS)
     # Ctrl-C reaches the whole process group; the parent decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(owner,), name="newsbot-owner-watch", daemon=True).start()
+
+
+def _exit_with(owner: int) -> None:
+    """End this worker when the bot that owns it is gone. A bot killed outright (SIGKILL, the OOM killer)
+    never shuts its pool down, and a worker waiting for its next job would wait forever, holding memory
+    and the bot's output pipes open."""
+    try:
+        ready = os.pidfd_open(owner)  # Linux: readable once the process has exited
+    except (AttributeError, OSError):
+        ready = None
+    if ready is not None:
+        select.select([ready], [], [])
+    else:
+        while _alive(owner):
+            time.sleep(OWNER_POLL_SECONDS)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _ready() -> int:
@@ -87,7 +117,7 @@ class CpuPool:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     max_workers=self.processes, mp_context=_context(), initializer=_worker_init,
-                    max_tasks_per_child=MAX_TASKS_PER_WORKER,
+                    initargs=(os.getpid(),), max_tasks_per_child=MAX_TASKS_PER_WORKER,
                 )
             return self._executor
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +18,7 @@ from bot.cpu_pool import CpuPool, WorkerCrashed, run_cpu
 from tests.fakes.fake_slack import message_event
 from tests.fakes.slack_bot import running_bot
 
+ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = Article(text='"We are ready," the mayor said on Monday. The plan was reportedly delayed.', source=Source())
 
 
@@ -90,3 +93,24 @@ async def test_the_bot_answers_a_crash_in_its_workers_and_keeps_going(tmp_path):
         answer = bot.updates()[1].args
         assert "Harbor city weighs emergency water limits" in json.dumps(answer.get("blocks"))
         assert "stopped unexpectedly" not in answer["text"]
+
+
+async def test_workers_end_when_their_bot_is_killed_outright(tmp_path):
+    # A bot killed with SIGKILL never shuts its pool down: its workers must notice and go, not live on
+    # holding memory and the bot's pipes (a reader of the bot's stderr would wait for ever).
+    script = ("import asyncio, os, sys\nfrom bot.cpu_pool import CpuPool\n"
+              "async def main():\n    p = CpuPool(2)\n    await p.start()\n"
+              "    pids = set(await asyncio.gather(*(p.run(os.getpid) for _ in range(6))))\n"
+              "    print(' '.join(map(str, pids)), flush=True)\n    await asyncio.sleep(60)\n"
+              "asyncio.run(main())\n")
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE, cwd=ROOT)
+    line = await asyncio.wait_for(proc.stdout.readline(), timeout=60)
+    workers = [int(pid) for pid in line.split()]
+    assert workers
+    proc.kill()
+    # Every holder of the bot's stderr is gone once it reads to its end.
+    await asyncio.wait_for(proc.communicate(), timeout=20)
+    for pid in workers:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
