@@ -64,6 +64,15 @@ def _opt_float(env: dict[str, str], name: str) -> float | None:
     return _float(env, name, 0.0) if _str(env, name) is not None else None
 
 
+def _db(env: dict[str, str]) -> str:
+    """NEWSBOT_DB; else the PostgreSQL URL a PaaS sets in DATABASE_URL when a database is attached (Heroku,
+    Render, Railway, Fly: it follows their credential rotations); else the SQLite file beside the bot."""
+    database_url = _str(env, "DATABASE_URL")
+    if database_url and not database_url.startswith(("postgres://", "postgresql://")):
+        database_url = None  # another kind of database, meant for another program
+    return _str(env, "NEWSBOT_DB") or database_url or "./newsbot.sqlite"
+
+
 def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
     raw = _str(env, name) or ""
     return tuple(p.strip().lower() for p in raw.split(",") if p.strip())
@@ -142,7 +151,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         max_queued_analyses=_int(env, "NEWSBOT_MAX_QUEUED", 200, minimum=1),
         worker_processes=_int(env, "NEWSBOT_WORKER_PROCESSES", default_worker_processes(), minimum=0),
         engine=engine,
-        db_path=_str(env, "NEWSBOT_DB", "./newsbot.sqlite") or "./newsbot.sqlite",
+        db_path=_db(env),
         fetch_allow_hosts=_list(env, "NEWSBOT_FETCH_ALLOW_HOSTS"),
         fetch_timeout=_float(env, "NEWSBOT_FETCH_TIMEOUT", 10.0, minimum=0.1),
         fetch_max_bytes=_int(env, "NEWSBOT_FETCH_MAX_BYTES", 5_000_000, minimum=1),

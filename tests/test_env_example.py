@@ -58,3 +58,13 @@ def test_env_example_lists_every_setting_the_code_reads_and_no_other():
     read = settings_in_code()
     assert not read - listed, f"settings read by the code but missing from .env.example: {sorted(read - listed)}"
     assert not listed - read, f".env.example lists settings the code never reads: {sorted(listed - read)}"
+
+
+def test_a_paas_database_url_is_used_only_when_newsbot_db_is_unset_and_it_is_postgresql():
+    from bot.config import load_settings
+
+    heroku = "postgres://u:p@ec2.example.com:5432/d1"
+    assert load_settings({"DATABASE_URL": heroku}).db_path == heroku
+    assert load_settings({"DATABASE_URL": heroku, "NEWSBOT_DB": "/data/x.sqlite"}).db_path == "/data/x.sqlite"
+    assert load_settings({"DATABASE_URL": "mysql://u@h/d"}).db_path == "./newsbot.sqlite"
+    assert load_settings({}).db_path == "./newsbot.sqlite"
