@@ -89,14 +89,19 @@ def verdicts(stats: dict, channels: list[str]) -> dict:
     return {"lost": lost, "doubled": doubled, "failures": failures, "reasons": reasons}
 
 
-async def wait_answered(info: dict, channels: list[str], timeout: float) -> tuple[float, dict, dict]:
-    """Until every message has an answer, or `timeout`; a progress line every 10 s."""
-    started = last = time.perf_counter()
+async def wait_answered(info: dict, channels: list[str], timeout: float,
+                        stall: float = 120.0) -> tuple[float, dict, dict]:
+    """Until every message has an answer, or `timeout`, or no new answer for `stall` seconds (what is
+    still unanswered then is lost); a progress line every 10 s."""
+    started = last = moved = time.perf_counter()
+    answered = -1
     while True:
         stats = await fake_stats(info)
         verdict = verdicts(stats, channels)
         now = time.perf_counter()
-        if verdict["lost"] == 0 or now - started > timeout:
+        if len(channels) - verdict["lost"] != answered:
+            answered, moved = len(channels) - verdict["lost"], now
+        if verdict["lost"] == 0 or now - started > timeout or now - moved > stall:
             return now - started, stats, verdict
         if now - last >= 10:
             last = now
@@ -107,7 +112,7 @@ async def wait_answered(info: dict, channels: list[str], timeout: float) -> tupl
 
 def report(name: str, channels: list[str], verdict: dict, waited: float) -> None:
     print(f"{name}: {len(channels)} messages; lost {verdict['lost']}, doubled {verdict['doubled']}, "
-          f"answered with a failure {verdict['failures']} (all answered {waited:.1f} s after the last ack)")
+          f"answered with a failure {verdict['failures']} (waited {waited:.1f} s after the last ack)")
     for reason, n in verdict["reasons"].most_common(5):
         print(f"    {n} × {reason}")
 
@@ -126,6 +131,8 @@ async def main() -> None:
     ap.add_argument("--postgres", action="store_true", help="share a PostgreSQL database, not a SQLite file")
     ap.add_argument("--restart-postgres", action="store_true", help="restart PostgreSQL once mid-run")
     ap.add_argument("--timeout", type=float, default=900, help="seconds to wait for every answer")
+    ap.add_argument("--stall", type=float, default=120,
+                    help="stop waiting when no answer came for this many seconds (the rest are lost)")
     ap.add_argument("--env", action="append", default=[], help="NAME=VALUE for newsbot (repeatable)")
     args = ap.parse_args()
 
@@ -172,13 +179,13 @@ async def main() -> None:
         if restart is not None:
             print(f"PostgreSQL restarted mid-run (took {await restart:.1f} s)", flush=True)
 
-        waited, stats, verdict = await wait_answered(info, channels, args.timeout)
+        waited, stats, verdict = await wait_answered(info, channels, args.timeout, args.stall)
         report("first wave", channels, verdict, waited)
         if args.restart_postgres:
             after = [signed_events(info["links"], 1, f"CAFTER{i:04d}", start=100000 + i)[0] for i in range(100)]
             after_channels = [f"CAFTER{i:04d}" for i in range(100)]
             lat = await send(urls, after, args.at_once)
-            waited2, stats, verdict2 = await wait_answered(info, after_channels, args.timeout)
+            waited2, stats, verdict2 = await wait_answered(info, after_channels, args.timeout, args.stall)
             print(f"after the restart, acks {summary_ms(lat)}")
             report("second wave (after the PostgreSQL restart)", after_channels, verdict2, waited2)
         memory = await rss.stop()
