@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.analysis.offline.quote_lexicon import sections
+from bot.analysis.offline.lexicon import sections, tagged, words
 from bot.analysis.offline.quote_tokens import Token
 from bot.analysis.offline.speakers import (
     DETERMINERS,
@@ -63,24 +63,14 @@ def verbs() -> dict[str, tuple[str, str]]:
 
 
 # Words between a subject and its verb: "Baraka also said", "officials have long claimed".
-SKIP_BEFORE = frozenset({
-    "also", "has", "have", "had", "later", "then", "previously", "once", "recently", "repeatedly", "publicly",
-    "privately", "again", "earlier", "first", "further", "would", "will", "did", "does", "do", "reportedly",
-    "allegedly", "just", "never", "often", "always", "still", "now", "already", "even", "only", "too",
-    "long", "since", "all", "both", "himself", "herself", "themselves", "itself", "not",
-    "however", "frequently", "ultimately", "initially", "subsequently", "finally", "separately", "similarly", "could", "might", "may", "can", "should", "must", "shall",
-})
-_TIME = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-                   "yesterday", "tonight", "week", "month", "year", "night", "morning", "afternoon",
-                   "evening", "weekend"})
-_PASSIVE = frozenset({"was", "were", "is", "are", "be", "been", "being", "am", "'s", "’s"})
+SKIP_BEFORE = words("layout_words", "between_subject_and_verb")
+_TIME = words("function_words", "time")
+_PASSIVE = words("function_words", "passive_aux")
 _STOP_PUNCT = frozenset({".", ";", ":", "?", "!", "“", "”", "\"", "(", ")", "[", "]", "—", "–", "―"})
-_INNER = frozenset({"of", "for", "at", "and", "&", "on", "in", "to", "by", "from"})
-_RELATIVE = frozenset({"who", "whose", "which", "whom"})
-_PREPOSITIONS = frozenset({"on", "in", "at", "to", "with", "for", "from", "by", "of", "into", "onto", "about"})
-_ADJUNCT_LEADS = frozenset({"at", "in", "on", "during", "speaking", "after", "before", "like", "in an", "via",
-                            "writing", "asked", "when", "while", "for", "with", "including", "along", "together",
-                            "meanwhile", "however", "too", "also", "though", "citing", "noting"})
+_INNER = words("function_words", "phrase_inner")
+_RELATIVE = words("function_words", "relative")
+_PREPOSITIONS = words("function_words", "prep")
+_ADJUNCT_LEADS = words("layout_words", "appositive_adjunct_lead")
 _PARTY = re.compile(r"^[RDI]-[A-Z]")  # "R-Ky.", "D-Mass."
 _ANON = re.compile(
     r"(?:\b(?:a|an|one|two|three|four|several|some|other|another)\s+)?(?:[\w.’'-]+\s+){0,3}?"
@@ -96,10 +86,6 @@ _SHARE = re.compile(r"(?:\b(?:about|nearly|almost|roughly|some|just|only|over)\s
                     r"seven|eight|nine|\d+)\s+(?:in|out\s+of)\s+(?:\d+|ten|three|four|five|six|seven|eight|nine)$",
                     re.IGNORECASE)
 # Poll results speak too: "Twenty-four percent said", "Six in 10 say", "Nearly half said".
-QUANTITY = frozenset({"percent", "%", "half", "third", "thirds", "quarter", "quarters", "majority", "minority",
-                      "in", "nearly", "almost", "about", "around", "roughly", "over", "than", "more", "less",
-                      "fewer", "of", "out", "just", "only"})
-
 
 def _np_token(t: Token) -> bool:
     low = t.lower
@@ -126,9 +112,7 @@ def role_like(t: Token) -> bool:
 
 
 _ROLE_ENDINGS = ("er", "or", "ist", "ian", "man", "woman")
-_INTERJECTIONS = frozenset({"wait", "look", "listen", "remember", "consider", "imagine", "note", "sorry", "okay",
-                            "ok", "oh", "hey", "well", "yes", "no", "please", "thanks", "again", "first", "second",
-                            "finally", "next", "plus", "also", "still", "today", "tonight"})
+_INTERJECTIONS = words("layout_words", "interjection")
 
 
 def core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None:
@@ -309,9 +293,7 @@ def _name_before_appositives(text: str, toks: list[Token], j: int, lo: int) -> t
     return None
 
 
-_PLURAL_NOT_PEOPLE = frozenset({"results", "numbers", "records", "documents", "emails", "papers", "news", "times",
-                                "words", "things", "reports", "polls", "surveys", "figures", "statistics", "data",
-                                "rules", "laws", "terms", "comments", "remarks", "ads", "videos", "letters"})
+_PLURAL_NOT_PEOPLE = words("mention_words", "plural_not_people")
 
 
 def _plural_people(toks: list[Token], j: int, verb: int) -> bool:
@@ -341,10 +323,7 @@ def compound_start(toks: list[Token], first: int, lo: int) -> int:
     return first
 
 
-_NOT_MODIFIER = frozenset({"and", "or", "but", "that", "which", "who", "is", "are", "was", "were", "has", "have",
-                           "had", "to", "of", "in", "on", "at", "for", "with", "by", "from", "as", "than", "not",
-                           "some", "most", "many", "all", "even", "also", "only", "just", "other", "these",
-                           "those", "this", "it", "they", "we", "he", "she", "said", "says", "say", "then", "so"})
+_NOT_MODIFIER = words("layout_words", "not_modifier")
 
 
 def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> tuple[int, int, str | None] | None:
@@ -393,21 +372,14 @@ def is_verb(t: Token) -> bool:
     return t.text[:1].islower() and t.lower in verbs()
 
 
-_INVERTIBLE_BASE = frozenset({"said", "says", "say", "added", "wrote", "writes", "asked", "asks", "continued",
-                              "explained", "recalled", "noted", "stated", "argued", "declared", "insisted", "warned",
-                              "replied", "responded", "answered", "observed", "remarked", "concluded", "reported",
-                              "tweeted", "posted", "quipped", "joked", "exclaimed", "shouted", "yelled", "cautioned"})
-# "…," said X / "…," scoffed X: the past and -s forms of every speech verb (and a few weak ones) can come before
-# their subject; "told", "assured", "urged" take an object there instead.
-_NOT_INVERTED = frozenset({"tell", "inform", "assure", "reassure", "remind", "warn", "ask", "urge", "promise",
-                           "pledge", "vow", "confirm", "deny", "reveal", "disclose", "announce", "suggest",
-                           "predict", "recommend", "imply", "repeat", "convey", "communicate", "relate",
-                           "specify", "summarize", "summarise", "dispute", "allege", "acknowledge", "admit"})
-INVERTIBLE = _INVERTIBLE_BASE | frozenset(
+# "…," said X / "…," scoffed X: the past and -s forms of every speech verb (and of the weak verbs tagged
+# +invert) can come before their subject; those tagged -invert ("told", "assured", "urged") take an object
+# there instead. A few forms invert although their lemma does not ("…?" asked Smith): layout_words.
+INVERTIBLE = words("layout_words", "inverted_form") | frozenset(
     form for form, (lemma, cls) in verbs().items()
-    if (cls == "speech" or lemma in ("agree", "counter", "complain", "wonder", "offer", "remember", "press",
-                                     "plead", "protest", "echo"))
-    and lemma not in _NOT_INVERTED and not form.endswith("ing") and form != lemma)
+    if (cls == "speech" or lemma in tagged("reporting_verbs", "invert"))
+    and lemma not in tagged("reporting_verbs", "invert", negative=True)
+    and not form.endswith("ing") and form != lemma)
 
 
 def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int, int, str | None] | None:
@@ -428,12 +400,7 @@ def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tupl
     return sentence_subject(text, toks, k, verb) if k is not None else None
 
 
-_INTRO = frozenset({"in", "on", "at", "after", "before", "during", "since", "while", "when", "as", "with", "without",
-                    "despite", "following", "amid", "among", "under", "over", "from", "for", "by", "like", "unlike",
-                    "asked", "if", "although", "though", "because", "once", "until", "instead", "still", "later",
-                    "earlier", "then", "now", "yet", "also", "meanwhile", "however", "indeed", "last", "this",
-                    "next", "back", "hours", "days", "weeks", "months", "years", "minutes", "moments", "shortly",
-                    "soon", "even", "to", "speaking", "writing", "addressing", "according", "neither", "either"})
+_INTRO = words("layout_words", "intro")
 
 
 def main_clause_start(toks: list[Token], lo: int, verb: int) -> int | None:

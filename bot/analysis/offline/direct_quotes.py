@@ -23,6 +23,7 @@ from bot.analysis.offline.attribution import (
     stop_punct,
     verbs,
 )
+from bot.analysis.offline.lexicon import tagged, words
 from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.quote_marks import QuoteSpan, find_spans
 from bot.analysis.offline.speakers import Mention, classify
@@ -47,9 +48,8 @@ class RawQuote:
     opens_sentence: bool = True  # starts its sentence (a floating quote) rather than sitting inside one
 
 
-_NAMING = frozenset({"call", "dub", "label", "brand", "term", "describe"})
-_TITLE_SMALL_WORDS = frozenset({"the", "and", "of", "a", "an", "in", "on", "to", "for", "is", "at", "by", "with",
-                                "from", "or", "nor", "but", "as", "vs", "vs."})
+_NAMING = tagged("reporting_verbs", "naming")  # "called the vote “a turning point”"
+_TITLE_SMALL_WORDS = words("function_words", "title_small")
 
 
 def title_case(content: str) -> bool:

@@ -20,29 +20,22 @@ from bot.analysis.offline.attribution import (
     verbs,
 )
 from bot.analysis.offline.direct_quotes import RawQuote, _cue_span
+from bot.analysis.offline.lexicon import tagged, words
 from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.speakers import Mention, classify
 
-_TELL = frozenset({"tell", "inform", "assure", "reassure", "remind", "warn", "ask", "urge", "advise", "promise",
-                   "caution", "instruct", "order", "beg", "convince", "notify", "brief"})
-_OBJECT_WORDS = frozenset({"me", "us", "him", "her", "them", "you", "reporters", "lawmakers", "journalists",
-                           "supporters", "voters", "senators", "colleagues", "viewers", "listeners", "audiences",
-                           "the", "a", "an", "his", "their", "its", "our", "my", "congress", "parliament"})
-_ADJUNCT = frozenset({"in", "on", "at", "during", "after", "before", "via", "through", "over", "last", "this",
-                      "earlier", "from", "while", "late", "early", "repeatedly", "publicly",
-                      "privately", "recently", "yesterday", "today", "again", "also"})
-_ADJUNCT_HEADS = frozenset({
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year",
-    "night", "morning", "afternoon", "evening", "weekend", "today", "yesterday", "statement", "interview",
-    "speech", "release", "briefing", "conference", "post", "tweet", "letter", "email", "call", "hearing",
-    "meeting", "rally", "twitter", "facebook", "television", "tv", "radio", "podcast", "address", "filing",
-    "court", "remarks", "appearance", "video",
-})
-_NEGATION = frozenset({"not", "never", "n’t", "n't", "no", "didn’t", "didn't", "hasn’t", "hasn't", "won’t",
-                       "won't", "doesn’t", "doesn't", "haven’t", "haven't"})
-_NOMINATIVE = frozenset({"he", "she", "they", "we", "i", "there"})
-_FINITE = frozenset({"will", "would", "could", "should", "may", "might", "can", "must", "is", "are", "was", "were",
-                     "has", "have", "had", "did", "does", "do", "won’t", "won't", "isn’t", "isn't", "wasn’t"})
+_AMOUNT = words("layout_words", "amount_after_about")
+_NOT_CLAUSE_OPENERS = words("layout_words", "not_clause_opener")
+_GROUP_OPENERS = words("layout_words", "group_opener")
+_SHORT_TAIL = words("layout_words", "short_tail")
+_BEFORE_PLAIN_SAY = words("layout_words", "before_plain_say")
+_TELL = tagged("reporting_verbs", "hearer")  # "told reporters that …": a hearer may come first
+_OBJECT_WORDS = words("layout_words", "hearer")
+_ADJUNCT = words("layout_words", "adjunct_lead")
+_ADJUNCT_HEADS = words("layout_words", "adjunct_head")
+_NEGATION = words("function_words", "negation")
+_NOMINATIVE = words("function_words", "nominative")
+_FINITE = words("function_words", "finite")
 _OPEN_MARKS = "“\"‘'«„"
 MIN_CONTENT_TOKENS = 3
 
@@ -145,11 +138,8 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
 
 
 HEADLINE_WORDS = 25  # a first paragraph this short is a headline
-_HEADLINE_VERBS = frozenset({"says", "say", "said", "tells", "told", "warns", "claims", "insists", "admits",
-                             "argues", "predicts", "vows", "denies", "urges", "suggests", "confirms", "writes"})
-_NOT_SPEAKERS = frozenset({"update", "watch", "exclusive", "breaking", "poll", "report", "analysis", "opinion",
-                           "editorial", "video", "live", "photos", "review", "latest", "the latest", "fact check",
-                           "q&a", "editor's note", "editor’s note", "correction", "full text", "abstract", "x"})
+_HEADLINE_VERBS = words("layout_words", "headline_verb")
+_NOT_SPEAKERS = words("mention_words", "not_headline_speaker")
 
 
 def _headline_quote(doc: Doc, in_direct: list[tuple[int, int]]) -> RawQuote | None:
@@ -202,8 +192,7 @@ def _conjunction_before(doc: Doc, pos: int, floor: int) -> int | None:
     return None
 
 
-_SUBORDINATORS = frozenset({"while", "although", "though", "as", "because", "if", "when", "after", "before",
-                            "since", "whereas", "even"})
+_SUBORDINATORS = words("function_words", "subordinator")
 
 
 def _opens_with_subordinator(doc: Doc, pos: int) -> bool:
@@ -258,12 +247,9 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
 
 
-_NOUN_LIKE = frozenset({"state", "states", "remark", "remarks", "report", "comment", "comments", "post", "posts"})
-_NOUNISH = frozenset({"report", "claim", "comment", "note", "remark", "post", "tweet", "estimate", "forecast",
-                      "answer", "reply", "response", "warning", "promise", "pledge", "vow", "charge", "question",
-                      "demand", "order", "call", "signal", "project", "echo", "protest", "counter", "plea", "boast",
-                      "quip", "joke", "retort", "rant", "suggestion", "hint", "guarantee", "announcement", "review"})
-_DETS = frozenset({"the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "any", "every"})
+_NOUN_LIKE = words("layout_words", "cue_noun")
+_NOUNISH = words("layout_words", "cue_noun_lemma")
+_DETS = words("function_words", "det_noun")
 
 
 def _noun_use(doc: Doc, v: int, lemma: str, lo: int) -> bool:
@@ -366,10 +352,8 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
         return None
     if cls != "speech" and t[k].lower != "that" and not _opens_clause(doc, k, rest):
         return None  # a weaker verb needs "that" or a clause that plainly opens with its subject
-    about_amount = t[k].lower == "about" and k + 1 < rest and (t[k + 1].text[:1].isdigit() or t[k + 1].lower in (
-        "half", "a", "one", "two", "three", "four", "five", "ten", "twice", "as"))
-    if not about_amount and t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after",
-                      "against", "over", "into"):
+    about_amount = t[k].lower == "about" and k + 1 < rest and (t[k + 1].text[:1].isdigit() or t[k + 1].lower in _AMOUNT)
+    if not about_amount and t[k].lower in _NOT_CLAUSE_OPENERS:
         return None  # "continued to rise", "asked for", "spoke of": not a reported clause
     if cls != "speech" and t[k].lower.endswith("ing") and t[k].text.islower():
         return None  # "as Centerview continues gaining momentum"
@@ -379,17 +363,11 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph[2])
 
 
-_QUANTIFIERS = frozenset({"some", "many", "most", "few", "several", "all", "both", "half", "almost", "nearly",
-                          "about", "more", "majority", "minority", "none", "each", "other", "others", "the", "a",
-                          "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "one",
-                          "even", "only", "just", "roughly", "around", "over", "another", "these", "those", "no"})
-_NOT_IN_SUBJECT = frozenset({"who", "which", "that", "whom", "whose", "what", "if", "when", "as", "because",
-                             "while", "but", "or", "to", "it", "there", "this", "than", "how", "why"})
+_QUANTIFIERS = words("function_words", "quantifier")
+_NOT_IN_SUBJECT = words("layout_words", "not_in_subject")
 
 
-_PEOPLE_HEADS = frozenset({"them", "us", "people", "men", "women", "children", "staff", "police", "public",
-                           "electorate", "polled", "surveyed", "questioned", "half", "majority", "third", "quarter",
-                           "most", "many", "some", "all", "none", "few"})
+_PEOPLE_HEADS = words("mention_words", "people_head")
 
 
 def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
@@ -397,7 +375,7 @@ def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
     "Some of the women said", "Many speakers at the service said" (no name or lexicon word heads them)."""
     t = doc.toks
     j = v - 1
-    while j >= lo and t[j].lower in ("also", "later", "then", "however", "have", "has", "had", "often", "overall"):
+    while j >= lo and t[j].lower in _BEFORE_PLAIN_SAY:
         j -= 1
     if j - 2 >= lo and t[j].text == "," and t[j - 1].lower == "however" and t[j - 2].text == ",":
         j -= 3  # "Proponents of the bill, however, say …"
@@ -410,8 +388,7 @@ def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
     if b is not None and (s is None or b + 1 > s):
         s = b + 1
     if s is None or j < s or j + 1 - s > 8 or t[s].lower not in _QUANTIFIERS and not t[s].text[:1].isdigit() \
-            and t[s].lower not in ("at", "majorities", "multiple", "politicians", "proponents", "opponents",
-                                   "critics", "supporters", "friends"):
+            and t[s].lower not in _GROUP_OPENERS:
         return None
     for x in t[s:j + 1]:
         if x.text in (",", "(", ")") or stop_punct(x) or x.lower in _NOT_IN_SUBJECT and x is not t[s] \
@@ -425,7 +402,7 @@ def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
     return (s, j + 1, None)
 
 
-_PREPS = frozenset({"of", "in", "inside", "at", "from", "with", "for", "on", "within", "outside", "near"})
+_PREPS = words("function_words", "prep_subject")
 
 
 def _acting_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
@@ -457,9 +434,7 @@ def _acting_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
     return (s, head, None)
 
 
-_ACTS = frozenset({"drew", "took", "made", "gave", "went", "came", "met", "spoke", "held", "sent", "put", "set",
-                   "kept", "left", "led", "sought", "broke", "stood", "fought", "won", "lost", "hit", "cut",
-                   "tried", "declined", "refused", "defended", "rejected", "dismissed", "pushed", "pointed"})
+_ACTS = words("layout_words", "act_verb")
 
 
 def _that_follows(doc: Doc, v: int, hi: int) -> bool:
@@ -482,8 +457,7 @@ def _is_quoted(text: str, rq: RawQuote) -> bool:
     return not any(ch in inner[:-1] for ch in "”\"’") and inner[-1:] in "”\"’"
 
 
-_PARTICIPLES = frozenset({"citing", "pointing", "calling", "referring", "describing", "vowing", "urging",
-                          "accusing", "blaming", "acknowledging", "conceding", "promising", "suggesting"})
+_PARTICIPLES = words("layout_words", "clause_ending_participle")
 
 
 def _before_according(doc: Doc, lo: int, hi: int) -> int:
@@ -523,5 +497,4 @@ def _is_short_tail(doc: Doc, comma: int, hi: int) -> bool:
     """After `…, X said,` comes only an adjunct or a participle clause, not the reported content."""
     t = doc.toks
     nxt = t[comma + 1].lower if comma + 1 < hi else ""
-    return nxt in ("adding", "saying", "noting", "arguing", "citing", "according", "in", "on", "at", "during",
-                   "after", "before", "while", "when", "as", "referring", "and", "but", "who", "which")
+    return nxt in _SHORT_TAIL

@@ -8,6 +8,7 @@ import bisect
 
 from bot.analysis.offline.attribution import main_clause_start, verbs
 from bot.analysis.offline.direct_quotes import MAX_TITLE_WORDS
+from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.quote_marks import find_spans
 from bot.analysis.offline.quote_tokens import Token
@@ -151,9 +152,8 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
     return people
 
 
-_ASKING = frozenset({"asked", "pressed", "questioned", "challenged", "interviewed"})
-_AUXILIARIES = frozenset({"is", "was", "has", "had", "will", "would", "could", "can", "did", "does", "also",
-                          "then", "later", "never", "once", "still", "just"})
+_ASKING = words("layout_words", "asking")
+_AUXILIARIES = words("function_words", "auxiliary")
 
 
 def _verb_follows(t: list, j: int) -> bool:
@@ -166,7 +166,7 @@ def _verb_follows(t: list, j: int) -> bool:
 
 _OPEN_MARKS = frozenset({"“", "\"", "‘", "'"})
 _CLOSE_MARKS = frozenset({"”", "\"", "’", "'"})
-_POSSESSIVE_DETS = frozenset({"its", "their", "our", "my", "your"})
+_POSSESSIVE_DETS = words("function_words", "possessive_det")
 
 
 def _not_a_person(doc: Doc, i: int, j: int, headline: set[int], titled: bool) -> bool:

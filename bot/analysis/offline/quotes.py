@@ -12,6 +12,7 @@ from bot.analysis.model import Quote, Sentence, Span, Speaker
 from bot.analysis.offline.attribution import compound_start, core_before, is_verb
 from bot.analysis.offline.direct_quotes import RawQuote, find_direct
 from bot.analysis.offline.indirect_quotes import find_indirect
+from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.names import scan_people
 from bot.analysis.offline.quote_doc import Doc
 from bot.analysis.offline.speakers import (
@@ -96,11 +97,9 @@ def _drop_overlaps(indirect: list[RawQuote], direct: list[RawQuote]) -> list[Raw
 
 
 # "the source", "the official": someone the article does not name, not a named person seen again
-_ANONYMOUS_HEADS = frozenset({"source", "official", "person", "aide", "spokesman", "spokeswoman", "spokesperson",
-                              "adviser", "advisor", "friend", "man", "woman", "member", "staffer", "insider",
-                              "officer", "voter", "resident", "witness", "supporter", "protester", "reporter"})
+_ANONYMOUS_HEADS = words("mention_words", "anonymous_head")
 ANTECEDENT_SENTENCES = 2  # "they"/"it" look back this many sentences before their own for a plural or a body
-_QUANTIFIERS = frozenset({"others", "many", "some", "several", "both", "few", "most", "all"})
+_QUANTIFIERS = words("function_words", "quantifier_pronoun")
 
 
 def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]]) -> Speaker | None:
@@ -163,10 +162,8 @@ def _role_antecedent(doc: Doc, pos: int, quoted: list[tuple[int, int]]) -> Speak
     return None
 
 
-_CLAUSE_WORDS = frozenset({"has", "have", "had", "is", "was", "are", "were", "will", "would", "who", "that", "which",
-                           "said", "says", "did", "does", "can", "could"})
-_PREPOSITIONS = frozenset({"of", "for", "to", "with", "by", "from", "on", "in", "at", "among", "about", "against",
-                           "between", "over", "into"})
+_CLAUSE_WORDS = words("function_words", "clause_word")
+_PREPOSITIONS = words("function_words", "prep_object")
 
 
 def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent: list[Speaker],

@@ -12,7 +12,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.analysis.offline.quote_lexicon import words
+from bot.analysis.offline.lexicon import sections, tagged, words
 from bot.analysis.offline.quote_tokens import Token
 
 HONORIFICS = words("titles", "honorific")
@@ -24,88 +24,23 @@ ORGS = words("organizations_words", "org")
 PLACES = words("organizations_words", "place")
 TITLE_WORDS = ROLES | MODIFIERS
 
-DOCUMENTS = frozenset({"report", "study", "survey", "poll", "statement", "analysis", "memo", "letter",
-                        "paper", "assessment", "review", "audit", "filing", "release", "document", "constitution",
-                        "lawsuit", "ruling", "memoir", "editorial", "column", "article", "ad", "email", "book",
-                        "platform", "resolution", "complaint", "indictment", "affidavit", "transcript"})
-PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
-AUTHOR = frozenset({"i", "we", "me", "us", "you"})
-DETERMINERS = frozenset({
-    "the", "a", "an", "one", "two", "three", "four", "several", "some", "many", "other", "another", "both",
-    "its", "his", "her", "their", "our", "most", "few", "these", "those", "this", "that", "any", "all",
-})
+DOCUMENTS = words("mention_words", "document")
+PRONOUNS = words("function_words", "pronoun")
+AUTHOR = words("function_words", "author_pronoun")
+DETERMINERS = words("function_words", "det")
 # Capitalised words that start sentences or name times, never people.
-FUNCTION_CAPS = frozenset({
-    "the", "a", "an", "in", "on", "at", "but", "and", "as", "when", "while", "after", "before", "if", "since",
-    "because", "although", "though", "so", "yet", "or", "nor", "for", "with", "without", "from", "to", "of",
-    "by", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "you", "his", "her", "their",
-    "its", "our", "my", "your", "there", "here", "then", "now", "also", "still", "meanwhile", "however",
-    "instead", "asked", "speaking", "according", "last", "next", "earlier", "later", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may",
-    "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.", "mar.", "apr.",
-    "aug.", "sept.", "sep.", "oct.", "nov.", "dec.", "what", "who", "why", "how", "where", "which", "not",
-    "no", "yes", "all", "even", "just", "only", "both", "each", "every", "many", "most", "some", "such",
-    "said", "says", "today", "tonight", "yesterday", "tomorrow", "is", "was", "are", "were", "do", "does",
-    "did", "will", "would", "can", "could", "should", "might", "must", "thanks", "please", "mr.",
-    "once", "like", "unlike", "despite", "during", "under", "over", "until", "into", "about", "among",
-    "maybe", "perhaps", "indeed", "well", "besides", "otherwise", "nonetheless", "neither", "either",
-    "whenever", "wherever", "whatever", "whoever", "unless", "whether", "against", "amid", "toward", "towards",
-    "via", "per", "inside", "outside", "beyond", "within", "throughout", "upon", "onto", "across", "along",
-    "hours", "days", "weeks", "months", "years", "minutes", "moments", "instantly", "everyone", "everybody",
-    "nobody", "someone", "somebody", "anyone", "i'm", "i’m", "we've", "we’ve", "we're", "we’re", "it's", "it’s",
-    "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "you're", "you’re", "let's", "let’s", "she's", "she’s", "he's",
-    "he’s", "they're", "they’re", "that's", "that’s", "there's", "there’s", "here's", "here’s", "what's", "what’s",
-}) | frozenset(  # sentence-opening participles: "Having announced …", "Facing criticism, …"
-    w + "ing" for w in (
-        "hav", "be", "fac", "walk", "runn", "tell", "speak", "not", "cit", "say", "add", "look", "point",
-        "respond", "react", "follow", "writ", "appear", "stand", "sitt", "talk", "address", "explain",
-        "insist", "argu", "defend", "call", "mak", "tak", "gett", "giv", "com", "go", "try", "seek", "hop",
-        "us", "play", "work", "leav", "list", "hold", "meet", "ask", "answer", "campaign", "return", "turn",
-        "wait", "watch", "read", "describ", "dismiss", "accept", "reject", "acknowledg", "admitt", "rais",
-        "reach", "reflect", "recall", "remember", "accus", "claim", "referr", "echo", "stepp",
-        "jump", "push", "press", "urg", "warn", "join", "hear", "see", "know", "think", "feel", "want", "need",
-        "paus", "rally", "travel", "visit", "vow", "promis", "pledg", "prais", "criticiz", "attack", "launch", "clos",
-        "open", "end", "start", "begin", "continu", "includ", "compar", "consider", "judg", "bas", "accord",
-    ))
-_INNER = frozenset({"of", "for", "at", "the", "and", "&", "on", "in", "to", "by", "de", "van", "von", "bin",
-                    "al", "la", "le", "du", "der", "da", "di", "del"})
-_FEMALE = frozenset({"mrs.", "ms.", "miss", "mrs", "ms", "dame", "lady", "queen", "princess", "spokeswoman",
-                     "congresswoman", "chairwoman", "councilwoman", "businesswoman", "she", "her"})
-_MALE = frozenset({"mr.", "mr", "sir", "lord", "king", "prince", "spokesman", "congressman", "chairman",
-                   "councilman", "businessman", "he", "his"})
+FUNCTION_CAPS = words("function_words", "function_cap") | words("function_words", "opening_participle")
+_INNER = words("mention_words", "name_inner")
+_FEMALE = words("mention_words", "female_word")
+_MALE = words("mention_words", "male_word")
 
 
-DEMONYMS = frozenset({
-    "american", "americans", "russian", "russians", "chinese", "british", "french", "german", "germans", "mexican",
-    "mexicans", "israeli", "israelis", "iranian", "iranians", "syrian", "syrians", "iraqi", "iraqis", "ukrainian",
-    "ukrainians", "european", "europeans", "african", "asian", "japanese", "korean", "koreans", "indian", "canadian",
-    "cuban", "cubans", "turkish", "saudi", "saudis", "palestinian", "palestinians", "egyptian", "afghan", "pakistani",
-    "italian", "spanish", "polish", "swiss", "dutch", "greek", "latino", "latinos", "hispanic", "hispanics",
-    "western", "eastern", "northern", "southern", "muslim", "muslims", "christian", "christians", "jewish",
-})
-_FIRM_ENDINGS = frozenset({"refining", "banking", "holding", "holdings", "publishing", "consulting", "engineering",
-                           "marketing", "trading", "mining", "shipping", "broadcasting", "manufacturing",
-                           "printing", "building", "lending", "housing", "computing", "networking", "brewing",
-                           "clothing", "staffing", "catering", "logistics", "polling", "accounting"})
+DEMONYMS = words("mention_words", "demonym")
+_FIRM_ENDINGS = words("mention_words", "firm_ending")
 
 
 # words with an agent's ending (-er, -or, -ian) that name no one
-NOT_AGENTS = frozenset({
-    "newspaper", "poster", "flyer", "banner", "trailer", "computer", "thriller", "filter", "folder",
-    "sticker", "monitor", "headquarter", "chamber",
-    "after", "other", "rather", "whether", "either", "neither", "together", "however", "never", "under", "over",
-    "later", "former", "latter", "further", "whatever", "whenever", "wherever", "summer", "winter", "order",
-    "number", "matter", "letter", "paper", "water", "power", "center", "centre", "manner", "border", "corner",
-    "error", "major", "minor", "prior", "floor", "super", "sooner", "better", "lower", "higher", "bigger",
-    "greater", "longer", "larger", "smaller", "fewer", "closer", "earlier", "another", "behavior", "behaviour",
-    "factor", "sector", "quarter", "chapter", "character", "meter", "mirror", "favor", "favour", "labor",
-    "honor", "humor", "rumor", "terror", "horror", "motor", "corridor", "anchor", "register", "answer",
-    "offer", "shelter", "murder", "cancer", "weather", "october", "november", "december", "september",
-    "remember", "consider", "deliver", "discover", "gather", "suffer", "wonder", "enter",
-    "encounter", "counter", "render", "cover", "recover", "lover", "human", "german", "roman",
-    "guardian", "median", "asian", "russian", "indian", "italian", "canadian", "australian", "civilian",
-    "christian", "barbarian", "vegetarian", "librarian", "utopian", "amateur", "whoever", "dinner",
-})
+NOT_AGENTS = words("mention_words", "not_agent")
 
 
 @dataclass(slots=True)
@@ -127,7 +62,7 @@ def is_name_word(t: Token) -> bool:
     return t.text[0].isalpha() and (not t.text.isupper() or len(t.text) <= 3)
 
 
-_HONORIFIC_GENDER = {"mr.": "m", "mr": "m", "sir": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
+_HONORIFIC_GENDER = {**dict.fromkeys(tagged("titles", "male"), "m"), **dict.fromkeys(tagged("titles", "female"), "f")}
 
 
 def gender_of(tokens: list[Token], name: str | None = None) -> str | None:
@@ -254,17 +189,7 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
 
 
 # "the congressman" refers back to "Rep. Adam Schiff", "the senator" to "Sen. Claire McCaskill".
-_TITLE_ALIASES = {
-    "congressman": frozenset({"rep.", "rep", "representative", "congresswoman"}),
-    "congresswoman": frozenset({"rep.", "rep", "representative", "congressman"}),
-    "lawmaker": frozenset({"rep.", "rep", "sen.", "sen", "senator", "representative", "congressman",
-                           "congresswoman", "mp"}),
-    "senator": frozenset({"sen.", "sen"}),
-    "governor": frozenset({"gov.", "gov"}),
-    "general": frozenset({"gen."}),
-    "minister": frozenset({"secretary"}),
-    "secretary": frozenset({"minister"}),
-}
+_TITLE_ALIASES = {e.split()[0]: frozenset(e.split()[1:]) for e in sections("titles").get("alias", ())}
 
 
 _FEMALE_NAMES = words("given_names", "female")
@@ -272,8 +197,7 @@ _MALE_NAMES = words("given_names", "male")
 
 
 # Organisation words that are also surnames: "Michael Bloomberg", "Anna White", "Vicente Fox".
-_ORG_SURNAMES = frozenset({"white", "fox", "bloomberg", "post", "church", "court", "house", "guardian", "press",
-                           "bank", "banks", "park", "ford", "watch", "guard"})
+_ORG_SURNAMES = words("mention_words", "org_surname")
 
 
 def surname_like_org(run: list[Token]) -> bool:
