@@ -5,50 +5,35 @@ Layouts read: `"…," X said.` `"…," said X.` `X said: "…"` `X said, "…"` 
 fills a paragraph on its own, takes the speaker of the quote it continues (resolved later, in
 quotes.py). A short quoted phrase inside a sentence with no speaker next to it is a scare quote or a title.
 """
-
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from bot.analysis.offline.attribution import (
-    INVERTIBLE,
-    core_before,
-    is_passive,
-    is_verb,
-    main_clause_start,
-    participle_subject,
-    phrase_after,
-    phrase_before,
-    sentence_subject,
-    stop_punct,
-    verbs,
-)
+from bot.analysis.offline.clauses import RawQuote
+from bot.analysis.offline.cues import INVERTIBLE, _cue_span, is_passive, is_verb, verbs
+from bot.analysis.offline.doc import Doc, stop_punct
 from bot.analysis.offline.lexicon import tagged, words
-from bot.analysis.offline.quote_doc import Doc
+from bot.analysis.offline.mentions import Mention, classify
 from bot.analysis.offline.quote_marks import QuoteSpan, find_spans
-from bot.analysis.offline.speakers import Mention, classify
+from bot.analysis.offline.speakers import core_before, phrase_after, phrase_before
+from bot.analysis.offline.subjects import main_clause_start, participle_subject, sentence_subject
 
 _DASHES = frozenset({"—", "–", "-", "―"})
+
+
 _TRAIL = " \t\n,;:"
+
+
 MIN_FLOATING_WORDS = 4  # a quote standing alone at a sentence start
+
+
 MIN_LOOSE_WORDS = 8  # a quote inside a sentence with no speaker beside it
+
+
 MAX_TITLE_WORDS = 8  # a quote this short in title case is a title
 
 
-@dataclass(slots=True)
-class RawQuote:
-    start: int
-    end: int
-    kind: str  # direct | indirect
-    mention: Mention | None
-    cue: tuple[int, int] | None
-    chain: RawQuote | None = None  # the direct quote this one continues
-    partial: bool = False  # a phrase quoted inside someone's indirect speech
-    appositive: str | None = None
-    opens_sentence: bool = True  # starts its sentence (a floating quote) rather than sitting inside one
-
-
 _NAMING = tagged("reporting_verbs", "naming")  # "called the vote “a turning point”"
+
+
 _TITLE_SMALL_WORDS = words("function_words", "title_small")
 
 
@@ -67,17 +52,6 @@ def _content(text: str, s: QuoteSpan) -> tuple[int, int]:
     while b > a and text[b - 1] in _TRAIL:
         b -= 1
     return a, b
-
-
-def _cue_span(doc: Doc, verb: int, phrase: tuple[int, int, str | None] | None) -> tuple[int, int]:
-    """The verb, with an adjacent pronoun subject ("he said") or a first-person object ("told me")."""
-    t = doc.toks
-    start, end = t[verb].start, t[verb].end
-    if phrase and phrase[1] - phrase[0] == 1 and phrase[1] == verb and t[phrase[0]].lower in ("he", "she", "they"):
-        start = t[phrase[0]].start
-    if verb + 1 < len(t) and t[verb + 1].lower in ("me", "us", "reporters"):
-        end = t[verb + 1].end
-    return start, end
 
 
 def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None] | None:

@@ -1,90 +1,37 @@
 """Indirect quotes: reported speech without quotation marks; the span is the reported clause.
 
-Layouts read: `X said (that) …` `X told Y (that) …` `X warned/denied/argued … that …` `…, X said.`
-`…, said X.` `According to X, …` `…, according to X.` Weak verbs ("continued", "praised") and beliefs
-("believes") count only with a "that" clause, a clause opening with a pronoun or article ("she believes
-the plan…"), or at the end of the clause they report ("…, she recalled.").
+Each reporting word goes through the stages in order: the cue rules (cues.py) decide whether it reports,
+the speaker rules (speakers.py, subjects.py) find who, the mention rules (mentions.py) what the phrase
+names, the clause rules (clauses.py) what was said. Also read here: `According to X, …` / `…, according to
+X.` and a headline that reports someone ("Clinton: I support D.C. statehood").
 """
-
 from __future__ import annotations
 
-from bot.analysis.offline.attribution import (
-    INVERTIBLE,
-    is_passive,
-    is_verb,
-    main_clause_start,
-    participle_subject,
-    phrase_after,
-    phrase_before,
-    stop_punct,
-    verbs,
+from bot.analysis.offline.clauses import (
+    _ADJUNCT,
+    _ADJUNCT_HEADS,
+    _AMOUNT,
+    _FINITE,
+    _NOMINATIVE,
+    _NOT_CLAUSE_OPENERS,
+    _OPEN_MARKS,
+    _TELL,
+    MIN_CONTENT_TOKENS,
+    _before_according,
+    _clause_after,
+    _is_quoted,
+    _is_short_tail,
+    _opens_clause,
+    _strip_end,
+    _that_follows,
 )
-from bot.analysis.offline.direct_quotes import RawQuote, _cue_span
-from bot.analysis.offline.lexicon import tagged, words
-from bot.analysis.offline.quote_doc import Doc
-from bot.analysis.offline.speakers import Mention, classify
-
-_AMOUNT = words("layout_words", "amount_after_about")
-_NOT_CLAUSE_OPENERS = words("layout_words", "not_clause_opener")
-_GROUP_OPENERS = words("layout_words", "group_opener")
-_SHORT_TAIL = words("layout_words", "short_tail")
-_BEFORE_PLAIN_SAY = words("layout_words", "before_plain_say")
-_TELL = tagged("reporting_verbs", "hearer")  # "told reporters that …": a hearer may come first
-_OBJECT_WORDS = words("layout_words", "hearer")
-_ADJUNCT = words("layout_words", "adjunct_lead")
-_ADJUNCT_HEADS = words("layout_words", "adjunct_head")
-_NEGATION = words("function_words", "negation")
-_NOMINATIVE = words("function_words", "nominative")
-_FINITE = words("function_words", "finite")
-_OPEN_MARKS = "“\"‘'«„"
-MIN_CONTENT_TOKENS = 3
-
-
-def _strip_end(doc: Doc, lo: int, hi: int) -> int:
-    """Index past the last token of the clause [lo, hi) worth keeping (no final stop)."""
-    t = doc.toks
-    while hi > lo and t[hi - 1].text in (".", ",", ";", ":", "?", "!", "—", "–"):
-        hi -= 1
-    return hi
-
-
-def _clause_after(doc: Doc, v: int, lemma: str, hi: int) -> int | None:
-    """First token of the reported clause after the cue at `v` (None if there is none)."""
-    t = doc.toks
-    k = v + 1
-    # "that" soon after the verb opens the clause: "told CNN on Sunday that …"
-    for x in range(k, min(hi, k + 12)):
-        if t[x].lower == "that":
-            if all(not stop_punct(y) for y in t[k:x]):
-                return x
-            break
-        if stop_punct(t[x]) or (t[x].lower in verbs() and not t[x].is_cap) or t[x].lower in _FINITE \
-                or t[x].lower in _NOMINATIVE \
-                or t[x].text == ",":
-            break  # "said there was clear evidence that …": that "that" belongs to the reported clause
-    if lemma in _TELL:
-        if k < hi and t[k].lower in _OBJECT_WORDS:
-            k += 1
-        while k < hi and (t[k].is_cap or t[k].lower in ("’s", "'s")):
-            k += 1
-        if k < hi and t[k].lower == "to":
-            return None  # "told him to leave": an order, not a report
-        # "told USA TODAY's weekly video series it is clear …": the clause opens with its subject
-        nxt = next((x for x in range(k, min(hi, k + 10)) if t[x].lower in _NOMINATIVE or t[x].lower == "it"), None)
-        if nxt is not None and not any(stop_punct(y) for y in t[k:nxt]) and t[k].lower not in _NOMINATIVE:
-            k = nxt
-    while k < hi and t[k].lower in _ADJUNCT:
-        # skip a short adjunct up to its comma: "said on Monday, …" / "said in a statement that …"
-        c = next((x for x in range(k, min(hi, k + 8)) if t[x].text == ","), None)
-        if c is None:
-            # or up to the word that ends it: "said on Tuesday it would …", "said in a statement the …"
-            c = next((x for x in range(k + 1, min(hi, k + 7)) if t[x].lower in _ADJUNCT_HEADS), None)
-            if c is None:
-                break
-        k = c + 1
-    if k < hi and t[k].text == ",":
-        k += 1
-    return k if k < hi else None
+from bot.analysis.offline.cues import _NEGATION, INVERTIBLE, _cue_span, _noun_use, is_passive, is_verb, verbs
+from bot.analysis.offline.direct_quotes import RawQuote
+from bot.analysis.offline.doc import Doc, stop_punct
+from bot.analysis.offline.lexicon import words
+from bot.analysis.offline.mentions import Mention, classify
+from bot.analysis.offline.speakers import phrase_after, phrase_before
+from bot.analysis.offline.subjects import _acting_subject, _plain_subject, participle_subject
 
 
 def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
@@ -138,7 +85,11 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
 
 
 HEADLINE_WORDS = 25  # a first paragraph this short is a headline
+
+
 _HEADLINE_VERBS = words("layout_words", "headline_verb")
+
+
 _NOT_SPEAKERS = words("mention_words", "not_headline_speaker")
 
 
@@ -247,32 +198,6 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
 
 
-_NOUN_LIKE = words("layout_words", "cue_noun")
-_NOUNISH = words("layout_words", "cue_noun_lemma")
-_DETS = words("function_words", "det_noun")
-
-
-def _noun_use(doc: Doc, v: int, lemma: str, lo: int) -> bool:
-    """"the State IG report could not …", "Rust Belt states that …", "easier said than done": the cue word
-    is a noun here, or no report at all."""
-    t = doc.toks
-    low = t[v].lower
-    nxt = t[v + 1].lower if v + 1 < len(t) else ""
-    if nxt == "than":
-        return True
-    if low in _NOUN_LIKE and nxt != "that":
-        return True
-    if low in ("state", "states") and v - 1 >= lo and t[v - 1].is_cap:
-        return True  # "Rust Belt states that have suffered"
-    if low == lemma and lemma in _NOUNISH:
-        k = v - 1
-        while k >= lo and k > v - 4 and t[k].is_cap:
-            k -= 1
-        if k >= lo and t[k].lower in _DETS and k < v - 1 or (k >= lo and k == v - 1 and t[k].lower in _DETS):
-            return True  # "the [State IG] report"
-    return False
-
-
 def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQuote | None:
     t = doc.toks
     if v - 1 >= lo and t[v - 1].lower in _NEGATION:
@@ -361,140 +286,3 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
             and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
         return None  # "declared Hamas to be a terrorist organization": an object and an infinitive
     return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph[2])
-
-
-_QUANTIFIERS = words("function_words", "quantifier")
-_NOT_IN_SUBJECT = words("layout_words", "not_in_subject")
-
-
-_PEOPLE_HEADS = words("mention_words", "people_head")
-
-
-def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
-    """The short noun phrase opening the clause of a plain "said": "Almost half of respondents said",
-    "Some of the women said", "Many speakers at the service said" (no name or lexicon word heads them)."""
-    t = doc.toks
-    j = v - 1
-    while j >= lo and t[j].lower in _BEFORE_PLAIN_SAY:
-        j -= 1
-    if j - 2 >= lo and t[j].text == "," and t[j - 1].lower == "however" and t[j - 2].text == ",":
-        j -= 3  # "Proponents of the bill, however, say …"
-    s = main_clause_start(t, lo, v)
-    if s is None and j - lo >= 2 and t[lo].lower == "at" and t[lo + 1].lower in ("least", "most"):
-        s = lo  # "At least half of voters say …"
-    # "…, but majorities in all five say …": the subject opens the last clause before the verb
-    b = next((x for x in range(j, lo, -1) if t[x].lower in ("but", "while", "whereas") and t[x - 1].text == ","),
-             None)
-    if b is not None and (s is None or b + 1 > s):
-        s = b + 1
-    if s is None or j < s or j + 1 - s > 8 or t[s].lower not in _QUANTIFIERS and not t[s].text[:1].isdigit() \
-            and t[s].lower not in _GROUP_OPENERS:
-        return None
-    for x in t[s:j + 1]:
-        if x.text in (",", "(", ")") or stop_punct(x) or x.lower in _NOT_IN_SUBJECT and x is not t[s] \
-                or x.lower in _FINITE or (is_verb(x) and x.text.islower() and x.lower != "polled") \
-                or x.lower in _NOMINATIVE or x.lower in ("he", "she", "we", "you", "i"):
-            return None
-    prep = next((x for x in range(s + 1, j + 1) if t[x].lower in _PREPS), None)
-    heads = {t[j].lower} | ({t[prep - 1].lower} if prep is not None else set())
-    if not any(h.endswith("s") or h in _PEOPLE_HEADS for h in heads):
-        return None  # "the same", "a statement": the head must name people
-    return (s, j + 1, None)
-
-
-_PREPS = words("function_words", "prep_subject")
-
-
-def _acting_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
-    """The subject of "…, saying …" / "… and said …" that no lexicon word heads: "The departments declined
-    to comment, saying …", "One operative inside the campaign tried to play it down, saying …"."""
-    t = doc.toks
-    p = v - 1
-    while p > lo and t[p].lower in ("then", "also", "later", "quickly", "again"):
-        p -= 1
-    prev = t[p].lower if p > lo else ""
-    if not ((prev == "," and t[v].lower.endswith("ing")) or prev in ("and", "but")):
-        return None
-    s = main_clause_start(t, lo, v)
-    if s is None or t[s].lower not in _QUANTIFIERS and not t[s].text[:1].isdigit():
-        return None
-    e = s + 1
-    while e < v and e - s <= 8 and not (t[e].text.islower() and t[e].lower not in _PREPS
-                                         and (t[e].lower in _FINITE or t[e].lower.endswith("ed") or is_verb(t[e])
-                                              or t[e].lower in _ACTS)):
-        if t[e].text in (",", "(", ")") or stop_punct(t[e]) or t[e].lower in _NOT_IN_SUBJECT:
-            return None
-        e += 1
-    if e >= v or e - s > 8:
-        return None
-    head = next((x for x in range(s + 1, e) if t[x].lower in _PREPS), e)
-    if not t[head - 1].lower.endswith("s") and t[s].lower not in ("one", "a", "an") \
-            and classify(doc.text, t[s:head]) is None:
-        return None
-    return (s, head, None)
-
-
-_ACTS = words("layout_words", "act_verb")
-
-
-def _that_follows(doc: Doc, v: int, hi: int) -> bool:
-    return any(x.lower == "that" for x in doc.toks[v + 1:min(hi, v + 10)])
-
-
-def _opens_clause(doc: Doc, k: int, end: int) -> bool:
-    """"she believes the plan will fail" (a clause) vs "he praised the firefighters" (an object)."""
-    t = doc.toks
-    if t[k].lower in _NOMINATIVE:
-        return True
-    return any(x.lower in _FINITE for x in t[k + 1:min(end, k + 7)])
-
-
-def _is_quoted(text: str, rq: RawQuote) -> bool:
-    """The clause is one quotation from end to end: a direct quote, found as such."""
-    if text[rq.start] not in _OPEN_MARKS:
-        return False
-    inner = text[rq.start + 1:rq.end].rstrip(" ,.;:!?")
-    return not any(ch in inner[:-1] for ch in "”\"’") and inner[-1:] in "”\"’"
-
-
-_PARTICIPLES = words("layout_words", "clause_ending_participle")
-
-
-def _before_according(doc: Doc, lo: int, hi: int) -> int:
-    """End of the reported clause: before a closing ", according to X" (someone else's), before a participle
-    or a second verb of the speaker's (", insisting that …", ", and suggested that …"), before ", but …" and
-    before a lone dash that opens the author's own comment ("— a modest boost for Obama")."""
-    t = doc.toks
-    for k in range(lo + 2, hi - 1):
-        nxt = t[k + 1]
-        low = nxt.lower
-        if t[k].text == ",":
-            if low in ("according", "but", "while", "whereas") or low == "compared" and k + 2 < hi \
-                    and t[k + 2].lower in ("with", "to"):
-                return k
-            if nxt.text.islower() and low.endswith("ing") and (low in verbs() or low in _PARTICIPLES):
-                return k
-            if low == "and" and k + 2 < hi and t[k + 2].text.islower() and t[k + 2].lower in verbs() \
-                    and t[k + 2].lower.endswith("ed"):
-                return k
-            if low == "and" and k + 3 < hi and t[k + 2].lower in ("he", "she") \
-                    and t[k + 3].lower.endswith("ed") and t[k + 3].lower not in _FINITE:
-                return k  # "…, and he railed against …": the author tells what the speaker did next
-            if nxt.text.islower() and low in verbs() and verbs()[low][1] == "speech" and not low.endswith("ing"):
-                return k  # "Podesta, who said the project was vetted, said he was unaware": the relative ends
-        elif t[k].lower == "and" and nxt.text.islower() and low in verbs() and low.endswith("ed") \
-                and verbs()[low][1] in ("speech", "weak"):
-            return k  # "… since announcing his candidacy and suggested that …"
-        elif t[k].text in ("—", "–", "--") and not any(x.text in ("—", "–", "--") for x in t[k + 1:hi]) \
-                and t[k - 1].text not in (",",):
-            return k
-        elif t[k].text == ";":
-            return k
-    return hi
-
-
-def _is_short_tail(doc: Doc, comma: int, hi: int) -> bool:
-    """After `…, X said,` comes only an adjunct or a participle clause, not the reported content."""
-    t = doc.toks
-    nxt = t[comma + 1].lower if comma + 1 < hi else ""
-    return nxt in _SHORT_TAIL

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import bisect
 
-from bot.analysis.offline.attribution import main_clause_start, verbs
+from bot.analysis.offline.coref import People
+from bot.analysis.offline.cues import verbs
 from bot.analysis.offline.direct_quotes import MAX_TITLE_WORDS
+from bot.analysis.offline.doc import Doc, Token
 from bot.analysis.offline.lexicon import words
-from bot.analysis.offline.quote_doc import Doc
-from bot.analysis.offline.quote_marks import find_spans
-from bot.analysis.offline.quote_tokens import Token
-from bot.analysis.offline.speakers import (
+from bot.analysis.offline.mentions import (
     DEMONYMS,
     FUNCTION_CAPS,
     HONORIFICS,
@@ -21,7 +20,6 @@ from bot.analysis.offline.speakers import (
     PLACES,
     ROLES,
     TITLE_WORDS,
-    People,
     gender_of,
     is_given_name,
     is_name_word,
@@ -29,6 +27,8 @@ from bot.analysis.offline.speakers import (
     surname_is_title,
     surname_like_org,
 )
+from bot.analysis.offline.quote_marks import find_spans
+from bot.analysis.offline.subjects import main_clause_start
 
 _SUBJECT_BEFORE = frozenset({",", "and", "but", "while", "when", "as", "because", "if", "so", "“", "\"",
                              "—", "(", ":", ";", "although", "though", "since", "after", "before"})

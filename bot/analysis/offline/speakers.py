@@ -1,348 +1,334 @@
-"""Who speaks: reading a speaker phrase next to a reporting verb, and resolving it to one name.
+"""Stage 2, speaker phrases: the noun phrase that names who speaks, read from word tokens next to a cue.
 
-A phrase is read from word tokens with the title and organisation lexicons: "Russian President Vladimir
-Putin" splits into a name and a title, "U.S. officials" is a group, "a person familiar with the matter" is
-unnamed, "the Institute for the Study of War" an organisation. Later mentions ("Putin", "Mr. Putin", "he")
-resolve to the full name through `People`, which remembers every person named in the article.
+`phrase_before` reads the phrase that ends just before a cue ("senior Hamas official Ali Baraka said"),
+skipping auxiliaries, adverbs and an appositive ("Smith, a spokesman for X, said"): its layouts are the
+rules of stage "speaker", tried in order. `phrase_after` reads one that starts just after a cue ("said
+Rep. John Smith", "according to the Kremlin"). Both return a `Phrase`.
 """
-
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
 
-from bot.analysis.offline.lexicon import sections, tagged, words
-from bot.analysis.offline.quote_tokens import Token
+from bot.analysis.offline.cues import verbs
+from bot.analysis.offline.doc import Token
+from bot.analysis.offline.lexicon import words
+from bot.analysis.offline.mentions import (
+    DETERMINERS,
+    DOCUMENTS,
+    FUNCTION_CAPS,
+    GROUPS,
+    HONORIFICS,
+    NOT_AGENTS,
+    ORGS,
+    PRONOUNS,
+    ROLES,
+    TITLE_WORDS,
+    UNNAMED,
+    classify,
+)
 
-HONORIFICS = words("titles", "honorific")
-ROLES = words("titles", "role")
-MODIFIERS = words("titles", "modifier")
-GROUPS = words("titles", "group")
-UNNAMED = words("titles", "unnamed")
-ORGS = words("organizations_words", "org")
-PLACES = words("organizations_words", "place")
-TITLE_WORDS = ROLES | MODIFIERS
-
-DOCUMENTS = words("mention_words", "document")
-PRONOUNS = words("function_words", "pronoun")
-AUTHOR = words("function_words", "author_pronoun")
-DETERMINERS = words("function_words", "det")
-# Capitalised words that start sentences or name times, never people.
-FUNCTION_CAPS = words("function_words", "function_cap") | words("function_words", "opening_participle")
-_INNER = words("mention_words", "name_inner")
-_FEMALE = words("mention_words", "female_word")
-_MALE = words("mention_words", "male_word")
+# Words between a subject and its verb: "Baraka also said", "officials have long claimed".
+SKIP_BEFORE = words("layout_words", "between_subject_and_verb")
 
 
-DEMONYMS = words("mention_words", "demonym")
-_FIRM_ENDINGS = words("mention_words", "firm_ending")
+_TIME = words("function_words", "time")
 
 
-# words with an agent's ending (-er, -or, -ian) that name no one
-NOT_AGENTS = words("mention_words", "not_agent")
+_INNER = words("function_words", "phrase_inner")
 
 
-@dataclass(slots=True)
-class Mention:
-    """A speaker phrase as read from the text, before resolution."""
-
-    kind: str  # person | organization | group | unnamed | pronoun | author
-    name: str
-    title: str | None
-    start: int
-    end: int
-    gender: str | None = None
+_RELATIVE = words("function_words", "relative")
 
 
-def is_name_word(t: Token) -> bool:
+_PREPOSITIONS = words("function_words", "prep")
+
+
+_ADJUNCT_LEADS = words("layout_words", "appositive_adjunct_lead")
+
+
+_PARTY = re.compile(r"^[RDI]-[A-Z]")  # "R-Ky.", "D-Mass."
+
+
+_ANON = re.compile(
+    r"(?:\b(?:a|an|one|two|three|four|several|some|other|another)\s+)?(?:[\w.’'-]+\s+){0,3}?"
+    r"(?:person|people|source|sources|official|officials|aide|aides|adviser|advisers|insider|insiders|"
+    r"diplomat|diplomats|officer|officers|member|members)\s+"
+    r"(?:familiar|close|briefed|privy|knowledgeable|with\s+(?:direct\s+)?knowledge|who|involved|speaking|"
+    r"granted|not\s+authorized)\b[^,.;:“”\"]*$",
+    re.IGNORECASE,
+)
+
+
+_SHARE = re.compile(r"(?:\b(?:about|nearly|almost|roughly|some|just|only|over)\s+)?\b(?:one|two|three|four|five|six|"
+                    r"seven|eight|nine|\d+)\s+(?:in|out\s+of)\s+(?:\d+|ten|three|four|five|six|seven|eight|nine)$",
+                    re.IGNORECASE)
+
+
+def _np_token(t: Token) -> bool:
     low = t.lower
-    if not t.is_cap or low in FUNCTION_CAPS or low in HONORIFICS:
-        return False
-    return t.text[0].isalpha() and (not t.text.isupper() or len(t.text) <= 3)
+    if low in ("percent", "half", "majority", "third", "quarter", "%"):
+        return True
+    if t.is_cap and low not in FUNCTION_CAPS:
+        return True
+    return (low in TITLE_WORDS or low in GROUPS or low in UNNAMED or low in HONORIFICS or low in DOCUMENTS
+            or low.endswith(("’s", "'s")))
 
 
-_HONORIFIC_GENDER = {**dict.fromkeys(tagged("titles", "male"), "m"), **dict.fromkeys(tagged("titles", "female"), "f")}
+def _trim_inner(toks: list[Token], idx: list[int]) -> list[int]:
+    while idx and toks[idx[0]].lower in _INNER:
+        idx = idx[1:]
+    while idx and toks[idx[-1]].lower in _INNER | DETERMINERS:
+        idx = idx[:-1]
+    return idx
 
 
-def gender_of(tokens: list[Token], name: str | None = None) -> str | None:
-    """Gender from an honorific, else from a given name, else from a role word ("spokesman" is written of
-    women too: "Trump spokesman Hope Hicks")."""
-    for t in tokens:
-        if t.lower in _HONORIFIC_GENDER:
-            return _HONORIFIC_GENDER[t.lower]
-    given = _given_name_gender(name) if name else None
-    if given:
-        return given
-    for t in tokens:
-        if t.lower in _FEMALE:
-            return "f"
-        if t.lower in _MALE and not t.lower.endswith("man"):  # "chairman", "spokesman": said of women too
-            return "m"
-    return None
+_ROLE_ENDINGS = ("er", "or", "ist", "ian", "man", "woman")
 
 
-def _span_text(text: str, tokens: list[Token]) -> str:
-    return text[tokens[0].start:tokens[-1].end] if tokens else ""
+def role_like(t: Token) -> bool:
+    """A lower-case agent noun ("businessman", "practitioner", "economist") can head a speaker phrase."""
+    return t.text.isalpha() and t.text.islower() and len(t.text) > 4 and t.text.endswith(_ROLE_ENDINGS) \
+        and t.text not in NOT_AGENTS
 
 
-def strip_possessive(s: str) -> str:
-    for suffix in ("’s", "'s", "’", "'"):
-        if s.endswith(suffix):
-            return s[: -len(suffix)]
-    return s
+def core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None:
+    """The noun phrase ending at token `end` (exclusive), no further left than `lo`."""
+    k = end - 1
+    first = end
+    if k >= lo and (role_like(toks[k]) or toks[k].lower in ORGS) and k - 1 >= lo \
+            and (toks[k - 1].lower in DETERMINERS or _np_token(toks[k - 1])):
+        first = k  # "the New York businessman said"
+        k -= 1
+    while k >= lo:
+        t = toks[k]
+        low = t.lower
+        if low in DETERMINERS and not (t.is_cap and low not in FUNCTION_CAPS):
+            if first < end and k - 1 >= lo and toks[k - 1].lower in _INNER and k - 2 >= lo \
+                    and _np_token(toks[k - 2]):
+                k -= 1  # "Mr. Morgan of the Sierra Club": the article sits inside the phrase
+                continue
+            if first < end:
+                first = k
+            break
+        if _np_token(t):
+            first = k
+        elif low in _INNER and k - 1 >= lo and first < end and _np_token(toks[k - 1]):
+            pass  # "Secretary of State", "a spokesman for the ministry"
+        else:
+            break
+        k -= 1
+    idx = _trim_inner(toks, list(range(first, end)))
+    return (idx[0], idx[-1] + 1) if idx else None
 
 
-def classify(text: str, toks: list[Token]) -> Mention | None:
-    """Read a speaker phrase (tokens of one noun phrase) into a Mention; None if it names nobody."""
-    if not toks:
-        return None
-    start, end = toks[0].start, toks[-1].end
-    if len(toks) == 1 and strip_possessive(toks[0].lower) in PRONOUNS:
-        low = strip_possessive(toks[0].lower)  # "she", or "She's a supporter but concedes …"
-        kind = "author" if low in AUTHOR else "pronoun"
-        return Mention(kind, low, None, start, end, gender_of(toks))
-    det = None
-    while toks and toks[0].lower in DETERMINERS:
-        det = toks[0].lower
-        toks = toks[1:]
-    if not toks:
-        return None
-    # "a report by the Institute for the Study of War": the body behind the document speaks
-    for i, t in enumerate(toks[:-1]):
-        if t.lower in ("by", "from") and i > 0 and toks[i - 1].lower in DOCUMENTS:
-            inner = classify(text, toks[i + 1:])
-            if inner is not None and inner.kind in ("organization", "person", "group"):
-                return inner
-    lows = [t.lower for t in toks]
-    if any(w in ("familiar", "briefed", "knowledgeable", "knowledge", "close", "privy") for w in lows) \
-            and (lows[0] in GROUPS or lows[0] in UNNAMED or det is not None):
-        # "people familiar with the matter", "a source briefed on the talks": anonymous by design
-        plural = lows[0] in GROUPS or lows[0] in ("people", "sources", "officials")
-        return Mention("group" if plural else "unnamed", text[start:end], None, start, end)
-    head = toks[-1].lower
-    if head in ("percent", "half", "majority", "third", "quarter", "%", "three", "four", "five", "ten") \
-            or head[:1].isdigit():
-        return Mention("group", text[start:end], None, start, end)  # a share of those polled
-    caps = [t for t in toks if t.is_cap]
-    # the trailing run of name words is the name; what comes before it is the title
-    j = len(toks)
-    if surname_is_title(toks, len(toks) - 1):
-        j -= 1  # "Amy Pope", "Rep. Peter T. King": a surname that is also a title
-    while j > 0 and (is_name_word(toks[j - 1]) or toks[j - 1].lower in _INNER and j < len(toks)) \
-            and toks[j - 1].lower not in TITLE_WORDS and toks[j - 1].lower not in ORGS:
+def _skip_conjunctions(toks: list[Token], first: int, end: int) -> int:
+    while first < end - 1 and toks[first].lower in ("but", "and", "while", "so", "yet", "or", "although"):
+        first += 1
+    return first
+
+
+def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int, int, str | None] | None:
+    """(first token, end token, appositive title) of the speaker phrase before the cue at `verb`."""
+    j = verb - 1
+    while j >= lo and (toks[j].lower in SKIP_BEFORE or (toks[j].lower.endswith("ly") and not toks[j].is_cap
+                                                        and len(toks[j].text) > 4)):
         j -= 1
-    while j < len(toks) and toks[j].lower in _INNER:
-        j += 1
-    surname_org = next((n for n in (2, 3, 4) if n <= len(toks) and surname_like_org(toks[-n:])
-                        and all(is_name_word(x) for x in toks[-n:])), None)
-    if surname_org is not None:
-        j = len(toks) - surname_org  # "Michael Bloomberg", "Anna Richardson White"
-    name_toks = toks[j:]
-    has_org = any(t.lower in ORGS for t in caps) or (caps and strip_possessive(caps[-1].lower) in ORGS)
-    if has_org and surname_org is not None and not any(t.lower in ORGS for t in toks[:j] if t.is_cap):
-        has_org = False
-    if name_toks and j > 0 and (toks[j - 1].lower in ROLES or toks[j - 1].lower in HONORIFICS):
-        has_org = False  # "Council member Tom Reyes", "White House press secretary Sean Spicer"
-    if head in GROUPS or (head.endswith("s") and head[:-1] in ROLES and not toks[-1].is_cap):
-        return Mention("group", _span_text(text, toks), None, toks[0].start, end)
-    if has_org and (toks[-1].is_cap or head in ORGS):
-        first = next((k for k, t in enumerate(toks) if t.is_cap), 0)
-        return Mention("organization", _span_text(text, toks[first:]), None, toks[first].start, end)
-    if name_toks and len(name_toks) > 1 and (name_toks[-1].lower in _FIRM_ENDINGS or "&" in text[start:end]):
-        # "Gulf Coast Refining", "Smith & Wesson": a firm's name, not a person's
-        return Mention("organization", _span_text(text, name_toks), None, name_toks[0].start, end)
-    if name_toks:
-        nm = _span_text(text, name_toks)
-        if len(name_toks) == 1 and strip_possessive(name_toks[0].lower) in DEMONYMS:
-            # "Americans say" is a group, "the Russian said" someone unnamed, a bare "Russian" nobody
-            if name_toks[0].lower.endswith("s") and name_toks[0].lower not in ("swiss", "chinese"):
-                return Mention("group", _span_text(text, toks), None, toks[0].start, end)
-            if det is not None:
-                return Mention("unnamed", text[start:end], None, start, end)
-        if len(name_toks) == 1 and name_toks[0].lower in PLACES:
-            return Mention("organization", nm, None, name_toks[0].start, end)
-        title_toks = [t for t in toks[:j] if t.lower not in HONORIFICS]
-        title = _span_text(text, title_toks) if title_toks else None
-        if title and title_toks[-1].lower in ("’s", "'s"):
-            title = None
-        return Mention("person", nm, title, start, end, gender_of(toks[:j], nm))
-    if head in UNNAMED or head in ROLES or (toks[-1].text.islower() and head not in NOT_AGENTS
-                                            and head not in DOCUMENTS and head not in ORGS
-                                            and head.endswith(("man", "woman", "er", "or", "ist", "ian"))):
-        # "a spokesman" is nobody in particular; "the senator" is someone the article named before
-        kind = "role" if det in ("the", "his", "her", "their", "its") else "unnamed"
-        return Mention(kind, text[start:end], None, start, end, gender_of(toks))
-    if toks[-1].text.islower() and head.endswith("s") and len(head) > 4 and len(toks) > 1 \
-            and toks[-2].lower.endswith(("’s", "'s")):
-        return Mention("group", _span_text(text, toks), None, toks[0].start, end)  # "Clinton's confidants"
-    if caps:
-        return Mention("organization", _span_text(text, toks), None, toks[0].start, end)
-    if lows[0] in GROUPS:  # "sources close to her campaign"
-        return Mention("group", text[start:end], None, start, end)
-    if det is not None and (head in DOCUMENTS or head in ("newspaper", "ad", "video", "email")):
-        return Mention("unnamed", text[start:end], None, start, end)  # "the letter", "the ad"
-    if det is not None and head in ORGS:  # "the company", "the group", "the ministry"
-        return Mention("organization", text[start:end], None, start, end)
+    # "Trump on Monday said", "officials last week warned"
+    if j >= lo and toks[j].lower in _TIME:
+        k = j - 1
+        while k >= lo and toks[k].lower in ("on", "last", "this", "earlier", "late", "early", "the"):
+            k -= 1
+        j = k
+    if j < lo:
+        return None
+    t = toks[j]
+    if t.lower in PRONOUNS:
+        return (j, j + 1, None)
+    if j == verb - 1 and (t.lower.endswith(("’s", "'s", "s’", "s'")) or t.text in ("’", "'")):
+        return None  # "Sanders's remarks", "Editor's note": the cue word is a noun
+    if t.lower in _RELATIVE and not (j - 1 > lo and toks[j - 1].text == ","):
+        return None  # "voters who say …": a description, not a report
+    if t.lower == "who" and j - 1 > lo and toks[j - 1].text == ",":
+        # "Mr. Sanders, who said he …": the one the relative clause hangs on
+        core = core_before(toks, j - 1, lo)
+        return (core[0], core[1], None) if core else None
+    if t.text == ")":  # "Rep. John Smith (R-Texas) said"
+        k = j - 1
+        while k > lo and toks[k].text != "(" and j - k < 8:
+            k -= 1
+        if toks[k].text == "(":
+            core = core_before(toks, k, lo)
+            return (core[0], core[1], None) if core else None
+        return None
+    if t.text in ("—", "–", "--"):  # "Jason Sims — a teacher from Mount Pleasant — says"
+        k = j - 1
+        while k > lo and toks[k].text not in ("—", "–", "--") and j - k < 16:
+            k -= 1
+        if toks[k].text == t.text and k > lo:
+            core = core_before(toks, k, lo)
+            if core is not None and any(toks[x].is_cap for x in range(*core)):
+                return (core[0], core[1], text[toks[k + 1].start:toks[j - 1].end])
+        return None
+    m = _SHARE.search(text, max(toks[lo].start if lo < len(toks) else 0, t.end - 40), t.end)
+    if m and m.end() == t.end:  # "One in three said", "six in 10 say"
+        first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
+        return (first, j + 1, None)
+    if toks[verb].lower.endswith("ing") and (t.text == "," or (j - 1 >= lo and toks[j - 1].lower in _PREPOSITIONS)):
+        # "…, calling him …", "She responded on Facebook writing …": a participle clause, whose subject
+        # participle_subject finds
+        return None
+    if t.text == ",":
+        ph = _appositive_phrase(text, toks, j, lo)
+        if ph is not None and _is_person(text, toks, ph):
+            return ph
+        return _name_before_appositives(text, toks, j, lo) or ph
+    window_start = toks[lo].start if lo < len(toks) else t.start
+    m = _ANON.search(text, window_start, t.end)
+    if m and m.end() == t.end:
+        first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
+        return (_skip_conjunctions(toks, first, j + 1), j + 1, None)
+    core = core_before(toks, j + 1, lo)
+    if core is None and (role_like(t) or t.lower in GROUPS or t.lower in ORGS or t.lower in UNNAMED):
+        core = (j, j + 1)  # "law enforcement officials say", "the budget office said"
+    if core is None and _plural_people(toks, j, verb):
+        # "Mrs. Clinton's confidants say", "his allies said": a plural noun with its possessor
+        first = j
+        if j - 1 >= lo and toks[j - 1].lower.endswith(("’s", "'s")):
+            owner = core_before(toks, j, lo)
+            first = owner[0] if owner else j - 1
+        elif j - 1 >= lo and toks[j - 1].lower in ("his", "her", "their", "its", "our"):
+            first = j - 1
+        core = (first, j + 1)
+    if core is not None:
+        core = (compound_start(toks, core[0], lo), core[1])
+    return (core[0], core[1], None) if core else None
+
+
+def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> tuple[int, int, str | None] | None:
+    """The phrase before the appositive that ends at the comma `j`: "Ali Baraka, a senior Hamas official,"."""
+    # "Ali Baraka, a senior Hamas official, said": the name before the appositive speaks
+    k = j - 1
+    while k > lo and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"") and j - k < 26:
+        k -= 1
+        if toks[k].text == "," and k - 2 >= lo and toks[k - 1].text.isdigit() and toks[k - 2].text == ",":
+            k -= 2  # "Roxana M. Leon, 63, an independent voter …": an age is no appositive
+    if toks[k].text != "," or k + 1 >= j:
+        return None
+    lead = toks[k + 1]
+    adjunct = lead.lower in _ADJUNCT_LEADS  # "Hillary Clinton, at a later press gaggle, said"
+    if not (lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or lead.is_cap or lead.lower in _RELATIVE
+            or lead.lower[:1].isdigit() or adjunct):
+        return None  # "X, has defended …, insisting": not an appositive
+    core = core_before(toks, k, lo)
+    if core is None:
+        # "a person familiar with the plans, who asked not to be named, said"
+        m = _ANON.search(text, toks[lo].start, toks[k - 1].end) if k - 1 >= lo else None
+        if m and m.end() == toks[k - 1].end:
+            first = next(x for x in range(lo, k) if toks[x].start >= m.start())
+            return (_skip_conjunctions(toks, first, k), k, None)
+    inner = toks[k + 1:j]
+    named = inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS
+                                              and not _PARTY.match(t.text) for t in inner)
+    if named and (core or (k - 1 >= lo and toks[k - 1].text.isalpha())):
+        # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
+        if core is None or toks[core[1] - 1].lower in ORGS:
+            return (k + 1, j, None)
+        return (k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
+    if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
+        keep = lead.lower not in _RELATIVE and not adjunct and not _PARTY.match(lead.text)
+        appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
+        return (core[0], core[1], appositive)
     return None
 
 
-
-# "the congressman" refers back to "Rep. Adam Schiff", "the senator" to "Sen. Claire McCaskill".
-_TITLE_ALIASES = {e.split()[0]: frozenset(e.split()[1:]) for e in sections("titles").get("alias", ())}
-
-
-_FEMALE_NAMES = words("given_names", "female")
-_MALE_NAMES = words("given_names", "male")
+def _is_person(text: str, toks: list[Token], ph: tuple[int, int, str | None]) -> bool:
+    m = classify(text, toks[ph[0]:ph[1]])
+    return m is not None and m.kind == "person"
 
 
-# Organisation words that are also surnames: "Michael Bloomberg", "Anna White", "Vicente Fox".
-_ORG_SURNAMES = words("mention_words", "org_surname")
+_APPOSITIVE_OPENERS = frozenset({",", "“", "”", "\"", "—", "(", "’", "'"})
 
 
-def surname_like_org(run: list[Token]) -> bool:
-    """A given name, then words that are no organisation's but the last, which is also a surname."""
-    return 2 <= len(run) <= 4 and is_given_name(run[0].text) and strip_possessive(run[-1].lower) in _ORG_SURNAMES \
-        and not any(t.lower in ORGS for t in run[:-1])
+def _name_before_appositives(text: str, toks: list[Token], j: int, lo: int) -> tuple[int, int, str | None] | None:
+    """A name followed by several comma-separated appositives before its verb: "Harry Bond, 30, of Raleigh,
+    N.C., who was polled, said", "Robert Peck, managing director at RBC, told"."""
+    k = j - 1
+    while k > lo and j - k < 32 and toks[k].text not in (".", ";", ":", "“", "”", "\""):
+        k -= 1
+        if toks[k].text != ",":
+            continue
+        core = core_before(toks, k, lo)
+        if core is None or not (core[0] == lo or toks[core[0] - 1].text in _APPOSITIVE_OPENERS):
+            continue
+        if core[1] - core[0] > 6 or not _is_person(text, toks, (core[0], core[1], None)):
+            continue
+        lead = toks[k + 1]
+        keep = lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or any(x.lower in ROLES for x in toks[k + 1:j])
+        return (core[0], core[1], text[lead.start:toks[j - 1].end] if keep and not lead.is_cap else None)
+    return None
 
 
-def surname_is_title(toks: list[Token], k: int) -> bool:
-    """Whether toks[k], a capitalised title word ("Pope", "King", "Marshall"), is a surname here: it follows a
-    given name, an initial or an honorific ("Amy Pope", "Peter T. King", "Mr. King")."""
-    if k < 1 or k >= len(toks) or not toks[k].is_cap or toks[k].lower not in TITLE_WORDS:
+_PLURAL_NOT_PEOPLE = words("mention_words", "plural_not_people")
+
+
+def _plural_people(toks: list[Token], j: int, verb: int) -> bool:
+    """A lower-case plural right before "say"/"said"/"told", after a possessive: "Clinton's confidants"."""
+    t = toks[j]
+    if not (t.text.isalpha() and t.text.islower() and t.text.endswith("s") and len(t.text) > 4):
         return False
-    prev = toks[k - 1]
-    return is_given_name(prev.text) or prev.lower in HONORIFICS or (len(prev.text) == 2 and prev.text[1] == "."
-                                                                     and prev.text[0].isupper())
+    if t.lower in _PLURAL_NOT_PEOPLE or verbs().get(toks[verb].lower, ("", ""))[0] not in ("say", "tell", "insist",
+                                                                                          "argue", "warn", "claim"):
+        return False
+    return j - 1 >= 0 and (toks[j - 1].lower.endswith(("’s", "'s")) or toks[j - 1].lower in ("his", "her", "their"))
 
 
-def is_given_name(word: str) -> bool:
-    low = word.lower()
-    return low in _FEMALE_NAMES or low in _MALE_NAMES
+_NOT_MODIFIER = words("layout_words", "not_modifier")
 
 
-def _given_name_gender(name: str) -> str | None:
-    parts = name.split()
-    if len(parts) < 2:
-        return None  # a lone name may be a surname ("Kelly", "Taylor")
-    first = parts[0].lower()
-    female, male = first in _FEMALE_NAMES, first in _MALE_NAMES
-    return "f" if female and not male else "m" if male and not female else None
+def compound_start(toks: list[Token], first: int, lo: int) -> int:
+    """Extend a speaker phrase over up to three lower-case modifiers when they run back to a comma, the
+    sentence start or an article: "…, law enforcement officials say", "The budget office said"."""
+    k = first
+    while k - 1 >= lo and first - k < 4 and toks[k - 1].text.replace("-", "").isalpha() \
+            and toks[k - 1].lower not in _NOT_MODIFIER and toks[k - 1].lower not in FUNCTION_CAPS:
+        k -= 1
+    if k == first:
+        return first
+    if k == lo or toks[k - 1].text in (",", "“", "\"", ";", ":", "—"):
+        return k
+    if toks[k - 1].lower in ("the", "a", "an") and (k - 1 == lo or toks[k - 2].text in (",", ";", ":")):
+        return k - 1
+    return first
 
 
-@dataclass(slots=True)
-class _Person:
-    name: str
-    title: str | None
-    gender: str | None
-
-
-@dataclass
-class People:
-    """Every person named so far, and where: resolves surnames, titles and pronouns to full names."""
-
-    people: list[_Person] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)  # mention offsets, sorted
-    mention_of: list[int] = field(default_factory=list)  # person index per mention
-    subject: list[bool] = field(default_factory=list)  # whether that mention looks like a subject
-    main: list[bool] = field(default_factory=list)  # whether it opens its sentence's main clause
-    sentence_of: Callable[[int], int] | None = None  # offset -> sentence index, when known
-
-    def _find(self, name: str, pos: int | None = None, gender: str | None = None) -> int | None:
-        """The person `name` refers to. A surname shared by two people ("Chris Murphy", "Anne Marie
-        Murphy") means the one mentioned last before `pos`; "Mrs. Clinton" is not Bill Clinton."""
-        parts = name.split()
-        last = strip_possessive(parts[-1]).lower()
-        hits: list[int] = []
-        for i in range(len(self.people) - 1, -1, -1):
-            p = self.people[i]
-            pp = p.name.split()
-            if gender and p.gender and p.gender != gender:
-                continue  # "Mr. Trump" is not the "Mrs. Trump" of the sentence before
-            if p.name.lower() == name.lower():
-                return i
-            if len(parts) == 1 and (pp[-1].lower() == last or pp[0].lower() == last):
-                hits.append(i)
-            elif len(parts) > 1 and len(pp) == 1 and pp[0].lower() == last and not hits:
-                p.name = name  # a surname seen first, the full name later: keep the full name
-                return i
-        if len(hits) > 1 and pos is not None:
-            k = bisect.bisect_left(self.positions, pos)
-            for m in range(k - 1, -1, -1):
-                if self.mention_of[m] in hits:
-                    return self.mention_of[m]
-            return hits[-1]  # none mentioned yet: the one introduced first
-        return hits[0] if hits else None
-
-    def add(self, name: str, title: str | None, pos: int, gender: str | None, subject: bool = True,
-            main: bool = False) -> str:
-        """Record a person mention at `pos`; return the full name it resolves to."""
-        name = strip_possessive(name)
-        gender = gender or _given_name_gender(name)
-        i = self._find(name, pos, gender)
-        if i is None:
-            self.people.append(_Person(name, title, gender))
-            i = len(self.people) - 1
-        else:
-            p = self.people[i]
-            p.title = p.title or title
-            p.gender = p.gender or gender
-        k = bisect.bisect_right(self.positions, pos)
-        if k > 0 and self.positions[k - 1] == pos:
-            self.subject[k - 1] = self.subject[k - 1] or subject  # a speaker is the subject of speaking
-            self.main[k - 1] = self.main[k - 1] or main
-        else:
-            self.positions.insert(k, pos)
-            self.mention_of.insert(k, i)
-            self.subject.insert(k, subject)
-            self.main.insert(k, main)
-        return self.people[i].name
-
-    def lookup(self, name: str, pos: int | None = None) -> _Person | None:
-        i = self._find(strip_possessive(name), pos)
-        return self.people[i] if i is not None else None
-
-    def by_title(self, title_head: str, pos: int) -> _Person | None:
-        """The latest person before `pos` whose title has this head word ("the senator")."""
-        k = bisect.bisect_left(self.positions, pos)
-        heads = _TITLE_ALIASES.get(title_head, frozenset()) | {title_head}
-        for m in range(k - 1, -1, -1):
-            p = self.people[self.mention_of[m]]
-            if p.title and heads & set(p.title.lower().split()):
-                return p
+def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> tuple[int, int, str | None] | None:
+    """(first token, end token, appositive title) of the speaker phrase starting at token `i`."""
+    k = i
+    if k < hi and toks[k].lower in PRONOUNS:
+        # "…, said he" is archaic; "…, said he was unfit" is a report, its subject comes before
         return None
-
-    def pronoun(self, pos: int, gender: str | None, preferred: _Person | None = None,
-                window: int = 600, skip: tuple[int, int] = (0, 0)) -> _Person | None:
-        """The person a he/she at `pos` most likely means: the latest subject-like mention nearby that
-        fits the pronoun's gender — or, when that sentence opens with someone else who fits, that opener
-        ("Levin dismissed concerns … even though Sanders won. “…,” he said": Levin) — else `preferred`
-        (the last speaker), else the latest mention."""
-        k = bisect.bisect_left(self.positions, pos)
-        fallback = None
-        for m in range(k - 1, -1, -1):
-            p = self.people[self.mention_of[m]]
-            if gender and p.gender and p.gender != gender or skip[0] <= self.positions[m] < skip[1]:
-                continue  # another gender, or named inside the words attributed ("Also, Trump isn't …, he said")
-            if fallback is None:
-                fallback = p
-            if pos - self.positions[m] > window:
-                break
-            if self.subject[m]:
-                return self._sentence_opener(m, gender) or p
-        if preferred is not None and not (gender and preferred.gender and preferred.gender != gender):
-            return preferred
-        return fallback
-
-    def _sentence_opener(self, m: int, gender: str | None) -> _Person | None:
-        if self.sentence_of is None or self.main[m]:
-            return None
-        sent = self.sentence_of(self.positions[m])
-        for x in range(m - 1, -1, -1):
-            if self.sentence_of(self.positions[x]) != sent:
-                return None
-            p = self.people[self.mention_of[x]]
-            if self.main[x] and self.mention_of[x] != self.mention_of[m] \
-                    and not (gender and p.gender and p.gender != gender):
-                return p
+    if k < hi and toks[k].lower in DETERMINERS:
+        k += 1
+    while k < hi:
+        t = toks[k]
+        if _np_token(t):
+            k += 1
+        elif t.lower in _INNER and k + 1 < hi and (_np_token(toks[k + 1]) or toks[k + 1].lower in DETERMINERS):
+            k += 1 if _np_token(toks[k + 1]) else 2
+        else:
+            break
+    idx = _trim_inner(toks, list(range(i, k)))
+    if not idx or not any(_np_token(toks[x]) for x in idx):
         return None
+    end = idx[-1] + 1
+    # "said a person familiar with the matter": keep the description that makes them a source
+    if end < hi and toks[end].lower in ("familiar", "close", "briefed", "knowledgeable", "with", "who"):
+        while end < hi and toks[end].text not in (",", ".", ";", ":", "“", "”", "\"") and end - i < 16:
+            end += 1
+    title = None
+    if end + 1 < hi and toks[end].text == "," and toks[end + 1].lower in DETERMINERS | TITLE_WORDS:
+        k = end + 1
+        while k < hi and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"", "—") and k - end < 14:
+            k += 1
+        title = text[toks[end + 1].start:toks[k - 1].end]
+    return (idx[0], end, title)

@@ -1,0 +1,288 @@
+"""Stage 5, resolution: who a speaker phrase stands for.
+
+`People` remembers every person named in the article, so that later mentions ("Putin", "Mr. Putin",
+"he", "the senator") resolve to the full name; "they" and "it" look back for a group or a body. The
+layouts are the rules of stage "resolution", tried in order.
+"""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.analysis.model import Speaker
+from bot.analysis.offline.cues import is_verb
+from bot.analysis.offline.doc import Doc
+from bot.analysis.offline.lexicon import sections, words
+from bot.analysis.offline.mentions import (
+    DEMONYMS,
+    DOCUMENTS,
+    FUNCTION_CAPS,
+    GROUPS,
+    ORGS,
+    ROLES,
+    UNNAMED,
+    Mention,
+    _given_name_gender,
+    classify,
+    strip_possessive,
+)
+from bot.analysis.offline.speakers import compound_start, core_before
+
+# "the congressman" refers back to "Rep. Adam Schiff", "the senator" to "Sen. Claire McCaskill".
+_TITLE_ALIASES = {e.split()[0]: frozenset(e.split()[1:]) for e in sections("titles").get("alias", ())}
+
+
+@dataclass(slots=True)
+class _Person:
+    name: str
+    title: str | None
+    gender: str | None
+
+
+@dataclass
+class People:
+    """Every person named so far, and where: resolves surnames, titles and pronouns to full names."""
+
+    people: list[_Person] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)  # mention offsets, sorted
+    mention_of: list[int] = field(default_factory=list)  # person index per mention
+    subject: list[bool] = field(default_factory=list)  # whether that mention looks like a subject
+    main: list[bool] = field(default_factory=list)  # whether it opens its sentence's main clause
+    sentence_of: Callable[[int], int] | None = None  # offset -> sentence index, when known
+
+    def _find(self, name: str, pos: int | None = None, gender: str | None = None) -> int | None:
+        """The person `name` refers to. A surname shared by two people ("Chris Murphy", "Anne Marie
+        Murphy") means the one mentioned last before `pos`; "Mrs. Clinton" is not Bill Clinton."""
+        parts = name.split()
+        last = strip_possessive(parts[-1]).lower()
+        hits: list[int] = []
+        for i in range(len(self.people) - 1, -1, -1):
+            p = self.people[i]
+            pp = p.name.split()
+            if gender and p.gender and p.gender != gender:
+                continue  # "Mr. Trump" is not the "Mrs. Trump" of the sentence before
+            if p.name.lower() == name.lower():
+                return i
+            if len(parts) == 1 and (pp[-1].lower() == last or pp[0].lower() == last):
+                hits.append(i)
+            elif len(parts) > 1 and len(pp) == 1 and pp[0].lower() == last and not hits:
+                p.name = name  # a surname seen first, the full name later: keep the full name
+                return i
+        if len(hits) > 1 and pos is not None:
+            k = bisect.bisect_left(self.positions, pos)
+            for m in range(k - 1, -1, -1):
+                if self.mention_of[m] in hits:
+                    return self.mention_of[m]
+            return hits[-1]  # none mentioned yet: the one introduced first
+        return hits[0] if hits else None
+
+    def add(self, name: str, title: str | None, pos: int, gender: str | None, subject: bool = True,
+            main: bool = False) -> str:
+        """Record a person mention at `pos`; return the full name it resolves to."""
+        name = strip_possessive(name)
+        gender = gender or _given_name_gender(name)
+        i = self._find(name, pos, gender)
+        if i is None:
+            self.people.append(_Person(name, title, gender))
+            i = len(self.people) - 1
+        else:
+            p = self.people[i]
+            p.title = p.title or title
+            p.gender = p.gender or gender
+        k = bisect.bisect_right(self.positions, pos)
+        if k > 0 and self.positions[k - 1] == pos:
+            self.subject[k - 1] = self.subject[k - 1] or subject  # a speaker is the subject of speaking
+            self.main[k - 1] = self.main[k - 1] or main
+        else:
+            self.positions.insert(k, pos)
+            self.mention_of.insert(k, i)
+            self.subject.insert(k, subject)
+            self.main.insert(k, main)
+        return self.people[i].name
+
+    def lookup(self, name: str, pos: int | None = None) -> _Person | None:
+        i = self._find(strip_possessive(name), pos)
+        return self.people[i] if i is not None else None
+
+    def by_title(self, title_head: str, pos: int) -> _Person | None:
+        """The latest person before `pos` whose title has this head word ("the senator")."""
+        k = bisect.bisect_left(self.positions, pos)
+        heads = _TITLE_ALIASES.get(title_head, frozenset()) | {title_head}
+        for m in range(k - 1, -1, -1):
+            p = self.people[self.mention_of[m]]
+            if p.title and heads & set(p.title.lower().split()):
+                return p
+        return None
+
+    def pronoun(self, pos: int, gender: str | None, preferred: _Person | None = None,
+                window: int = 600, skip: tuple[int, int] = (0, 0)) -> _Person | None:
+        """The person a he/she at `pos` most likely means: the latest subject-like mention nearby that
+        fits the pronoun's gender — or, when that sentence opens with someone else who fits, that opener
+        ("Levin dismissed concerns … even though Sanders won. “…,” he said": Levin) — else `preferred`
+        (the last speaker), else the latest mention."""
+        k = bisect.bisect_left(self.positions, pos)
+        fallback = None
+        for m in range(k - 1, -1, -1):
+            p = self.people[self.mention_of[m]]
+            if gender and p.gender and p.gender != gender or skip[0] <= self.positions[m] < skip[1]:
+                continue  # another gender, or named inside the words attributed ("Also, Trump isn't …, he said")
+            if fallback is None:
+                fallback = p
+            if pos - self.positions[m] > window:
+                break
+            if self.subject[m]:
+                return self._sentence_opener(m, gender) or p
+        if preferred is not None and not (gender and preferred.gender and preferred.gender != gender):
+            return preferred
+        return fallback
+
+    def _sentence_opener(self, m: int, gender: str | None) -> _Person | None:
+        if self.sentence_of is None or self.main[m]:
+            return None
+        sent = self.sentence_of(self.positions[m])
+        for x in range(m - 1, -1, -1):
+            if self.sentence_of(self.positions[x]) != sent:
+                return None
+            p = self.people[self.mention_of[x]]
+            if self.main[x] and self.mention_of[x] != self.mention_of[m] \
+                    and not (gender and p.gender and p.gender != gender):
+                return p
+        return None
+
+
+UNIDENTIFIED = Speaker(name="unidentified speaker", kind="unnamed")
+
+
+# "the source", "the official": someone the article does not name, not a named person seen again
+_ANONYMOUS_HEADS = words("mention_words", "anonymous_head")
+
+
+ANTECEDENT_SENTENCES = 2  # "they"/"it" look back this many sentences before their own for a plural or a body
+
+
+_QUANTIFIERS = words("function_words", "quantifier_pronoun")
+
+
+def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]]) -> Speaker | None:
+    """The nearest noun phrase before `pos` that "they" (a group: "U.S. officials", "critics") or "it" (a
+    body or a document: "the Congressional Budget Office", "the report") can stand for."""
+    t = doc.toks
+    si = doc.sentence_index(pos)
+    lo_sent = doc.sentences[max(0, si - ANTECEDENT_SENTENCES)] if doc.sentences else None
+    floor = doc.tok_at(lo_sent.start) if lo_sent else 0
+    found: list[tuple[Speaker, bool]] = []  # nearest first, with whether it is a preposition's object
+    for k in range(doc.tok_at(pos) - 1, floor - 1, -1):
+        low = strip_possessive(t[k].lower)
+        if any(a <= t[k].start < b for a, b in quoted):
+            continue
+        if pronoun == "they":
+            plural = low in GROUPS or (low.endswith(("ists", "ians", "ants")) and len(low) > 6)
+            opens = k == doc.tok_at(doc.sentences[doc.sentence_index(t[k].start)].start) if doc.sentences else False
+            hit = plural and low not in _QUANTIFIERS and (t[k].text[:1].islower() or opens)
+        else:
+            hit = (low in ORGS and (t[k].is_cap or (k > 0 and t[k - 1].lower == "the"))) \
+                or (low in DOCUMENTS and any(t[x].lower in ("the", "a", "an", "its", "their")
+                                             for x in range(max(0, k - 3), k)))  # "The Japanese constitution"
+        if not hit or (k + 1 < len(t) and t[k + 1].is_cap and t[k + 1].lower in ORGS):
+            continue
+        s_lo = doc.tok_at(doc.sentences[doc.sentence_index(t[k].start)].start) if doc.sentences else 0
+        core = core_before(t, k + 1, s_lo) or (k, k + 1)
+        first = compound_start(t, core[0], s_lo)
+        m = classify(doc.text, t[first:core[1]])
+        sp = None
+        if m is None and pronoun == "they":
+            while first > s_lo and t[first - 1].is_cap and t[first - 1].lower not in FUNCTION_CAPS:
+                first -= 1  # "Democratic politicians"
+            sp = Speaker(name=doc.text[t[first].start:t[k].end], kind="group")
+        elif m is not None and pronoun == "they" and m.kind in ("group", "organization", "unnamed"):
+            sp = Speaker(name=m.name, kind="group")
+        elif m is not None and pronoun == "it" and m.kind == "organization":
+            sp = Speaker(name=m.name, kind="organization")
+        if sp is not None:
+            obj = first > 0 and t[first - 1].lower in _PREPOSITIONS
+            found.append((sp, obj))
+    # "They examined the experience of American workers. … they found": a subject, not an object
+    return next((sp for sp, obj in found if not obj), found[0][0] if found else None)
+
+
+def _role_antecedent(doc: Doc, pos: int, quoted: list[tuple[int, int]]) -> Speaker | None:
+    """A he/she with no named person before it: the unnamed role that opens a recent clause ("the head of
+    the RNC's rules committee has accused … a change that he said …")."""
+    t = doc.toks
+    si = doc.sentence_index(pos)
+    floor = doc.tok_at(doc.sentences[max(0, si - 1)].start) if doc.sentences else 0
+    for k in range(doc.tok_at(pos) - 1, floor, -1):
+        low = t[k].lower
+        if (low in ROLES or low in UNNAMED) and t[k].text.islower() and t[k - 1].lower in ("the", "a", "an") \
+                and not any(a <= t[k].start < b for a, b in quoted):
+            e = k + 1
+            while e < min(len(t), k + 10) and t[e].text not in (",", ".", ";", ":", "(", "—") \
+                    and t[e].lower not in _CLAUSE_WORDS and not is_verb(t[e]):
+                e += 1
+            return Speaker(name=doc.text[t[k - 1].start:t[e - 1].end], kind="unnamed")
+    return None
+
+
+_CLAUSE_WORDS = words("function_words", "clause_word")
+
+
+_PREPOSITIONS = words("function_words", "prep_object")
+
+
+def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent: list[Speaker],
+             appositive: str | None, doc: Doc, quoted: list[tuple[int, int]], last_pos: int,
+             span: tuple[int, int] = (0, 0)) -> Speaker | None:
+    if m.kind == "author":
+        return None
+    if m.kind == "organization" and " " not in m.name and people.lookup(m.name, pos) is not None:
+        m = Mention("person", m.name, m.title, m.start, m.end, m.gender)  # "Bloomberg said" after "Michael Bloomberg"
+    if m.kind == "person" and " " not in m.name and m.name.isupper() and people.lookup(m.name, pos) is None:
+        m = Mention("organization", m.name, m.title, m.start, m.end)  # "HP said": an acronym names a body
+    if m.kind == "person" and m.name.lower() in DEMONYMS and people.lookup(m.name, pos) is None:
+        return UNIDENTIFIED  # "calm Russian fears, reassuring …": an adjective, unless someone is named Cuban
+    if m.kind == "person":
+        full = people.add(m.name, m.title or appositive, pos, m.gender)
+        p = people.lookup(full)
+        return Speaker(name=full, title=(p.title if p else None) or m.title or appositive, kind="person")
+    if m.kind == "pronoun":
+        if m.name in ("he", "she"):
+            preferred = None
+            if last is not None and last.kind == "person":
+                preferred = people.lookup(last.name)
+            p = people.pronoun(pos, "f" if m.name == "she" else "m", preferred, skip=span)
+            if p is not None:
+                p.gender = p.gender or ("f" if m.name == "she" else "m")  # later pronouns can rely on it
+                people.add(p.name, None, pos, None)  # and the person stays the one in focus
+                return Speaker(name=p.name, title=p.title, kind="person")
+            return _role_antecedent(doc, pos, quoted) or UNIDENTIFIED
+        want = ("organization",) if m.name == "it" else ("group", "organization")
+        if last is not None and last.kind in want and doc.sentence_index(pos) - doc.sentence_index(last_pos) <= 1:
+            return last  # "Gulf Coast Refining said … It said …": the body quoted just before
+        found = _antecedent(doc, pos, m.name, quoted)
+        if found is not None:
+            return found
+        for s in reversed(recent):
+            if s.kind in want:
+                return s
+        return UNIDENTIFIED  # never a bare pronoun
+    if m.kind == "role":
+        words_ = [strip_possessive(w.lower()) for w in m.name.split()]
+        head = words_[-1]
+        for w in [head] + [w for w in words_[:-1] if w in ROLES]:
+            p = people.by_title(w, pos)  # "the senator", "the Florida senator and Republican candidate"
+            if p is not None:
+                return Speaker(name=p.name, title=p.title, kind="person")
+        if head not in UNNAMED and head not in _ANONYMOUS_HEADS:
+            # "the billionaire businessman", "the candidate": the person the article is about just then
+            preferred = people.lookup(last.name) if last is not None and last.kind == "person" else None
+            p = people.pronoun(pos, m.gender, preferred)
+            if p is not None:
+                return Speaker(name=p.name, title=p.title, kind="person")
+        return Speaker(name=m.name, kind="unnamed")
+    if m.kind == "organization" and m.name[:4].lower() == "the " and m.name.split()[-1].islower():
+        # "the company", "the ministry": the body the article named last
+        for s in reversed(recent[-3:]):  # only a body quoted just before; older ones are a guess
+            if s.kind == "organization" and s.name[:1].isupper():
+                return s
+    return Speaker(name=m.name, title=appositive if m.kind in ("unnamed", "organization") else None, kind=m.kind)

@@ -1,0 +1,114 @@
+"""Stage 1, cues: which words report speech, and whether a reporting word reports here.
+
+`verbs()` maps every inflected form of a reporting verb (lexicons/reporting_verbs.txt) to its lemma and
+class; `INVERTIBLE` holds the forms that can come before their subject ("…," said X); the cue rules below
+veto a reporting word that is no report here ("has never declared", "the State IG report").
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.analysis.offline.doc import Doc, Token
+from bot.analysis.offline.lexicon import sections, tagged, words
+
+_VOWELS = "aeiou"
+
+
+def _forms(lemma: str, irregular: list[str]) -> set[str]:
+    out = {lemma}
+    if lemma.endswith("e"):
+        stem = lemma[:-1]
+        out |= {lemma + "s", lemma + "d", stem + "ing"}
+    elif lemma.endswith("y") and len(lemma) > 2 and lemma[-2] not in _VOWELS:
+        out |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    else:
+        es = "es" if lemma.endswith(("s", "sh", "ch", "x", "z", "o")) else "s"
+        out |= {lemma + es, lemma + "ed", lemma + "ing"}
+        # admit -> admitted: double a final consonant after a single vowel
+        if len(lemma) > 2 and lemma[-1] not in _VOWELS + "wxy" and lemma[-2] in _VOWELS \
+                and lemma[-3] not in _VOWELS:
+            out |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    out |= set(irregular)
+    return out
+
+
+@lru_cache(maxsize=1)
+def verbs() -> dict[str, tuple[str, str]]:
+    """Inflected form -> (lemma, class); class is "speech", "weak", "object" or "cognition"."""
+    out: dict[str, tuple[str, str]] = {}
+    for cls in ("cognition", "object", "weak", "speech"):  # the stronger class wins where a verb is in two
+        for entry in sections("reporting_verbs").get(cls, ()):
+            parts = entry.lower().split()
+            for f in _forms(parts[0], parts[1:]):
+                out[f] = (parts[0], cls)
+    return out
+
+
+_PASSIVE = words("function_words", "passive_aux")
+
+
+def is_passive(toks: list[Token], verb: int) -> bool:
+    """"was told", "is said to": the subject is not the one who speaks."""
+    j = verb - 1
+    while j >= 0 and toks[j].lower in ("also", "not", "never", "reportedly", "allegedly", "widely"):
+        j -= 1
+    return j >= 0 and toks[j].lower in _PASSIVE
+
+
+def is_verb(t: Token) -> bool:
+    """A reporting verb in running text: lower case, so "United States" and "Said Smith" are not."""
+    return t.text[:1].islower() and t.lower in verbs()
+
+
+# "…," said X / "…," scoffed X: the past and -s forms of every speech verb (and of the weak verbs tagged
+# +invert) can come before their subject; those tagged -invert ("told", "assured", "urged") take an object
+# there instead. A few forms invert although their lemma does not ("…?" asked Smith): layout_words.
+INVERTIBLE = words("layout_words", "inverted_form") | frozenset(
+    form for form, (lemma, cls) in verbs().items()
+    if (cls == "speech" or lemma in tagged("reporting_verbs", "invert"))
+    and lemma not in tagged("reporting_verbs", "invert", negative=True)
+    and not form.endswith("ing") and form != lemma)
+
+
+_NEGATION = words("function_words", "negation")
+
+
+_NOUN_LIKE = words("layout_words", "cue_noun")
+
+
+_NOUNISH = words("layout_words", "cue_noun_lemma")
+
+
+_DETS = words("function_words", "det_noun")
+
+
+def _noun_use(doc: Doc, v: int, lemma: str, lo: int) -> bool:
+    """"the State IG report could not …", "Rust Belt states that …", "easier said than done": the cue word
+    is a noun here, or no report at all."""
+    t = doc.toks
+    low = t[v].lower
+    nxt = t[v + 1].lower if v + 1 < len(t) else ""
+    if nxt == "than":
+        return True
+    if low in _NOUN_LIKE and nxt != "that":
+        return True
+    if low in ("state", "states") and v - 1 >= lo and t[v - 1].is_cap:
+        return True  # "Rust Belt states that have suffered"
+    if low == lemma and lemma in _NOUNISH:
+        k = v - 1
+        while k >= lo and k > v - 4 and t[k].is_cap:
+            k -= 1
+        if k >= lo and t[k].lower in _DETS and k < v - 1 or (k >= lo and k == v - 1 and t[k].lower in _DETS):
+            return True  # "the [State IG] report"
+    return False
+
+
+def _cue_span(doc: Doc, verb: int, phrase: tuple[int, int, str | None] | None) -> tuple[int, int]:
+    """The verb, with an adjacent pronoun subject ("he said") or a first-person object ("told me")."""
+    t = doc.toks
+    start, end = t[verb].start, t[verb].end
+    if phrase and phrase[1] - phrase[0] == 1 and phrase[1] == verb and t[phrase[0]].lower in ("he", "she", "they"):
+        start = t[phrase[0]].start
+    if verb + 1 < len(t) and t[verb + 1].lower in ("me", "us", "reporters"):
+        end = t[verb + 1].end
+    return start, end
