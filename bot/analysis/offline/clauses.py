@@ -6,28 +6,10 @@ the clause after the cue ("X said (that) …", "X told Y …").
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.analysis.offline.cues import verbs
 from bot.analysis.offline.doc import Doc, stop_punct
 from bot.analysis.offline.lexicon import tagged, words
-from bot.analysis.offline.mentions import Mention
-
-
-@dataclass(slots=True)
-class RawQuote:
-    """What someone said (a quoted span or a reported clause), with the speaker phrase and cue beside it."""
-
-    start: int
-    end: int
-    kind: str  # direct | indirect
-    mention: Mention | None
-    cue: tuple[int, int] | None
-    chain: RawQuote | None = None  # the direct quote this one continues
-    partial: bool = False  # a phrase quoted inside someone's indirect speech
-    appositive: str | None = None
-    opens_sentence: bool = True  # starts its sentence (a floating quote) rather than sitting inside one
-
+from bot.analysis.offline.units import RawQuote
 
 _TELL = tagged("reporting_verbs", "hearer")  # "told reporters that …": a hearer may come first
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from bot.analysis.offline.doc import Doc, Token
 from bot.analysis.offline.lexicon import sections, tagged, words
+from bot.analysis.offline.units import Cue, Phrase
 
 _VOWELS = "aeiou"
 
@@ -103,12 +104,13 @@ def _noun_use(doc: Doc, v: int, lemma: str, lo: int) -> bool:
     return False
 
 
-def _cue_span(doc: Doc, verb: int, phrase: tuple[int, int, str | None] | None) -> tuple[int, int]:
+def cue_span(doc: Doc, verb: int, phrase: Phrase | None) -> Cue:
     """The verb, with an adjacent pronoun subject ("he said") or a first-person object ("told me")."""
     t = doc.toks
     start, end = t[verb].start, t[verb].end
-    if phrase and phrase[1] - phrase[0] == 1 and phrase[1] == verb and t[phrase[0]].lower in ("he", "she", "they"):
-        start = t[phrase[0]].start
+    if phrase and phrase.end - phrase.first == 1 and phrase.end == verb \
+            and t[phrase.first].lower in ("he", "she", "they"):
+        start = t[phrase.first].start
     if verb + 1 < len(t) and t[verb + 1].lower in ("me", "us", "reporters"):
         end = t[verb + 1].end
-    return start, end
+    return Cue(start, end)

@@ -7,14 +7,14 @@ quotes.py). A short quoted phrase inside a sentence with no speaker next to it i
 """
 from __future__ import annotations
 
-from bot.analysis.offline.clauses import RawQuote
-from bot.analysis.offline.cues import INVERTIBLE, _cue_span, is_passive, is_verb, verbs
+from bot.analysis.offline.cues import INVERTIBLE, cue_span, is_passive, is_verb, verbs
 from bot.analysis.offline.doc import Doc, stop_punct
 from bot.analysis.offline.lexicon import tagged, words
-from bot.analysis.offline.mentions import Mention, classify
+from bot.analysis.offline.mentions import classify
 from bot.analysis.offline.quote_marks import QuoteSpan, find_spans
 from bot.analysis.offline.speakers import core_before, phrase_after, phrase_before
 from bot.analysis.offline.subjects import main_clause_start, participle_subject, sentence_subject
+from bot.analysis.offline.units import Attribution, Cue, RawQuote
 
 _DASHES = frozenset({"—", "–", "-", "―"})
 
@@ -54,7 +54,7 @@ def _content(text: str, s: QuoteSpan) -> tuple[int, int]:
     return a, b
 
 
-def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None] | None:
+def _after(doc: Doc, s: QuoteSpan) -> Attribution | None:
     """A speaker right after the closing mark: `," X said` / `," said X` / `" — X` / `," according to X`."""
     if s.close_at is None:
         return None
@@ -73,13 +73,13 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
         if i < len(t) and t[i].text in _DASHES and (t[i].start < p1 or _dash_line(doc, i, p1)):
             ph = phrase_after(doc.text, t, i + 1, min(len(t), i + 14))
             if ph:
-                m = classify(doc.text, t[ph[0]:ph[1]])
-                return (m, (t[i].start, t[i].end), ph[2]) if m else None
+                m = classify(doc.text, t[ph.first:ph.end])
+                return Attribution(m, Cue(t[i].start, t[i].end), ph.appositive) if m else None
         return None
     if t[i].lower == "according" and i + 1 < hi and t[i + 1].lower == "to":
         ph = phrase_after(doc.text, t, i + 2, hi)
-        m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
-        return (m, (t[i].start, t[i + 1].end), ph[2]) if m else None
+        m = classify(doc.text, t[ph.first:ph.end]) if ph else None
+        return Attribution(m, Cue(t[i].start, t[i + 1].end), ph.appositive) if m else None
     reach = 12
     if i + 1 < hi and t[i].is_cap and any(x.text == "," for x in t[i + 1:i + 9]):
         reach = 30  # "Trump, the 2016 GOP presidential frontrunner and …, said"
@@ -92,14 +92,14 @@ def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None
         ph = phrase_after(doc.text, t, v + 1, hi) if t[v].lower in INVERTIBLE else None
     else:
         ph = phrase_before(doc.text, t, v, i)
-        if ph and ph[0] != i and not _title_then_name(t, i, ph[0]):
+        if ph and ph.first != i and not _title_then_name(t, i, ph.first):
             # words between the quote and the speaker: not its attribution (but "…," California Rep.
             # Duncan Hunter's chief of staff, Joe Kasper, told …" names its speaker in an appositive)
             return None
     if not ph:
         return None
-    m = classify(doc.text, t[ph[0]:ph[1]])
-    return (m, _cue_span(doc, v, ph), ph[2]) if m else None
+    m = classify(doc.text, t[ph.first:ph.end])
+    return Attribution(m, cue_span(doc, v, ph), ph.appositive) if m else None
 
 
 def _dash_line(doc: Doc, i: int, p1: int) -> bool:
@@ -138,10 +138,10 @@ def _extend_past_commas(doc: Doc, i: int, p1: int, reach: int) -> int:
     return hi
 
 
-def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None, bool] | None:
+def _before(doc: Doc, s: QuoteSpan) -> Attribution | None:
     """A speaker before the opening mark in the same sentence: `X said: "` / `As X said on Monday, "`,
     or at the end of the paragraph before, when it ends in a colon (`Cruz continued:`).
-    The last item says whether other words stand between cue and quote (a partial quote)."""
+    `partial` says whether other words stand between cue and quote (a partial quote)."""
     t = doc.toks
     a = doc.tok_at(s.open_at)
     p0, _ = doc.para_bounds(s.open_at)
@@ -157,9 +157,9 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
         low = t[v].lower
         if low == "according" and v + 1 < a and t[v + 1].lower == "to":
             ph = phrase_after(doc.text, t, v + 2, a)
-            m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+            m = classify(doc.text, t[ph.first:ph.end]) if ph else None
             if m:
-                return m, (t[v].start, t[v + 1].end), ph[2], False
+                return Attribution(m, Cue(t[v].start, t[v + 1].end), ph.appositive)
             return None
         if not is_verb(t[v]) or is_passive(t, v):
             continue
@@ -173,29 +173,29 @@ def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | Non
             ph = phrase_after(doc.text, t, v + 1, a)  # "Said Smith: "
         if ph is None:
             continue
-        m = classify(doc.text, t[ph[0]:ph[1]])
+        m = classify(doc.text, t[ph.first:ph.end])
         if m is None:
             continue
-        between = [x for x in t[max(v, ph[1]) + 1:a] if x.text not in (",", ":")]
+        between = [x for x in t[max(v, ph.end) + 1:a] if x.text not in (",", ":")]
         adjunct = a - 1 >= 0 and t[a - 1].text in (",", ":")
         partial = bool(between) and not adjunct
-        return m, _cue_span(doc, v, ph), ph[2], partial
+        return Attribution(m, cue_span(doc, v, ph), ph.appositive, partial)
     if a > 0 and t[a - 1].text == ":" and not colon_para:
         # "Loretta Lynch: 'Be the voice…'" / "From Smith: “…”" — a name and a colon, no verb
         ph = phrase_before(doc.text, t, a - 1, lo)
-        m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
-        if m is not None and m.kind in ("person", "organization") and ph[1] == a - 1:
-            return m, (t[a - 1].start, t[a - 1].end), ph[2], False
+        m = classify(doc.text, t[ph.first:ph.end]) if ph else None
+        if m is not None and m.kind in ("person", "organization") and ph.end == a - 1:
+            return Attribution(m, Cue(t[a - 1].start, t[a - 1].end), ph.appositive)
     if colon_para:
         # "Sanders made the following comment:" then the quote as its own paragraph
         ph = sentence_subject(doc.text, t, lo, a)
-        m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+        m = classify(doc.text, t[ph.first:ph.end]) if ph else None
         if m is not None and m.kind in ("person", "organization", "group", "pronoun"):
-            return m, (t[a].start, t[a].end), ph[2], False
+            return Attribution(m, Cue(t[a].start, t[a].end), ph.appositive)
     return None
 
 
-def _sentence_subject(doc: Doc, s: QuoteSpan, sent_lo: int) -> tuple[Mention, None, str | None] | None:
+def _sentence_subject(doc: Doc, s: QuoteSpan, sent_lo: int) -> Attribution | None:
     """The subject of the sentence a quote sits in, when no cue ties the quote to anyone: the nearest
     speaker the sentence offers ("Trump called the judge “a hater who has railroaded me”")."""
     t = doc.toks
@@ -204,10 +204,10 @@ def _sentence_subject(doc: Doc, s: QuoteSpan, sent_lo: int) -> tuple[Mention, No
     if k is None or k >= a:
         return None
     ph = sentence_subject(doc.text, t, k, a)
-    m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+    m = classify(doc.text, t[ph.first:ph.end]) if ph else None
     if m is None or m.kind not in ("person", "pronoun", "organization", "group", "role"):
         return None
-    return m, None, ph[2]
+    return Attribution(m, None, ph.appositive)
 
 
 def find_direct(doc: Doc) -> list[RawQuote]:
@@ -224,13 +224,8 @@ def find_direct(doc: Doc) -> list[RawQuote]:
         if n_words <= MAX_TITLE_WORDS and title_case(text[a:b]):
             continue  # “The Apprentice”, "Morning Joe", ‘Hamilton’: the name of a work, not someone's words
         chain = out[index_of[s.prev]] if s.prev is not None and s.prev in index_of else None
-        found = _after(doc, s)
-        partial = False
-        if found is None:
-            before = _before(doc, s)
-            if before is not None:
-                found = before[:3]
-                partial = before[3]
+        found = _after(doc, s) or _before(doc, s)
+        partial = found is not None and found.partial
         sent_lo, _ = doc.sentence_tokens(s.open_at)
         at_start = doc.tok_at(s.open_at) <= sent_lo or s.open_at == doc.para_bounds(s.open_at)[0]
         if found is None and chain is None:
@@ -246,8 +241,9 @@ def find_direct(doc: Doc) -> list[RawQuote]:
         colon = s.open_at > 0 and text[:s.open_at].rstrip().endswith(":")
         if found is not None and not partial and not at_start and not colon and n_words < 2:
             continue
-        rq = RawQuote(a, b, "direct", found[0] if found else None, found[1] if found else None,
-                      chain=chain, partial=partial, appositive=found[2] if found else None, opens_sentence=at_start)
+        rq = RawQuote(a, b, "direct", found.mention if found else None, found.cue if found else None,
+                      chain=chain, partial=partial, appositive=found.appositive if found else None,
+                      opens_sentence=at_start)
         index_of[si] = len(out)
         out.append(rq)
     # the first piece of a quote run over paragraphs may only get its speaker from a later piece

@@ -25,13 +25,13 @@ from bot.analysis.offline.clauses import (
     _strip_end,
     _that_follows,
 )
-from bot.analysis.offline.cues import _NEGATION, INVERTIBLE, _cue_span, _noun_use, is_passive, is_verb, verbs
-from bot.analysis.offline.direct_quotes import RawQuote
+from bot.analysis.offline.cues import _NEGATION, INVERTIBLE, _noun_use, cue_span, is_passive, is_verb, verbs
 from bot.analysis.offline.doc import Doc, stop_punct
 from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import Mention, classify
 from bot.analysis.offline.speakers import phrase_after, phrase_before
 from bot.analysis.offline.subjects import _acting_subject, _plain_subject, participle_subject
+from bot.analysis.offline.units import Cue, Phrase, RawQuote
 
 
 def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
@@ -71,7 +71,7 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
             if low == "according" and v + 1 < hi and t[v + 1].lower == "to":
                 rq = _according(doc, v, lo, hi)
             elif is_verb(t[v]) and not inside_direct(t[v].start) and not is_passive(t, v) \
-                    and not any(a <= t[v].start < b for a, b in direct_cues):
+                    and not any(c.start <= t[v].start < c.end for c in direct_cues):
                 rq = _reported(doc, v, lo, hi, *vb[low])
             else:
                 continue
@@ -122,7 +122,7 @@ def _headline_quote(doc: Doc, in_direct: list[tuple[int, int]]) -> RawQuote | No
         end = _strip_end(doc, a, hi)
         if end - a < MIN_CONTENT_TOKENS:
             return None
-        return RawQuote(t[a].start, t[end - 1].end, "indirect", m, (word.start, word.end))
+        return RawQuote(t[a].start, t[end - 1].end, "indirect", m, Cue(word.start, word.end))
     return None
 
 
@@ -154,8 +154,8 @@ def _opens_with_subordinator(doc: Doc, pos: int) -> bool:
 def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     t = doc.toks
     ph = phrase_after(doc.text, t, v + 2, hi)
-    m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
-    if ph is not None and ph[1] < hi and t[ph[1]].text[:1].islower() and t[ph[1]].lower not in ("who", "which"):
+    m = classify(doc.text, t[ph.first:ph.end]) if ph else None
+    if ph is not None and ph.end < hi and t[ph.end].text[:1].islower() and t[ph.end].lower not in ("who", "which"):
         m = None  # "according to the top British medical journal": the phrase goes on past the name
     if m is None:
         # "according to a new poll", "according to the results": whatever is named up to the comma
@@ -171,16 +171,16 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
             return None
         kind = "organization" if any(x.is_cap for x in src) else "unnamed"
         m = Mention(kind, doc.text[src[0].start:src[-1].end], None, src[0].start, src[-1].end)
-        ph = (v + 2, k, None)
-    cue = (t[v].start, t[v + 1].end)
-    k = ph[1]
+        ph = Phrase(v + 2, k, None)
+    cue = Cue(t[v].start, t[v + 1].end)
+    k = ph.end
     while k < hi and t[k].text != "," and not stop_punct(t[k]):
         k += 1  # "according to a report by X released Monday,"
     if v == lo or (v > lo and t[v - 1].text not in (",", "(", "—")):
         if k < hi and t[k].text == ",":
             end = _strip_end(doc, k + 1, hi)
             if end > k + 1:
-                return RawQuote(t[k + 1].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+                return RawQuote(t[k + 1].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
         return None
     if k < hi and t[k].text in (",", "—", "–") and _strip_end(doc, k + 1, hi) - (k + 1) >= MIN_CONTENT_TOKENS:
         # "Since November, according to Human Rights Watch, forces have killed 400": the phrase sits inside
@@ -195,7 +195,7 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     end = _strip_end(doc, lo, v)
     if end <= lo:
         return None
-    return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+    return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
 
 
 def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQuote | None:
@@ -217,7 +217,7 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
             inverted = ph is not None
         if ph is None:
             return None
-    m = classify(doc.text, t[ph[0]:ph[1]])
+    m = classify(doc.text, t[ph.first:ph.end])
     if m is None and fallback is None and cls == "speech" and not inverted:
         # "At least half of voters in each state say": the phrase before the verb was no speaker
         fallback = _plain_subject(doc, v, lo)
@@ -225,15 +225,15 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
             ph = fallback
     if m is None and ph is fallback:
         # "Almost half of respondents said …", "Some of the women said …": a group no lexicon names
-        kind = "unnamed" if t[ph[0]].lower in ("one", "a", "an") else "group"
-        m = Mention(kind, doc.text[t[ph[0]].start:t[ph[1] - 1].end], None, t[ph[0]].start, t[ph[1] - 1].end)
+        kind = "unnamed" if t[ph.first].lower in ("one", "a", "an") else "group"
+        m = Mention(kind, doc.text[t[ph.first].start:t[ph.end - 1].end], None, t[ph.first].start, t[ph.end - 1].end)
     if m is None or m.kind == "author":
         return None
-    cue = _cue_span(doc, v, ph)
+    cue = cue_span(doc, v, ph)
     rest = _strip_end(doc, v + 1, _before_according(doc, v + 1, hi))
     # the cue closes the sentence: the clause before it is what was said ("…, U.S. officials told me.")
-    subj_start = ph[0] if not inverted else v
-    tail_end = ph[1] if inverted else v + 1
+    subj_start = ph.first if not inverted else v
+    tail_end = ph.end if inverted else v + 1
     if tail_end < len(t) and t[tail_end].lower in ("me", "us", "reporters", "him", "her", "them", "journalists"):
         tail_end += 1
     elif lemma in _TELL and not inverted:
@@ -256,20 +256,20 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     if closing and subj_start > lo and t[subj_start - 1].text == ",":
         end = _strip_end(doc, lo, subj_start)
         if end > lo:
-            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
     if not inverted and subj_start > lo and t[subj_start - 1].text == "," and tail_end < hi \
             and t[tail_end].text == "," and cls != "cognition" and not _is_short_tail(doc, tail_end, hi):
         # "Many of the closures, he said, have involved …": the cue sits inside what was said
         end = _strip_end(doc, lo, hi)
         if end > tail_end + 1:
-            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
     if inverted:
         return None
     if lemma in _TELL and subj_start > lo and t[subj_start - 1].text == "," and not _that_follows(doc, v, hi) \
             and _opens_clause(doc, lo, subj_start) and t[lo].lower not in _SUBORDINATORS:
         # "This is not about me, President Obama told his closest advisers as …"
         end = _strip_end(doc, lo, subj_start)
-        return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+        return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
     k = _clause_after(doc, v, lemma, hi)
     if k is None or k >= rest:
         return None
@@ -285,4 +285,4 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
     if t[k].lower not in _NOMINATIVE and t[k].lower != "that" \
             and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
         return None  # "declared Hamas to be a terrorist organization": an object and an infinitive
-    return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph[2])
+    return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph.appositive)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from bot.analysis.model import Quote, Sentence, Span, Speaker
 from bot.analysis.offline.coref import UNIDENTIFIED, People, _speaker
-from bot.analysis.offline.direct_quotes import RawQuote, find_direct
+from bot.analysis.offline.direct_quotes import find_direct
 from bot.analysis.offline.doc import Doc
 from bot.analysis.offline.indirect_quotes import find_indirect
 from bot.analysis.offline.names import scan_people
+from bot.analysis.offline.units import RawQuote
 from bot.analysis.sentences import sentence_at
 
 INHERIT_PARAGRAPHS = 2  # a floating quote takes the last speaker from at most this many paragraphs back
@@ -99,7 +100,7 @@ def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people:
     out: list[Quote] = []
     for q in items:
         sp: Speaker | None = None
-        pos = q.cue[0] if q.cue else q.start
+        pos = q.cue.start if q.cue else q.start
         if q.chain is not None and id(q.chain) in speakers and q.mention is None:
             sp = speakers[id(q.chain)]
         elif q.mention is not None:
@@ -116,7 +117,7 @@ def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people:
         speakers[id(q)] = sp
         recent.append(sp)
         last_pos = pos
-        cue = Span(text=text[q.cue[0]:q.cue[1]], start=q.cue[0], end=q.cue[1]) if q.cue else None
+        cue = Span(text=text[q.cue.start:q.cue.end], start=q.cue.start, end=q.cue.end) if q.cue else None
         out.append(Quote(speaker=sp, text=text[q.start:q.end], start=q.start, end=q.end, kind=q.kind,
                          sentence_id=sentence_at(sentences, q.start), cue=cue))
     return out

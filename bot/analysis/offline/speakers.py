@@ -26,8 +26,10 @@ from bot.analysis.offline.mentions import (
     UNNAMED,
     classify,
 )
+from bot.analysis.offline.units import Phrase
 
 # Words between a subject and its verb: "Baraka also said", "officials have long claimed".
+
 SKIP_BEFORE = words("layout_words", "between_subject_and_verb")
 
 
@@ -127,7 +129,7 @@ def _skip_conjunctions(toks: list[Token], first: int, end: int) -> int:
     return first
 
 
-def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int, int, str | None] | None:
+def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | None:
     """(first token, end token, appositive title) of the speaker phrase before the cue at `verb`."""
     j = verb - 1
     while j >= lo and (toks[j].lower in SKIP_BEFORE or (toks[j].lower.endswith("ly") and not toks[j].is_cap
@@ -143,7 +145,7 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
         return None
     t = toks[j]
     if t.lower in PRONOUNS:
-        return (j, j + 1, None)
+        return Phrase(j, j + 1, None)
     if j == verb - 1 and (t.lower.endswith(("’s", "'s", "s’", "s'")) or t.text in ("’", "'")):
         return None  # "Sanders's remarks", "Editor's note": the cue word is a noun
     if t.lower in _RELATIVE and not (j - 1 > lo and toks[j - 1].text == ","):
@@ -151,14 +153,14 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
     if t.lower == "who" and j - 1 > lo and toks[j - 1].text == ",":
         # "Mr. Sanders, who said he …": the one the relative clause hangs on
         core = core_before(toks, j - 1, lo)
-        return (core[0], core[1], None) if core else None
+        return Phrase(core[0], core[1], None) if core else None
     if t.text == ")":  # "Rep. John Smith (R-Texas) said"
         k = j - 1
         while k > lo and toks[k].text != "(" and j - k < 8:
             k -= 1
         if toks[k].text == "(":
             core = core_before(toks, k, lo)
-            return (core[0], core[1], None) if core else None
+            return Phrase(core[0], core[1], None) if core else None
         return None
     if t.text in ("—", "–", "--"):  # "Jason Sims — a teacher from Mount Pleasant — says"
         k = j - 1
@@ -167,12 +169,12 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
         if toks[k].text == t.text and k > lo:
             core = core_before(toks, k, lo)
             if core is not None and any(toks[x].is_cap for x in range(*core)):
-                return (core[0], core[1], text[toks[k + 1].start:toks[j - 1].end])
+                return Phrase(core[0], core[1], text[toks[k + 1].start:toks[j - 1].end])
         return None
     m = _SHARE.search(text, max(toks[lo].start if lo < len(toks) else 0, t.end - 40), t.end)
     if m and m.end() == t.end:  # "One in three said", "six in 10 say"
         first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
-        return (first, j + 1, None)
+        return Phrase(first, j + 1, None)
     if toks[verb].lower.endswith("ing") and (t.text == "," or (j - 1 >= lo and toks[j - 1].lower in _PREPOSITIONS)):
         # "…, calling him …", "She responded on Facebook writing …": a participle clause, whose subject
         # participle_subject finds
@@ -186,7 +188,7 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
     m = _ANON.search(text, window_start, t.end)
     if m and m.end() == t.end:
         first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
-        return (_skip_conjunctions(toks, first, j + 1), j + 1, None)
+        return Phrase(_skip_conjunctions(toks, first, j + 1), j + 1, None)
     core = core_before(toks, j + 1, lo)
     if core is None and (role_like(t) or t.lower in GROUPS or t.lower in ORGS or t.lower in UNNAMED):
         core = (j, j + 1)  # "law enforcement officials say", "the budget office said"
@@ -201,10 +203,10 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int
         core = (first, j + 1)
     if core is not None:
         core = (compound_start(toks, core[0], lo), core[1])
-    return (core[0], core[1], None) if core else None
+    return Phrase(core[0], core[1], None) if core else None
 
 
-def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> tuple[int, int, str | None] | None:
+def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> Phrase | None:
     """The phrase before the appositive that ends at the comma `j`: "Ali Baraka, a senior Hamas official,"."""
     # "Ali Baraka, a senior Hamas official, said": the name before the appositive speaks
     k = j - 1
@@ -225,31 +227,31 @@ def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> tuple[i
         m = _ANON.search(text, toks[lo].start, toks[k - 1].end) if k - 1 >= lo else None
         if m and m.end() == toks[k - 1].end:
             first = next(x for x in range(lo, k) if toks[x].start >= m.start())
-            return (_skip_conjunctions(toks, first, k), k, None)
+            return Phrase(_skip_conjunctions(toks, first, k), k, None)
     inner = toks[k + 1:j]
     named = inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS
                                               and not _PARTY.match(t.text) for t in inner)
     if named and (core or (k - 1 >= lo and toks[k - 1].text.isalpha())):
         # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
         if core is None or toks[core[1] - 1].lower in ORGS:
-            return (k + 1, j, None)
-        return (k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
+            return Phrase(k + 1, j, None)
+        return Phrase(k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
     if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
         keep = lead.lower not in _RELATIVE and not adjunct and not _PARTY.match(lead.text)
         appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
-        return (core[0], core[1], appositive)
+        return Phrase(core[0], core[1], appositive)
     return None
 
 
-def _is_person(text: str, toks: list[Token], ph: tuple[int, int, str | None]) -> bool:
-    m = classify(text, toks[ph[0]:ph[1]])
+def _is_person(text: str, toks: list[Token], ph: Phrase) -> bool:
+    m = classify(text, toks[ph.first:ph.end])
     return m is not None and m.kind == "person"
 
 
 _APPOSITIVE_OPENERS = frozenset({",", "“", "”", "\"", "—", "(", "’", "'"})
 
 
-def _name_before_appositives(text: str, toks: list[Token], j: int, lo: int) -> tuple[int, int, str | None] | None:
+def _name_before_appositives(text: str, toks: list[Token], j: int, lo: int) -> Phrase | None:
     """A name followed by several comma-separated appositives before its verb: "Harry Bond, 30, of Raleigh,
     N.C., who was polled, said", "Robert Peck, managing director at RBC, told"."""
     k = j - 1
@@ -260,11 +262,11 @@ def _name_before_appositives(text: str, toks: list[Token], j: int, lo: int) -> t
         core = core_before(toks, k, lo)
         if core is None or not (core[0] == lo or toks[core[0] - 1].text in _APPOSITIVE_OPENERS):
             continue
-        if core[1] - core[0] > 6 or not _is_person(text, toks, (core[0], core[1], None)):
+        if core[1] - core[0] > 6 or not _is_person(text, toks, Phrase(core[0], core[1], None)):
             continue
         lead = toks[k + 1]
         keep = lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or any(x.lower in ROLES for x in toks[k + 1:j])
-        return (core[0], core[1], text[lead.start:toks[j - 1].end] if keep and not lead.is_cap else None)
+        return Phrase(core[0], core[1], text[lead.start:toks[j - 1].end] if keep and not lead.is_cap else None)
     return None
 
 
@@ -301,7 +303,7 @@ def compound_start(toks: list[Token], first: int, lo: int) -> int:
     return first
 
 
-def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> tuple[int, int, str | None] | None:
+def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> Phrase | None:
     """(first token, end token, appositive title) of the speaker phrase starting at token `i`."""
     k = i
     if k < hi and toks[k].lower in PRONOUNS:
@@ -331,4 +333,4 @@ def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> tuple[int, in
         while k < hi and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"", "—") and k - end < 14:
             k += 1
         title = text[toks[end + 1].start:toks[k - 1].end]
-    return (idx[0], end, title)
+    return Phrase(idx[0], end, title)

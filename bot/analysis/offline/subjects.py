@@ -10,11 +10,12 @@ from bot.analysis.offline.doc import Doc, Token, stop_punct
 from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import FUNCTION_CAPS, PLACES, PRONOUNS, classify
 from bot.analysis.offline.speakers import _PREPOSITIONS, phrase_after, phrase_before
+from bot.analysis.offline.units import Phrase
 
 _INTERJECTIONS = words("layout_words", "interjection")
 
 
-def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> tuple[int, int, str | None] | None:
+def participle_subject(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | None:
     """The subject of "…, saying …" / "… and says …" / "…, but said …": the phrase opening the sentence."""
     prev = toks[verb - 1].lower if verb - 1 >= lo else ""
     participle = toks[verb].lower.endswith("ing") and (prev == "," or (
@@ -62,13 +63,13 @@ def main_clause_start(toks: list[Token], lo: int, verb: int) -> int | None:
     return k
 
 
-def sentence_subject(text: str, toks: list[Token], k: int, hi: int) -> tuple[int, int, str | None] | None:
+def sentence_subject(text: str, toks: list[Token], k: int, hi: int) -> Phrase | None:
     """The phrase opening a sentence, unless it is an adverb or an interjection ("Hastily,", "Wait,")."""
     if k < hi and (toks[k].lower in PRONOUNS or toks[k].lower in ("she's", "she’s", "he's", "he’s")):
-        return (k, k + 1, None)  # "She responded …, writing", "She's a supporter but concedes …"
+        return Phrase(k, k + 1, None)  # "She responded …, writing", "She's a supporter but concedes …"
     ph = phrase_after(text, toks, k, hi)
-    if ph is not None and ph[1] - ph[0] == 1:
-        low = toks[ph[0]].lower
+    if ph is not None and ph.end - ph.first == 1:
+        low = toks[ph.first].lower
         if low.endswith("ly") or low in FUNCTION_CAPS or low in _INTERJECTIONS:
             return None
     return ph
@@ -91,7 +92,7 @@ _NOT_IN_SUBJECT = words("layout_words", "not_in_subject")
 _PEOPLE_HEADS = words("mention_words", "people_head")
 
 
-def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
+def _plain_subject(doc: Doc, v: int, lo: int) -> Phrase | None:
     """The short noun phrase opening the clause of a plain "said": "Almost half of respondents said",
     "Some of the women said", "Many speakers at the service said" (no name or lexicon word heads them)."""
     t = doc.toks
@@ -120,13 +121,13 @@ def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
     heads = {t[j].lower} | ({t[prep - 1].lower} if prep is not None else set())
     if not any(h.endswith("s") or h in _PEOPLE_HEADS for h in heads):
         return None  # "the same", "a statement": the head must name people
-    return (s, j + 1, None)
+    return Phrase(s, j + 1, None)
 
 
 _PREPS = words("function_words", "prep_subject")
 
 
-def _acting_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
+def _acting_subject(doc: Doc, v: int, lo: int) -> Phrase | None:
     """The subject of "…, saying …" / "… and said …" that no lexicon word heads: "The departments declined
     to comment, saying …", "One operative inside the campaign tried to play it down, saying …"."""
     t = doc.toks
@@ -152,7 +153,7 @@ def _acting_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
     if not t[head - 1].lower.endswith("s") and t[s].lower not in ("one", "a", "an") \
             and classify(doc.text, t[s:head]) is None:
         return None
-    return (s, head, None)
+    return Phrase(s, head, None)
 
 
 _ACTS = words("layout_words", "act_verb")
