@@ -8,6 +8,7 @@ Rep. John Smith", "according to the Kremlin"). Both return a `Phrase`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from bot.analysis.offline.cues import verbs
 from bot.analysis.offline.doc import Token
@@ -26,6 +27,7 @@ from bot.analysis.offline.mentions import (
     UNNAMED,
     classify,
 )
+from bot.analysis.offline.rules import STOP, Rule, decide, stage
 from bot.analysis.offline.units import Phrase
 
 # Words between a subject and its verb: "Baraka also said", "officials have long claimed".
@@ -129,8 +131,34 @@ def _skip_conjunctions(toks: list[Token], first: int, end: int) -> int:
     return first
 
 
+@dataclass(slots=True)
+class Before:
+    """Where a speaker phrase before a cue is looked for: tokens [lo, verb), its last word at `j`."""
+
+    text: str
+    toks: list[Token]
+    verb: int
+    lo: int
+    j: int
+    _appositive: Phrase | None | bool = False  # computed once, by the first appositive rule that asks
+
+    @property
+    def last(self) -> Token:
+        return self.toks[self.j]
+
+    def core(self, end: int) -> Phrase | None:
+        core = core_before(self.toks, end, self.lo)
+        return Phrase(core[0], core[1]) if core else None
+
+    def appositive(self) -> Phrase | None:
+        if self._appositive is False:
+            self._appositive = _appositive_phrase(self.text, self.toks, self.j, self.lo)
+        return self._appositive  # type: ignore[return-value]
+
+
 def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | None:
-    """(first token, end token, appositive title) of the speaker phrase before the cue at `verb`."""
+    """The speaker phrase that ends before the cue at `verb` (no further left than `lo`), read by the first
+    rule of stage "speaker" that decides."""
     j = verb - 1
     while j >= lo and (toks[j].lower in SKIP_BEFORE or (toks[j].lower.endswith("ly") and not toks[j].is_cap
                                                         and len(toks[j].text) > 4)):
@@ -138,72 +166,151 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | 
     # "Trump on Monday said", "officials last week warned"
     if j >= lo and toks[j].lower in _TIME:
         k = j - 1
-        while k >= lo and toks[k].lower in ("on", "last", "this", "earlier", "late", "early", "the"):
+        while k >= lo and toks[k].lower in _TIME_LEAD:
             k -= 1
         j = k
     if j < lo:
         return None
-    t = toks[j]
-    if t.lower in PRONOUNS:
-        return Phrase(j, j + 1, None)
-    if j == verb - 1 and (t.lower.endswith(("’s", "'s", "s’", "s'")) or t.text in ("’", "'")):
-        return None  # "Sanders's remarks", "Editor's note": the cue word is a noun
-    if t.lower in _RELATIVE and not (j - 1 > lo and toks[j - 1].text == ","):
-        return None  # "voters who say …": a description, not a report
-    if t.lower == "who" and j - 1 > lo and toks[j - 1].text == ",":
-        # "Mr. Sanders, who said he …": the one the relative clause hangs on
-        core = core_before(toks, j - 1, lo)
-        return Phrase(core[0], core[1], None) if core else None
-    if t.text == ")":  # "Rep. John Smith (R-Texas) said"
-        k = j - 1
-        while k > lo and toks[k].text != "(" and j - k < 8:
-            k -= 1
-        if toks[k].text == "(":
-            core = core_before(toks, k, lo)
-            return Phrase(core[0], core[1], None) if core else None
+    return decide(SPEAKER_RULES, Before(text, toks, verb, lo, j))
+
+
+_TIME_LEAD = words("layout_words", "time_lead")
+_DASH = ("—", "–", "--")
+
+
+def _pronoun(c: Before) -> Phrase | None:
+    return Phrase(c.j, c.j + 1) if c.last.lower in PRONOUNS else None
+
+
+def _possessor_before_noun(c: Before) -> object:
+    t = c.last
+    return STOP if c.j == c.verb - 1 and (t.lower.endswith(("’s", "'s", "s’", "s'")) or t.text in ("’", "'")) else None
+
+
+def _description(c: Before) -> object:
+    return STOP if c.last.lower in _RELATIVE and not (c.j - 1 > c.lo and c.toks[c.j - 1].text == ",") else None
+
+
+def _relative_clause(c: Before) -> object:
+    if c.last.lower == "who" and c.j - 1 > c.lo and c.toks[c.j - 1].text == ",":
+        return c.core(c.j - 1) or STOP
+    return None
+
+
+def _party_in_brackets(c: Before) -> object:
+    if c.last.text != ")":
         return None
-    if t.text in ("—", "–", "--"):  # "Jason Sims — a teacher from Mount Pleasant — says"
-        k = j - 1
-        while k > lo and toks[k].text not in ("—", "–", "--") and j - k < 16:
-            k -= 1
-        if toks[k].text == t.text and k > lo:
-            core = core_before(toks, k, lo)
-            if core is not None and any(toks[x].is_cap for x in range(*core)):
-                return Phrase(core[0], core[1], text[toks[k + 1].start:toks[j - 1].end])
+    k = c.j - 1
+    while k > c.lo and c.toks[k].text != "(" and c.j - k < 8:
+        k -= 1
+    return (c.core(k) if c.toks[k].text == "(" else None) or STOP
+
+
+def _dashed_appositive(c: Before) -> object:
+    toks, j = c.toks, c.j
+    if c.last.text not in _DASH:
         return None
-    m = _SHARE.search(text, max(toks[lo].start if lo < len(toks) else 0, t.end - 40), t.end)
-    if m and m.end() == t.end:  # "One in three said", "six in 10 say"
-        first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
-        return Phrase(first, j + 1, None)
-    if toks[verb].lower.endswith("ing") and (t.text == "," or (j - 1 >= lo and toks[j - 1].lower in _PREPOSITIONS)):
-        # "…, calling him …", "She responded on Facebook writing …": a participle clause, whose subject
-        # participle_subject finds
-        return None
-    if t.text == ",":
-        ph = _appositive_phrase(text, toks, j, lo)
-        if ph is not None and _is_person(text, toks, ph):
-            return ph
-        return _name_before_appositives(text, toks, j, lo) or ph
-    window_start = toks[lo].start if lo < len(toks) else t.start
-    m = _ANON.search(text, window_start, t.end)
+    k = j - 1
+    while k > c.lo and toks[k].text not in _DASH and j - k < 16:
+        k -= 1
+    if toks[k].text == c.last.text and k > c.lo:
+        core = c.core(k)
+        if core is not None and any(toks[x].is_cap for x in range(core.first, core.end)):
+            return Phrase(core.first, core.end, c.text[toks[k + 1].start:toks[j - 1].end])
+    return STOP
+
+
+def _poll_share(c: Before) -> Phrase | None:
+    toks, t = c.toks, c.last
+    m = _SHARE.search(c.text, max(toks[c.lo].start if c.lo < len(toks) else 0, t.end - 40), t.end)
     if m and m.end() == t.end:
-        first = next(x for x in range(lo, j + 1) if toks[x].start >= m.start())
-        return Phrase(_skip_conjunctions(toks, first, j + 1), j + 1, None)
-    core = core_before(toks, j + 1, lo)
-    if core is None and (role_like(t) or t.lower in GROUPS or t.lower in ORGS or t.lower in UNNAMED):
-        core = (j, j + 1)  # "law enforcement officials say", "the budget office said"
-    if core is None and _plural_people(toks, j, verb):
-        # "Mrs. Clinton's confidants say", "his allies said": a plural noun with its possessor
-        first = j
-        if j - 1 >= lo and toks[j - 1].lower.endswith(("’s", "'s")):
-            owner = core_before(toks, j, lo)
-            first = owner[0] if owner else j - 1
-        elif j - 1 >= lo and toks[j - 1].lower in ("his", "her", "their", "its", "our"):
-            first = j - 1
-        core = (first, j + 1)
-    if core is not None:
-        core = (compound_start(toks, core[0], lo), core[1])
-    return Phrase(core[0], core[1], None) if core else None
+        return Phrase(next(x for x in range(c.lo, c.j + 1) if toks[x].start >= m.start()), c.j + 1)
+    return None
+
+
+def _participle_clause(c: Before) -> object:
+    # its subject is the sentence's: participle_subject finds it
+    toks = c.toks
+    if toks[c.verb].lower.endswith("ing") and (
+            c.last.text == "," or (c.j - 1 >= c.lo and toks[c.j - 1].lower in _PREPOSITIONS)):
+        return STOP
+    return None
+
+
+def _appositive_person(c: Before) -> Phrase | None:
+    if c.last.text != ",":
+        return None
+    ph = c.appositive()
+    return ph if ph is not None and _is_person(c.text, c.toks, ph) else None
+
+
+def _name_before_appositives_rule(c: Before) -> Phrase | None:
+    return _name_before_appositives(c.text, c.toks, c.j, c.lo) if c.last.text == "," else None
+
+
+def _appositive_other(c: Before) -> object:
+    return (c.appositive() or STOP) if c.last.text == "," else None
+
+
+def _anonymous(c: Before) -> Phrase | None:
+    toks, t = c.toks, c.last
+    m = _ANON.search(c.text, toks[c.lo].start if c.lo < len(toks) else t.start, t.end)
+    if m and m.end() == t.end:
+        first = next(x for x in range(c.lo, c.j + 1) if toks[x].start >= m.start())
+        return Phrase(_skip_conjunctions(toks, first, c.j + 1), c.j + 1)
+    return None
+
+
+def _compound(c: Before, first: int, end: int) -> Phrase:
+    return Phrase(compound_start(c.toks, first, c.lo), end)
+
+
+def _noun_phrase(c: Before) -> Phrase | None:
+    core = c.core(c.j + 1)
+    return _compound(c, core.first, core.end) if core else None
+
+
+def _bare_noun(c: Before) -> Phrase | None:
+    t = c.last
+    if role_like(t) or t.lower in GROUPS or t.lower in ORGS or t.lower in UNNAMED:
+        return _compound(c, c.j, c.j + 1)
+    return None
+
+
+def _possessed_plural(c: Before) -> Phrase | None:
+    toks, j, lo = c.toks, c.j, c.lo
+    if not _plural_people(toks, j, c.verb):
+        return None
+    first = j
+    if j - 1 >= lo and toks[j - 1].lower.endswith(("’s", "'s")):
+        owner = core_before(toks, j, lo)
+        first = owner[0] if owner else j - 1
+    elif j - 1 >= lo and toks[j - 1].lower in ("his", "her", "their", "its", "our"):
+        first = j - 1
+    return _compound(c, first, j + 1)
+
+
+SPEAKER_RULES = stage("speaker", [
+    Rule("speaker.pronoun", "The plant will close in May, she said.", _pronoun),
+    Rule("speaker.possessor_before_noun", "Lopez’s reply, “We will see,” came late.", _possessor_before_noun),
+    Rule("speaker.description", "Tenants who say the rent is too high rarely move.", _description),
+    Rule("speaker.relative_clause", "Dana Fry, who said the dam was safe, left the board.", _relative_clause),
+    Rule("speaker.party_in_brackets", "Rep. Tom Hale (R-Ohio) said the bill would fail.", _party_in_brackets),
+    Rule("speaker.dashed_appositive", "Mia Lund — a nurse from Dover — says the ward is full.", _dashed_appositive),
+    Rule("speaker.poll_share", "One in four said the bridge felt unsafe.", _poll_share),
+    Rule("speaker.participle_clause", "The council voted on Monday, saying the park will stay open.",
+         _participle_clause),
+    Rule("speaker.appositive_person", "Ann Berg, a lawyer for the tenants, said the eviction was illegal.",
+         _appositive_person),
+    Rule("speaker.name_before_appositives", "Jo Marsh, clearly tired, said the count would finish late.",
+         _name_before_appositives_rule),
+    Rule("speaker.appositive_other", "The port authority, which runs the docks, said cargo was down.",
+         _appositive_other),
+    Rule("speaker.anonymous", "A person familiar with the talks said a deal was close.", _anonymous),
+    Rule("speaker.noun_phrase", "Harbor master Ines Roca said the channel was closed.", _noun_phrase),
+    Rule("speaker.bare_noun", "The farmers union says the new rules will ruin small farms.", _bare_noun),
+    Rule("speaker.possessed_plural", "Mayor Ruiz's confidants say the race is close.", _possessed_plural),
+])
 
 
 def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> Phrase | None:
