@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.analysis.offline.doc import Token
 from bot.analysis.offline.lexicon import tagged, words
+from bot.analysis.offline.rules import Rule, decide, stage
 
 HONORIFICS = words("titles", "honorific")
 
@@ -123,97 +124,193 @@ def strip_possessive(s: str) -> str:
 
 
 def classify(text: str, toks: list[Token]) -> Mention | None:
-    """Read a speaker phrase (tokens of one noun phrase) into a Mention; None if it names nobody."""
+    """Read a speaker phrase (tokens of one noun phrase) into a Mention, by the first rule of stage
+    "mention" that decides; None if it names nobody."""
     if not toks:
         return None
-    start, end = toks[0].start, toks[-1].end
-    if len(toks) == 1 and strip_possessive(toks[0].lower) in PRONOUNS:
-        low = strip_possessive(toks[0].lower)  # "she", or "She's a supporter but concedes …"
-        kind = "author" if low in AUTHOR else "pronoun"
-        return Mention(kind, low, None, start, end, gender_of(toks))
-    det = None
-    while toks and toks[0].lower in DETERMINERS:
-        det = toks[0].lower
-        toks = toks[1:]
-    if not toks:
+    k = 0
+    while k < len(toks) and toks[k].lower in DETERMINERS:
+        k += 1
+    if k == len(toks):
         return None
-    # "a report by the Institute for the Study of War": the body behind the document speaks
+    return decide(MENTION_RULES, Reading(text, toks, k))
+
+
+class Reading:
+    """A speaker phrase taken apart: its determiner, head word, capitalised words, and the trailing run of
+    name words (the name) with what comes before it (the title)."""
+
+    def __init__(self, text: str, raw: list[Token], k: int) -> None:
+        self.text, self.raw = text, raw
+        self.start, self.end = raw[0].start, raw[-1].end
+        self.det = raw[k - 1].lower if k else None
+        toks = self.toks = raw[k:]
+        self.lows = [t.lower for t in toks]
+        self.head = toks[-1].lower
+        self.caps = caps = [t for t in toks if t.is_cap]
+        j = len(toks)
+        if surname_is_title(toks, len(toks) - 1):
+            j -= 1  # "Amy Pope", "Rep. Peter T. King": a surname that is also a title
+        while j > 0 and (is_name_word(toks[j - 1]) or toks[j - 1].lower in _INNER and j < len(toks)) \
+                and toks[j - 1].lower not in TITLE_WORDS and toks[j - 1].lower not in ORGS:
+            j -= 1
+        while j < len(toks) and toks[j].lower in _INNER:
+            j += 1
+        surname_org = next((n for n in (2, 3, 4) if n <= len(toks) and surname_like_org(toks[-n:])
+                            and all(is_name_word(x) for x in toks[-n:])), None)
+        if surname_org is not None:
+            j = len(toks) - surname_org  # "Michael Bloomberg", "Anna Richardson White"
+        self.j, self.name_toks = j, toks[j:]
+        has_org = any(t.lower in ORGS for t in caps) or bool(caps and strip_possessive(caps[-1].lower) in ORGS)
+        if has_org and surname_org is not None and not any(t.lower in ORGS for t in toks[:j] if t.is_cap):
+            has_org = False
+        if self.name_toks and j > 0 and (toks[j - 1].lower in ROLES or toks[j - 1].lower in HONORIFICS):
+            has_org = False  # "Council member Tom Reyes", "White House press secretary Sean Spicer"
+        self.has_org = has_org
+
+    def whole(self, kind: str) -> Mention:
+        """The phrase as written, determiner included."""
+        return Mention(kind, self.text[self.start:self.end], None, self.start, self.end)
+
+    def bare(self, kind: str, first: int = 0) -> Mention:
+        """The phrase from its `first` word after the determiner."""
+        return Mention(kind, _span_text(self.text, self.toks[first:]), None, self.toks[first].start, self.end)
+
+
+def _pronoun(r: Reading) -> Mention | None:
+    if len(r.raw) == 1 and strip_possessive(r.raw[0].lower) in PRONOUNS:
+        low = strip_possessive(r.raw[0].lower)  # "she", or "She's a supporter but concedes …"
+        return Mention("author" if low in AUTHOR else "pronoun", low, None, r.start, r.end, gender_of(r.raw))
+    return None
+
+
+def _document_by_body(r: Reading) -> Mention | None:
+    toks = r.toks
     for i, t in enumerate(toks[:-1]):
         if t.lower in ("by", "from") and i > 0 and toks[i - 1].lower in DOCUMENTS:
-            inner = classify(text, toks[i + 1:])
+            inner = classify(r.text, toks[i + 1:])
             if inner is not None and inner.kind in ("organization", "person", "group"):
                 return inner
-    lows = [t.lower for t in toks]
-    if any(w in ("familiar", "briefed", "knowledgeable", "knowledge", "close", "privy") for w in lows) \
-            and (lows[0] in GROUPS or lows[0] in UNNAMED or det is not None):
-        # "people familiar with the matter", "a source briefed on the talks": anonymous by design
+    return None
+
+
+def _anonymous(r: Reading) -> Mention | None:
+    lows = r.lows
+    if any(w in _ANONYMOUS_WORDS for w in lows) and (lows[0] in GROUPS or lows[0] in UNNAMED or r.det is not None):
         plural = lows[0] in GROUPS or lows[0] in ("people", "sources", "officials")
-        return Mention("group" if plural else "unnamed", text[start:end], None, start, end)
-    head = toks[-1].lower
-    if head in ("percent", "half", "majority", "third", "quarter", "%", "three", "four", "five", "ten") \
-            or head[:1].isdigit():
-        return Mention("group", text[start:end], None, start, end)  # a share of those polled
-    caps = [t for t in toks if t.is_cap]
-    # the trailing run of name words is the name; what comes before it is the title
-    j = len(toks)
-    if surname_is_title(toks, len(toks) - 1):
-        j -= 1  # "Amy Pope", "Rep. Peter T. King": a surname that is also a title
-    while j > 0 and (is_name_word(toks[j - 1]) or toks[j - 1].lower in _INNER and j < len(toks)) \
-            and toks[j - 1].lower not in TITLE_WORDS and toks[j - 1].lower not in ORGS:
-        j -= 1
-    while j < len(toks) and toks[j].lower in _INNER:
-        j += 1
-    surname_org = next((n for n in (2, 3, 4) if n <= len(toks) and surname_like_org(toks[-n:])
-                        and all(is_name_word(x) for x in toks[-n:])), None)
-    if surname_org is not None:
-        j = len(toks) - surname_org  # "Michael Bloomberg", "Anna Richardson White"
-    name_toks = toks[j:]
-    has_org = any(t.lower in ORGS for t in caps) or (caps and strip_possessive(caps[-1].lower) in ORGS)
-    if has_org and surname_org is not None and not any(t.lower in ORGS for t in toks[:j] if t.is_cap):
-        has_org = False
-    if name_toks and j > 0 and (toks[j - 1].lower in ROLES or toks[j - 1].lower in HONORIFICS):
-        has_org = False  # "Council member Tom Reyes", "White House press secretary Sean Spicer"
-    if head in GROUPS or (head.endswith("s") and head[:-1] in ROLES and not toks[-1].is_cap):
-        return Mention("group", _span_text(text, toks), None, toks[0].start, end)
-    if has_org and (toks[-1].is_cap or head in ORGS):
-        first = next((k for k, t in enumerate(toks) if t.is_cap), 0)
-        return Mention("organization", _span_text(text, toks[first:]), None, toks[first].start, end)
-    if name_toks and len(name_toks) > 1 and (name_toks[-1].lower in _FIRM_ENDINGS or "&" in text[start:end]):
-        # "Gulf Coast Refining", "Smith & Wesson": a firm's name, not a person's
-        return Mention("organization", _span_text(text, name_toks), None, name_toks[0].start, end)
-    if name_toks:
-        nm = _span_text(text, name_toks)
-        if len(name_toks) == 1 and strip_possessive(name_toks[0].lower) in DEMONYMS:
-            # "Americans say" is a group, "the Russian said" someone unnamed, a bare "Russian" nobody
-            if name_toks[0].lower.endswith("s") and name_toks[0].lower not in ("swiss", "chinese"):
-                return Mention("group", _span_text(text, toks), None, toks[0].start, end)
-            if det is not None:
-                return Mention("unnamed", text[start:end], None, start, end)
-        if len(name_toks) == 1 and name_toks[0].lower in PLACES:
-            return Mention("organization", nm, None, name_toks[0].start, end)
-        title_toks = [t for t in toks[:j] if t.lower not in HONORIFICS]
-        title = _span_text(text, title_toks) if title_toks else None
-        if title and title_toks[-1].lower in ("’s", "'s"):
-            title = None
-        return Mention("person", nm, title, start, end, gender_of(toks[:j], nm))
-    if head in UNNAMED or head in ROLES or (toks[-1].text.islower() and head not in NOT_AGENTS
+        return r.whole("group" if plural else "unnamed")
+    return None
+
+
+def _poll_share(r: Reading) -> Mention | None:
+    return r.whole("group") if r.head in _SHARE_HEADS or r.head[:1].isdigit() else None
+
+
+def _group_head(r: Reading) -> Mention | None:
+    head = r.head
+    if head in GROUPS or (head.endswith("s") and head[:-1] in ROLES and not r.toks[-1].is_cap):
+        return r.bare("group")
+    return None
+
+
+def _organisation(r: Reading) -> Mention | None:
+    if r.has_org and (r.toks[-1].is_cap or r.head in ORGS):
+        return r.bare("organization", next((k for k, t in enumerate(r.toks) if t.is_cap), 0))
+    return None
+
+
+def _firm_name(r: Reading) -> Mention | None:
+    nt = r.name_toks
+    if len(nt) > 1 and (nt[-1].lower in _FIRM_ENDINGS or "&" in r.text[r.start:r.end]):
+        return Mention("organization", _span_text(r.text, nt), None, nt[0].start, r.end)
+    return None
+
+
+def _demonym(r: Reading) -> Mention | None:
+    nt = r.name_toks
+    if len(nt) == 1 and strip_possessive(nt[0].lower) in DEMONYMS:
+        if nt[0].lower.endswith("s") and nt[0].lower not in ("swiss", "chinese"):
+            return r.bare("group")
+        if r.det is not None:
+            return r.whole("unnamed")
+    return None
+
+
+def _place(r: Reading) -> Mention | None:
+    nt = r.name_toks
+    if len(nt) == 1 and nt[0].lower in PLACES:
+        return Mention("organization", _span_text(r.text, nt), None, nt[0].start, r.end)
+    return None
+
+
+def _person(r: Reading) -> Mention | None:
+    if not r.name_toks:
+        return None
+    nm = _span_text(r.text, r.name_toks)
+    title_toks = [t for t in r.toks[:r.j] if t.lower not in HONORIFICS]
+    title = _span_text(r.text, title_toks) if title_toks else None
+    if title and title_toks[-1].lower in ("’s", "'s"):
+        title = None
+    return Mention("person", nm, title, r.start, r.end, gender_of(r.toks[:r.j], nm))
+
+
+def _role(r: Reading) -> Mention | None:
+    head, last = r.head, r.toks[-1]
+    if head in UNNAMED or head in ROLES or (last.text.islower() and head not in NOT_AGENTS
                                             and head not in DOCUMENTS and head not in ORGS
                                             and head.endswith(("man", "woman", "er", "or", "ist", "ian"))):
-        # "a spokesman" is nobody in particular; "the senator" is someone the article named before
-        kind = "role" if det in ("the", "his", "her", "their", "its") else "unnamed"
-        return Mention(kind, text[start:end], None, start, end, gender_of(toks))
+        kind = "role" if r.det in ("the", "his", "her", "their", "its") else "unnamed"
+        return Mention(kind, r.text[r.start:r.end], None, r.start, r.end, gender_of(r.toks))
+    return None
+
+
+def _possessed_plural(r: Reading) -> Mention | None:
+    toks, head = r.toks, r.head
     if toks[-1].text.islower() and head.endswith("s") and len(head) > 4 and len(toks) > 1 \
             and toks[-2].lower.endswith(("’s", "'s")):
-        return Mention("group", _span_text(text, toks), None, toks[0].start, end)  # "Clinton's confidants"
-    if caps:
-        return Mention("organization", _span_text(text, toks), None, toks[0].start, end)
-    if lows[0] in GROUPS:  # "sources close to her campaign"
-        return Mention("group", text[start:end], None, start, end)
-    if det is not None and (head in DOCUMENTS or head in ("newspaper", "ad", "video", "email")):
-        return Mention("unnamed", text[start:end], None, start, end)  # "the letter", "the ad"
-    if det is not None and head in ORGS:  # "the company", "the group", "the ministry"
-        return Mention("organization", text[start:end], None, start, end)
+        return r.bare("group")
     return None
+
+
+def _capitalised_body(r: Reading) -> Mention | None:
+    return r.bare("organization") if r.caps else None
+
+
+def _group_first_word(r: Reading) -> Mention | None:
+    return r.whole("group") if r.lows[0] in GROUPS else None
+
+
+def _document(r: Reading) -> Mention | None:
+    if r.det is not None and (r.head in DOCUMENTS or r.head in ("newspaper", "ad", "video", "email")):
+        return r.whole("unnamed")
+    return None
+
+
+def _common_body(r: Reading) -> Mention | None:
+    return r.whole("organization") if r.det is not None and r.head in ORGS else None
+
+
+_ANONYMOUS_WORDS = words("mention_words", "anonymous_word")
+_SHARE_HEADS = words("mention_words", "share_head")
+MENTION_RULES = stage("mention", [
+    Rule("mention.pronoun", "The plant will close in May, she said.", _pronoun),
+    Rule("mention.document_by_body", "A report by the Institute for Coastal Study said the dunes are shrinking.",
+         _document_by_body),
+    Rule("mention.anonymous", "People familiar with the plan said it would be delayed.", _anonymous),
+    Rule("mention.poll_share", "Forty percent said the service had improved.", _poll_share),
+    Rule("mention.group_head", "Local residents said the noise went on all night.", _group_head),
+    Rule("mention.organisation", "The Northfield Water Authority said supplies were safe.", _organisation),
+    Rule("mention.firm_name", "Baxter & Lowe said the merger would close in June.", _firm_name),
+    Rule("mention.demonym", "Many Latinos say the border rules are confusing.", _demonym),
+    Rule("mention.place", "France said the talks would resume next week.", _place),
+    Rule("mention.person", "Finance Minister Lena Vos said the budget was balanced.", _person),
+    Rule("mention.role", "A spokeswoman said the store would reopen.", _role),
+    Rule("mention.possessed_plural", "Mayor Ruiz's confidants say the race is close.", _possessed_plural),
+    Rule("mention.capitalised_body", "The Ipsos poll said turnout would be high.", _capitalised_body),
+    Rule("mention.group_first_word", "Some voters in her state say the roads are poor.", _group_first_word),
+    Rule("mention.document", "The letter said the school would close.", _document),
+    Rule("mention.common_body", "The company said profits fell.", _common_body),
+])
 
 
 _FEMALE_NAMES = words("given_names", "female")
