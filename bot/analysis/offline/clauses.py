@@ -6,10 +6,12 @@ the clause after the cue ("X said (that) …", "X told Y …").
 """
 from __future__ import annotations
 
-from bot.analysis.offline.cues import verbs
+from bot.analysis.offline.cues import cue_span, verbs
 from bot.analysis.offline.doc import Doc, stop_punct
 from bot.analysis.offline.lexicon import tagged, words
-from bot.analysis.offline.units import RawQuote
+from bot.analysis.offline.mentions import Mention
+from bot.analysis.offline.rules import STOP, Rule, decide, stage
+from bot.analysis.offline.units import Phrase, RawQuote
 
 _TELL = tagged("reporting_verbs", "hearer")  # "told reporters that …": a hearer may come first
 
@@ -152,3 +154,145 @@ def _is_short_tail(doc: Doc, comma: int, hi: int) -> bool:
     t = doc.toks
     nxt = t[comma + 1].lower if comma + 1 < hi else ""
     return nxt in _SHORT_TAIL
+
+
+class Report:
+    """A cue with its speaker phrase and mention, and the bounds a reported clause can take: the clause
+    after the cue ends at `rest`; `tail_end` is past the cue and its hearer or adjunct ("told reporters",
+    "said on Thursday"), so that "…, X said." / "…, X said Thursday." can be read as closing."""
+
+    def __init__(self, doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str, ph: Phrase, m: Mention,
+                 inverted: bool) -> None:
+        t = doc.toks
+        self.doc, self.v, self.lo, self.hi, self.lemma, self.cls = doc, v, lo, hi, lemma, cls
+        self.ph, self.m, self.inverted = ph, m, inverted
+        self.cue = cue_span(doc, v, ph)
+        rest = self.rest = _strip_end(doc, v + 1, _before_according(doc, v + 1, hi))
+        self.subj_start = ph.first if not inverted else v
+        tail_end = ph.end if inverted else v + 1
+        if tail_end < len(t) and t[tail_end].lower in _CLOSING_HEARER:
+            tail_end += 1
+        elif lemma in _TELL and not inverted:
+            # "…, a Cairo airport official told The New York Times."
+            k = tail_end + (tail_end < hi and t[tail_end].lower in ("the", "a", "an"))
+            while k < hi and t[k].is_cap:
+                k += 1
+            if k > tail_end and (k >= rest or t[k].text == ","):
+                tail_end = k
+        if not inverted and tail_end < rest and (t[tail_end].lower in _ADJUNCT_HEADS or t[tail_end].lower in _ADJUNCT):
+            # "…, the airline said Thursday." / "…, he said in an interview on Saturday.": a closing adjunct
+            k = tail_end
+            while k < rest and t[k].text != "," and k - tail_end < 10 and t[k].lower not in _FINITE \
+                    and t[k].lower not in _NOMINATIVE and t[k].lower != "that" and not stop_punct(t[k]):
+                k += 1
+            if k >= rest or t[k].text == ",":
+                tail_end = k
+        self.tail_end = tail_end
+        self.comma_before = self.subj_start > lo and t[self.subj_start - 1].text == ","
+        self._after: int | None | bool = False
+
+    def quote(self, first: int, end: int) -> RawQuote:
+        t = self.doc.toks
+        return RawQuote(t[first].start, t[end - 1].end, "indirect", self.m, self.cue, appositive=self.ph.appositive)
+
+    def after(self) -> int | None:
+        """First token of the clause after the cue, if there is one before `rest`."""
+        if self._after is False:
+            k = _clause_after(self.doc, self.v, self.lemma, self.hi)
+            self._after = k if k is not None and k < self.rest else None
+        return self._after  # type: ignore[return-value]
+
+
+def reported_clause(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str, ph: Phrase, m: Mention,
+                    inverted: bool) -> RawQuote | None:
+    """What the cue at `v` reports, by the first rule of stage "clause" that decides."""
+    return decide(CLAUSE_RULES, Report(doc, v, lo, hi, lemma, cls, ph, m, inverted))
+
+
+def _closing(r: Report) -> RawQuote | None:
+    t, hi = r.doc.toks, r.hi
+    closing = r.inverted or r.tail_end >= r.rest or (
+        r.tail_end < hi and t[r.tail_end].text == "," and r.cls != "cognition" and _is_short_tail(r.doc, r.tail_end, hi))
+    if closing and r.comma_before:
+        end = _strip_end(r.doc, r.lo, r.subj_start)
+        if end > r.lo:
+            return r.quote(r.lo, end)
+    return STOP if r.inverted else None  # "…, said X" reports only what comes before it
+
+
+def _cue_inside(r: Report) -> RawQuote | None:
+    t, hi = r.doc.toks, r.hi
+    if not r.inverted and r.comma_before and r.tail_end < hi and t[r.tail_end].text == "," \
+            and r.cls != "cognition" and not _is_short_tail(r.doc, r.tail_end, hi):
+        end = _strip_end(r.doc, r.lo, hi)
+        if end > r.tail_end + 1:
+            return r.quote(r.lo, end)
+    return None
+
+
+def _told_after_clause(r: Report) -> RawQuote | None:
+    t = r.doc.toks
+    if r.lemma in _TELL and r.comma_before and not _that_follows(r.doc, r.v, r.hi) \
+            and _opens_clause(r.doc, r.lo, r.subj_start) and t[r.lo].lower not in _SUBORDINATORS:
+        return r.quote(r.lo, _strip_end(r.doc, r.lo, r.subj_start))
+    return None
+
+
+def _no_clause_after(r: Report) -> object:
+    return STOP if r.after() is None else None
+
+
+def _object_verb_needs_that(r: Report) -> object:
+    return STOP if r.cls == "object" and r.doc.toks[r.after()].lower != "that" else None  # type: ignore[index]
+
+
+def _weak_verb_needs_clause(r: Report) -> object:
+    k = r.after()
+    if r.cls != "speech" and r.doc.toks[k].lower != "that" and not _opens_clause(r.doc, k, r.rest):  # type: ignore
+        return STOP
+    return None
+
+
+def _preposition_after(r: Report) -> object:
+    t, k, rest = r.doc.toks, r.after(), r.rest
+    assert k is not None
+    about_amount = t[k].lower == "about" and k + 1 < rest and (t[k + 1].text[:1].isdigit() or t[k + 1].lower in _AMOUNT)
+    return STOP if not about_amount and t[k].lower in _NOT_CLAUSE_OPENERS else None
+
+
+def _gerund_after_weak_verb(r: Report) -> object:
+    t, k = r.doc.toks, r.after()
+    assert k is not None
+    return STOP if r.cls != "speech" and t[k].lower.endswith("ing") and t[k].text.islower() else None
+
+
+def _object_and_infinitive(r: Report) -> object:
+    t, k, rest = r.doc.toks, r.after(), r.rest
+    assert k is not None
+    if t[k].lower not in _NOMINATIVE and t[k].lower != "that" \
+            and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
+        return STOP
+    return None
+
+
+def _clause_after_cue(r: Report) -> RawQuote | None:
+    k = r.after()
+    return r.quote(k, r.rest) if k is not None else None
+
+
+_CLOSING_HEARER = words("layout_words", "closing_hearer")
+_SUBORDINATORS = words("function_words", "subordinator")
+CLAUSE_RULES = stage("clause", [
+    Rule("clause.closing", "The bridge will reopen in May, the mayor said.", _closing),
+    Rule("clause.cue_inside", "Most of the closures, she said, have hit rural towns.", _cue_inside),
+    Rule("clause.told_after_clause", "We are not giving up, the coach told his players before the match.",
+         _told_after_clause),
+    Rule("clause.no_clause_after", "The coach told him to leave the pitch.", _no_clause_after),
+    Rule("clause.object_verb_needs_that", "The mayor praised the firefighters for their work.", _object_verb_needs_that),
+    Rule("clause.weak_verb_needs_clause", "The union continued its strike.", _weak_verb_needs_clause),
+    Rule("clause.preposition_after", "The tenants asked for a meeting with the owner.", _preposition_after),
+    Rule("clause.gerund_after_weak_verb", "The union continued pressing for what it says is fair pay.", _gerund_after_weak_verb),
+    Rule("clause.object_and_infinitive", "The court declared the law to be void in all states.",
+         _object_and_infinitive),
+    Rule("clause.after_cue", "The mayor said the bridge would reopen in May.", _clause_after_cue),
+])

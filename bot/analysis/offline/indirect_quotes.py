@@ -8,24 +8,13 @@ X.` and a headline that reports someone ("Clinton: I support D.C. statehood").
 from __future__ import annotations
 
 from bot.analysis.offline.clauses import (
-    _ADJUNCT,
-    _ADJUNCT_HEADS,
-    _AMOUNT,
-    _FINITE,
-    _NOMINATIVE,
-    _NOT_CLAUSE_OPENERS,
     _OPEN_MARKS,
-    _TELL,
     MIN_CONTENT_TOKENS,
-    _before_according,
-    _clause_after,
     _is_quoted,
-    _is_short_tail,
-    _opens_clause,
     _strip_end,
-    _that_follows,
+    reported_clause,
 )
-from bot.analysis.offline.cues import _NEGATION, INVERTIBLE, _noun_use, cue_span, is_passive, is_verb, verbs
+from bot.analysis.offline.cues import _NEGATION, INVERTIBLE, _noun_use, is_passive, is_verb, verbs
 from bot.analysis.offline.doc import Doc, stop_punct
 from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import Mention, classify
@@ -229,60 +218,4 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
         m = Mention(kind, doc.text[t[ph.first].start:t[ph.end - 1].end], None, t[ph.first].start, t[ph.end - 1].end)
     if m is None or m.kind == "author":
         return None
-    cue = cue_span(doc, v, ph)
-    rest = _strip_end(doc, v + 1, _before_according(doc, v + 1, hi))
-    # the cue closes the sentence: the clause before it is what was said ("…, U.S. officials told me.")
-    subj_start = ph.first if not inverted else v
-    tail_end = ph.end if inverted else v + 1
-    if tail_end < len(t) and t[tail_end].lower in ("me", "us", "reporters", "him", "her", "them", "journalists"):
-        tail_end += 1
-    elif lemma in _TELL and not inverted:
-        # "…, a Cairo airport official told The New York Times."
-        k = tail_end + (tail_end < hi and t[tail_end].lower in ("the", "a", "an"))
-        while k < hi and t[k].is_cap:
-            k += 1
-        if k > tail_end and (k >= rest or t[k].text == ","):
-            tail_end = k
-    if not inverted and tail_end < rest and (t[tail_end].lower in _ADJUNCT_HEADS or t[tail_end].lower in _ADJUNCT):
-        # "…, the airline said Thursday." / "…, he said in an interview on Saturday.": a closing adjunct
-        k = tail_end
-        while k < rest and t[k].text != "," and k - tail_end < 10 and t[k].lower not in _FINITE \
-                and t[k].lower not in _NOMINATIVE and t[k].lower != "that" and not stop_punct(t[k]):
-            k += 1
-        if k >= rest or t[k].text == ",":
-            tail_end = k
-    closing = inverted or tail_end >= rest or (tail_end < hi and t[tail_end].text == "," and cls != "cognition"
-                                   and _is_short_tail(doc, tail_end, hi))
-    if closing and subj_start > lo and t[subj_start - 1].text == ",":
-        end = _strip_end(doc, lo, subj_start)
-        if end > lo:
-            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
-    if not inverted and subj_start > lo and t[subj_start - 1].text == "," and tail_end < hi \
-            and t[tail_end].text == "," and cls != "cognition" and not _is_short_tail(doc, tail_end, hi):
-        # "Many of the closures, he said, have involved …": the cue sits inside what was said
-        end = _strip_end(doc, lo, hi)
-        if end > tail_end + 1:
-            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
-    if inverted:
-        return None
-    if lemma in _TELL and subj_start > lo and t[subj_start - 1].text == "," and not _that_follows(doc, v, hi) \
-            and _opens_clause(doc, lo, subj_start) and t[lo].lower not in _SUBORDINATORS:
-        # "This is not about me, President Obama told his closest advisers as …"
-        end = _strip_end(doc, lo, subj_start)
-        return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
-    k = _clause_after(doc, v, lemma, hi)
-    if k is None or k >= rest:
-        return None
-    if cls == "object" and t[k].lower != "that":
-        return None
-    if cls != "speech" and t[k].lower != "that" and not _opens_clause(doc, k, rest):
-        return None  # a weaker verb needs "that" or a clause that plainly opens with its subject
-    about_amount = t[k].lower == "about" and k + 1 < rest and (t[k + 1].text[:1].isdigit() or t[k + 1].lower in _AMOUNT)
-    if not about_amount and t[k].lower in _NOT_CLAUSE_OPENERS:
-        return None  # "continued to rise", "asked for", "spoke of": not a reported clause
-    if cls != "speech" and t[k].lower.endswith("ing") and t[k].text.islower():
-        return None  # "as Centerview continues gaining momentum"
-    if t[k].lower not in _NOMINATIVE and t[k].lower != "that" \
-            and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
-        return None  # "declared Hamas to be a terrorist organization": an object and an infinitive
-    return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph.appositive)
+    return reported_clause(doc, v, lo, hi, lemma, cls, ph, m, inverted)
