@@ -6,10 +6,12 @@ veto a reporting word that is no report here ("has never declared", "the State I
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.analysis.offline.doc import Doc, Token
 from bot.analysis.offline.lexicon import sections, tagged, words
+from bot.analysis.offline.rules import STOP, Rule, stage, vetoed
 from bot.analysis.offline.units import Cue, Phrase
 
 _VOWELS = "aeiou"
@@ -83,25 +85,61 @@ _NOUNISH = words("layout_words", "cue_noun_lemma")
 _DETS = words("function_words", "det_noun")
 
 
-def _noun_use(doc: Doc, v: int, lemma: str, lo: int) -> bool:
-    """"the State IG report could not …", "Rust Belt states that …", "easier said than done": the cue word
-    is a noun here, or no report at all."""
-    t = doc.toks
-    low = t[v].lower
-    nxt = t[v + 1].lower if v + 1 < len(t) else ""
-    if nxt == "than":
-        return True
-    if low in _NOUN_LIKE and nxt != "that":
-        return True
-    if low in ("state", "states") and v - 1 >= lo and t[v - 1].is_cap:
-        return True  # "Rust Belt states that have suffered"
-    if low == lemma and lemma in _NOUNISH:
+@dataclass(slots=True)
+class Word:
+    """A reporting word at token `v` of a sentence starting at token `lo`."""
+
+    doc: Doc
+    v: int
+    lo: int
+    lemma: str
+
+    @property
+    def next(self) -> str:
+        t = self.doc.toks
+        return t[self.v + 1].lower if self.v + 1 < len(t) else ""
+
+
+def reports_here(doc: Doc, v: int, lo: int, lemma: str) -> bool:
+    """Whether the reporting word at `v` reports speech here: no rule of stage "cue" vetoes it."""
+    return not vetoed(CUE_RULES, Word(doc, v, lo, lemma))
+
+
+def _negated(w: Word) -> object:
+    return STOP if w.v - 1 >= w.lo and w.doc.toks[w.v - 1].lower in _NEGATION else None
+
+
+def _compared(w: Word) -> object:
+    return STOP if w.next == "than" else None
+
+
+def _noun_unless_that(w: Word) -> object:
+    return STOP if w.doc.toks[w.v].lower in _NOUN_LIKE and w.next != "that" else None
+
+
+def _states_noun(w: Word) -> object:
+    t, v = w.doc.toks, w.v
+    return STOP if t[v].lower in ("state", "states") and v - 1 >= w.lo and t[v - 1].is_cap else None
+
+
+def _noun_after_determiner(w: Word) -> object:
+    t, v, lo = w.doc.toks, w.v, w.lo
+    if t[v].lower == w.lemma and w.lemma in _NOUNISH:
         k = v - 1
         while k >= lo and k > v - 4 and t[k].is_cap:
             k -= 1
         if k >= lo and t[k].lower in _DETS and k < v - 1 or (k >= lo and k == v - 1 and t[k].lower in _DETS):
-            return True  # "the [State IG] report"
-    return False
+            return STOP
+    return None
+
+
+CUE_RULES = stage("cue", [
+    Rule("cue.negated", "The minister has never said the plan was final.", _negated),
+    Rule("cue.compared", "Fixing the roof is easier said than done, the builder admitted.", _compared),
+    Rule("cue.noun_unless_that", "His remarks about the budget drew jeers from the crowd.", _noun_unless_that),
+    Rule("cue.states_noun", "The Rust Belt states that voted for him are angry.", _states_noun),
+    Rule("cue.noun_after_determiner", "The report that the pier was unsafe was leaked.", _noun_after_determiner),
+])
 
 
 def cue_span(doc: Doc, verb: int, phrase: Phrase | None) -> Cue:

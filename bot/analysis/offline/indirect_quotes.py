@@ -14,7 +14,7 @@ from bot.analysis.offline.clauses import (
     _strip_end,
     reported_clause,
 )
-from bot.analysis.offline.cues import _NEGATION, INVERTIBLE, _noun_use, is_passive, is_verb, verbs
+from bot.analysis.offline.cues import INVERTIBLE, is_passive, is_verb, reports_here, verbs
 from bot.analysis.offline.doc import Doc, stop_punct
 from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import Mention, classify
@@ -189,9 +189,7 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
 
 def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQuote | None:
     t = doc.toks
-    if v - 1 >= lo and t[v - 1].lower in _NEGATION:
-        return None  # "Russia has never declared …": a report that nothing was said
-    if _noun_use(doc, v, lemma, lo):
+    if not reports_here(doc, v, lo, lemma):
         return None
     ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
     inverted = False

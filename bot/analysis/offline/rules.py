@@ -68,6 +68,15 @@ def decide(rules: tuple[Rule, ...], ctx: Any) -> Any:
     return None
 
 
+def vetoed(rules: tuple[Rule, ...], ctx: Any) -> bool:
+    """Whether a rule of a veto stage (its rules say STOP or nothing) rules `ctx` out."""
+    for rule in rules:
+        if rule.match(ctx) is not None:
+            _HITS[rule.name] += 1
+            return True
+    return False
+
+
 def hit(name: str) -> None:
     """Count a decision made by a rule applied outside `decide` (a single-layout check)."""
     _HITS[name] += 1
