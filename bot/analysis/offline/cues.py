@@ -138,7 +138,7 @@ CUE_RULES = stage("cue", [
     Rule("cue.compared", "Fixing the roof is easier said than done, the builder admitted.", _compared),
     Rule("cue.noun_unless_that", "His remarks about the budget drew jeers from the crowd.", _noun_unless_that),
     Rule("cue.states_noun", "The Rust Belt states that voted for him are angry.", _states_noun),
-    Rule("cue.noun_after_determiner", "The report that the pier was unsafe was leaked.", _noun_after_determiner),
+    Rule("cue.noun_after_determiner", "Many voters heard the claim that the pier was unsafe.", _noun_after_determiner),
 ])
 
 
