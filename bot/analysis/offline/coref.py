@@ -27,6 +27,7 @@ from bot.analysis.offline.mentions import (
     classify,
     strip_possessive,
 )
+from bot.analysis.offline.rules import STOP, Rule, decide, hit, stage
 from bot.analysis.offline.speakers import compound_start, core_before
 
 # "the congressman" refers back to "Rep. Adam Schiff", "the senator" to "Sen. Claire McCaskill".
@@ -230,59 +231,152 @@ _CLAUSE_WORDS = words("function_words", "clause_word")
 _PREPOSITIONS = words("function_words", "prep_object")
 
 
-def _speaker(m: Mention, pos: int, people: People, last: Speaker | None, recent: list[Speaker],
-             appositive: str | None, doc: Doc, quoted: list[tuple[int, int]], last_pos: int,
-             span: tuple[int, int] = (0, 0)) -> Speaker | None:
-    if m.kind == "author":
+def resolve(m: Mention, pos: int, people: People, last: Speaker | None, recent: list[Speaker],
+            appositive: str | None, doc: Doc, quoted: list[tuple[int, int]], last_pos: int,
+            span: tuple[int, int] = (0, 0)) -> Speaker | None:
+    """The speaker a mention stands for, by the first rule of stage "resolution" that decides; None for the
+    author's own voice (no quote)."""
+    return decide(RESOLUTION_RULES, Resolving(m, pos, people, last, recent, appositive, doc, quoted, last_pos, span))
+
+
+@dataclass(slots=True)
+class Resolving:
+    m: Mention
+    pos: int  # where the mention is
+    people: People
+    last: Speaker | None  # the speaker of the quote before
+    recent: list[Speaker]  # every speaker so far
+    appositive: str | None
+    doc: Doc
+    quoted: list[tuple[int, int]]  # direct quotes: names inside them are no antecedents
+    last_pos: int  # where the quote before was attributed
+    span: tuple[int, int]  # the words attributed
+
+    def preferred(self) -> _Person | None:
+        return self.people.lookup(self.last.name) if self.last is not None and self.last.kind == "person" else None
+
+
+def _author(r: Resolving) -> object:
+    return STOP if r.m.kind == "author" else None
+
+
+def _known_surname(r: Resolving) -> None:
+    m = r.m
+    if m.kind == "organization" and " " not in m.name and r.people.lookup(m.name, r.pos) is not None:
+        r.m = Mention("person", m.name, m.title, m.start, m.end, m.gender)
+        hit("resolution.known_surname")
+    return None  # the mention is read again by the rules after this one
+
+
+def _acronym(r: Resolving) -> None:
+    m = r.m
+    if m.kind == "person" and " " not in m.name and m.name.isupper() and r.people.lookup(m.name, r.pos) is None:
+        r.m = Mention("organization", m.name, m.title, m.start, m.end)
+        hit("resolution.acronym")
+    return None
+
+
+def _demonym_adjective(r: Resolving) -> Speaker | None:
+    m = r.m
+    if m.kind == "person" and m.name.lower() in DEMONYMS and r.people.lookup(m.name, r.pos) is None:
+        return UNIDENTIFIED
+    return None
+
+
+def _person(r: Resolving) -> Speaker | None:
+    m = r.m
+    if m.kind != "person":
         return None
-    if m.kind == "organization" and " " not in m.name and people.lookup(m.name, pos) is not None:
-        m = Mention("person", m.name, m.title, m.start, m.end, m.gender)  # "Bloomberg said" after "Michael Bloomberg"
-    if m.kind == "person" and " " not in m.name and m.name.isupper() and people.lookup(m.name, pos) is None:
-        m = Mention("organization", m.name, m.title, m.start, m.end)  # "HP said": an acronym names a body
-    if m.kind == "person" and m.name.lower() in DEMONYMS and people.lookup(m.name, pos) is None:
-        return UNIDENTIFIED  # "calm Russian fears, reassuring …": an adjective, unless someone is named Cuban
-    if m.kind == "person":
-        full = people.add(m.name, m.title or appositive, pos, m.gender)
-        p = people.lookup(full)
-        return Speaker(name=full, title=(p.title if p else None) or m.title or appositive, kind="person")
-    if m.kind == "pronoun":
-        if m.name in ("he", "she"):
-            preferred = None
-            if last is not None and last.kind == "person":
-                preferred = people.lookup(last.name)
-            p = people.pronoun(pos, "f" if m.name == "she" else "m", preferred, skip=span)
-            if p is not None:
-                p.gender = p.gender or ("f" if m.name == "she" else "m")  # later pronouns can rely on it
-                people.add(p.name, None, pos, None)  # and the person stays the one in focus
-                return Speaker(name=p.name, title=p.title, kind="person")
-            return _role_antecedent(doc, pos, quoted) or UNIDENTIFIED
-        want = ("organization",) if m.name == "it" else ("group", "organization")
-        if last is not None and last.kind in want and doc.sentence_index(pos) - doc.sentence_index(last_pos) <= 1:
-            return last  # "Gulf Coast Refining said … It said …": the body quoted just before
-        found = _antecedent(doc, pos, m.name, quoted)
-        if found is not None:
-            return found
-        for s in reversed(recent):
-            if s.kind in want:
-                return s
-        return UNIDENTIFIED  # never a bare pronoun
-    if m.kind == "role":
-        words_ = [strip_possessive(w.lower()) for w in m.name.split()]
-        head = words_[-1]
-        for w in [head] + [w for w in words_[:-1] if w in ROLES]:
-            p = people.by_title(w, pos)  # "the senator", "the Florida senator and Republican candidate"
-            if p is not None:
-                return Speaker(name=p.name, title=p.title, kind="person")
-        if head not in UNNAMED and head not in _ANONYMOUS_HEADS:
-            # "the billionaire businessman", "the candidate": the person the article is about just then
-            preferred = people.lookup(last.name) if last is not None and last.kind == "person" else None
-            p = people.pronoun(pos, m.gender, preferred)
-            if p is not None:
-                return Speaker(name=p.name, title=p.title, kind="person")
-        return Speaker(name=m.name, kind="unnamed")
+    full = r.people.add(m.name, m.title or r.appositive, r.pos, m.gender)
+    p = r.people.lookup(full)
+    return Speaker(name=full, title=(p.title if p else None) or m.title or r.appositive, kind="person")
+
+
+def _he_she(r: Resolving) -> Speaker | None:
+    m = r.m
+    if m.kind != "pronoun" or m.name not in ("he", "she"):
+        return None
+    gender = "f" if m.name == "she" else "m"
+    p = r.people.pronoun(r.pos, gender, r.preferred(), skip=r.span)
+    if p is not None:
+        p.gender = p.gender or gender  # later pronouns can rely on it
+        r.people.add(p.name, None, r.pos, None)  # and the person stays the one in focus
+        return Speaker(name=p.name, title=p.title, kind="person")
+    return _role_antecedent(r.doc, r.pos, r.quoted) or UNIDENTIFIED
+
+
+def _it_they(r: Resolving) -> Speaker | None:
+    m, last, doc = r.m, r.last, r.doc
+    if m.kind != "pronoun":
+        return None
+    want = ("organization",) if m.name == "it" else ("group", "organization")
+    if last is not None and last.kind in want and doc.sentence_index(r.pos) - doc.sentence_index(r.last_pos) <= 1:
+        return last
+    found = _antecedent(doc, r.pos, m.name, r.quoted)
+    if found is not None:
+        return found
+    return next((s for s in reversed(r.recent) if s.kind in want), UNIDENTIFIED)  # never a bare pronoun
+
+
+def _role_words(m: Mention) -> list[str]:
+    return [strip_possessive(w.lower()) for w in m.name.split()]
+
+
+def _role_by_title(r: Resolving) -> Speaker | None:
+    if r.m.kind != "role":
+        return None
+    words_ = _role_words(r.m)
+    for w in [words_[-1]] + [w for w in words_[:-1] if w in ROLES]:
+        p = r.people.by_title(w, r.pos)
+        if p is not None:
+            return Speaker(name=p.name, title=p.title, kind="person")
+    return None
+
+
+def _role_in_focus(r: Resolving) -> Speaker | None:
+    if r.m.kind != "role":
+        return None
+    head = _role_words(r.m)[-1]
+    if head not in UNNAMED and head not in _ANONYMOUS_HEADS:
+        p = r.people.pronoun(r.pos, r.m.gender, r.preferred())
+        if p is not None:
+            return Speaker(name=p.name, title=p.title, kind="person")
+    return None
+
+
+def _role_unnamed(r: Resolving) -> Speaker | None:
+    return Speaker(name=r.m.name, kind="unnamed") if r.m.kind == "role" else None
+
+
+def _common_body(r: Resolving) -> Speaker | None:
+    m = r.m
     if m.kind == "organization" and m.name[:4].lower() == "the " and m.name.split()[-1].islower():
-        # "the company", "the ministry": the body the article named last
-        for s in reversed(recent[-3:]):  # only a body quoted just before; older ones are a guess
+        for s in reversed(r.recent[-3:]):  # only a body quoted just before; older ones are a guess
             if s.kind == "organization" and s.name[:1].isupper():
                 return s
-    return Speaker(name=m.name, title=appositive if m.kind in ("unnamed", "organization") else None, kind=m.kind)
+    return None
+
+
+def _as_written(r: Resolving) -> Speaker:
+    m = r.m
+    return Speaker(name=m.name, title=r.appositive if m.kind in ("unnamed", "organization") else None, kind=m.kind)
+
+
+RESOLUTION_RULES = stage("resolution", [
+    Rule("resolution.author", "“We will win,” I said to the crowd.", _author),
+    Rule("resolution.known_surname", "Michael Bloomberg spoke first. Bloomberg said the tax was fair.", _known_surname),
+    Rule("resolution.acronym", "HP said the printers would ship in March.", _acronym),
+    Rule("resolution.demonym_adjective", "The deal would calm Russian fears, reassuring Moscow that it was safe, "
+         "the envoy said.", _demonym_adjective),
+    Rule("resolution.person", "Finance Minister Lena Vos said the budget was balanced.", _person),
+    Rule("resolution.he_she", "Lena Vos spoke in Riga. “The budget is balanced,” she said.", _he_she),
+    Rule("resolution.it_they", "The Harbor Board met on Monday. It said the pier would close.", _it_they),
+    Rule("resolution.role_by_title", "Sen. Ada Park spoke first. The senator said the bill would pass.",
+         _role_by_title),
+    Rule("resolution.role_in_focus", "Ada Park toured the plant. The candidate said jobs would return.",
+         _role_in_focus),
+    Rule("resolution.role_unnamed", "The spokesman said the store would reopen.", _role_unnamed),
+    Rule("resolution.common_body", "Harbor Foods Inc. said its sales rose sharply. The company said prices would hold.",
+         _common_body),
+    Rule("resolution.as_written", "Some voters in her state say the roads are poor.", _as_written),
+])

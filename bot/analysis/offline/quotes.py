@@ -8,7 +8,7 @@ a quote with no phrase of its own to the speaker of the quote it continues.
 from __future__ import annotations
 
 from bot.analysis.model import Quote, Sentence, Span, Speaker
-from bot.analysis.offline.coref import UNIDENTIFIED, People, _speaker
+from bot.analysis.offline.coref import UNIDENTIFIED, People, resolve
 from bot.analysis.offline.direct_quotes import find_direct
 from bot.analysis.offline.doc import Doc
 from bot.analysis.offline.indirect_quotes import find_indirect
@@ -104,7 +104,7 @@ def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people:
         if q.chain is not None and id(q.chain) in speakers and q.mention is None:
             sp = speakers[id(q.chain)]
         elif q.mention is not None:
-            sp = _speaker(q.mention, q.mention.start, people, recent[-1] if recent else None, recent,
+            sp = resolve(q.mention, q.mention.start, people, recent[-1] if recent else None, recent,
                           q.appositive, doc, quoted, last_pos, (q.start, q.end))
             if sp is None:
                 continue  # the author's own voice is no quote
