@@ -7,7 +7,7 @@ the clause after the cue ("X said (that) …", "X told Y …").
 from __future__ import annotations
 
 from bot.analysis.offline.cues import cue_span, verbs
-from bot.analysis.offline.doc import Doc, stop_punct
+from bot.analysis.offline.doc import FINITE, HEARER, NOMINATIVE, SUBORDINATOR, Doc, stop_punct
 from bot.analysis.offline.lexicon import tagged, words
 from bot.analysis.offline.mentions import Mention
 from bot.analysis.offline.rules import STOP, Rule, decide, stage
@@ -64,20 +64,20 @@ def _clause_after(doc: Doc, v: int, lemma: str, hi: int) -> int | None:
             if all(not stop_punct(y) for y in t[k:x]):
                 return x
             break
-        if stop_punct(t[x]) or (t[x].lower in verbs() and not t[x].is_cap) or t[x].lower in _FINITE \
-                or t[x].lower in _NOMINATIVE \
+        if stop_punct(t[x]) or (t[x].lower in verbs() and not t[x].is_cap) or FINITE in t[x].cls \
+                or NOMINATIVE in t[x].cls \
                 or t[x].text == ",":
             break  # "said there was clear evidence that …": that "that" belongs to the reported clause
     if lemma in _TELL:
-        if k < hi and t[k].lower in _OBJECT_WORDS:
+        if k < hi and HEARER in t[k].cls:
             k += 1
         while k < hi and (t[k].is_cap or t[k].lower in ("’s", "'s")):
             k += 1
         if k < hi and t[k].lower == "to":
             return None  # "told him to leave": an order, not a report
         # "told USA TODAY's weekly video series it is clear …": the clause opens with its subject
-        nxt = next((x for x in range(k, min(hi, k + 10)) if t[x].lower in _NOMINATIVE or t[x].lower == "it"), None)
-        if nxt is not None and not any(stop_punct(y) for y in t[k:nxt]) and t[k].lower not in _NOMINATIVE:
+        nxt = next((x for x in range(k, min(hi, k + 10)) if NOMINATIVE in t[x].cls or t[x].lower == "it"), None)
+        if nxt is not None and not any(stop_punct(y) for y in t[k:nxt]) and NOMINATIVE not in t[k].cls:
             k = nxt
     while k < hi and t[k].lower in _ADJUNCT:
         # skip a short adjunct up to its comma: "said on Monday, …" / "said in a statement that …"
@@ -100,9 +100,9 @@ def _that_follows(doc: Doc, v: int, hi: int) -> bool:
 def _opens_clause(doc: Doc, k: int, end: int) -> bool:
     """"she believes the plan will fail" (a clause) vs "he praised the firefighters" (an object)."""
     t = doc.toks
-    if t[k].lower in _NOMINATIVE:
+    if NOMINATIVE in t[k].cls:
         return True
-    return any(x.lower in _FINITE for x in t[k + 1:min(end, k + 7)])
+    return any(FINITE in x.cls for x in t[k + 1:min(end, k + 7)])
 
 
 def _is_quoted(text: str, rq: RawQuote) -> bool:
@@ -134,7 +134,7 @@ def _before_according(doc: Doc, lo: int, hi: int) -> int:
                     and t[k + 2].lower.endswith("ed"):
                 return k
             if low == "and" and k + 3 < hi and t[k + 2].lower in ("he", "she") \
-                    and t[k + 3].lower.endswith("ed") and t[k + 3].lower not in _FINITE:
+                    and t[k + 3].lower.endswith("ed") and FINITE not in t[k + 3].cls:
                 return k  # "…, and he railed against …": the author tells what the speaker did next
             if nxt.text.islower() and low in verbs() and verbs()[low][1] == "speech" and not low.endswith("ing"):
                 return k  # "Podesta, who said the project was vetted, said he was unaware": the relative ends
@@ -182,8 +182,8 @@ class Report:
         if not inverted and tail_end < rest and (t[tail_end].lower in _ADJUNCT_HEADS or t[tail_end].lower in _ADJUNCT):
             # "…, the airline said Thursday." / "…, he said in an interview on Saturday.": a closing adjunct
             k = tail_end
-            while k < rest and t[k].text != "," and k - tail_end < 10 and t[k].lower not in _FINITE \
-                    and t[k].lower not in _NOMINATIVE and t[k].lower != "that" and not stop_punct(t[k]):
+            while k < rest and t[k].text != "," and k - tail_end < 10 and FINITE not in t[k].cls \
+                    and NOMINATIVE not in t[k].cls and t[k].lower != "that" and not stop_punct(t[k]):
                 k += 1
             if k >= rest or t[k].text == ",":
                 tail_end = k
@@ -233,7 +233,7 @@ def _cue_inside(r: Report) -> RawQuote | None:
 def _told_after_clause(r: Report) -> RawQuote | None:
     t = r.doc.toks
     if r.lemma in _TELL and r.comma_before and not _that_follows(r.doc, r.v, r.hi) \
-            and _opens_clause(r.doc, r.lo, r.subj_start) and t[r.lo].lower not in _SUBORDINATORS:
+            and _opens_clause(r.doc, r.lo, r.subj_start) and SUBORDINATOR not in t[r.lo].cls:
         return r.quote(r.lo, _strip_end(r.doc, r.lo, r.subj_start))
     return None
 
@@ -269,7 +269,7 @@ def _gerund_after_weak_verb(r: Report) -> object:
 def _object_and_infinitive(r: Report) -> object:
     t, k, rest = r.doc.toks, r.after(), r.rest
     assert k is not None
-    if t[k].lower not in _NOMINATIVE and t[k].lower != "that" \
+    if NOMINATIVE not in t[k].cls and t[k].lower != "that" \
             and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
         return STOP
     return None

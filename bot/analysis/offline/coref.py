@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 
 from bot.analysis.model import Speaker
 from bot.analysis.offline.cues import is_verb
-from bot.analysis.offline.doc import Doc
+from bot.analysis.offline.doc import FUNCTION_CAP, ORG, Doc
 from bot.analysis.offline.lexicon import sections, words
 from bot.analysis.offline.mentions import (
     DEMONYMS,
     DOCUMENTS,
-    FUNCTION_CAPS,
     GROUPS,
     ORGS,
     ROLES,
@@ -185,7 +184,7 @@ def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]])
             hit = (low in ORGS and (t[k].is_cap or (k > 0 and t[k - 1].lower == "the"))) \
                 or (low in DOCUMENTS and any(t[x].lower in ("the", "a", "an", "its", "their")
                                              for x in range(max(0, k - 3), k)))  # "The Japanese constitution"
-        if not hit or (k + 1 < len(t) and t[k + 1].is_cap and t[k + 1].lower in ORGS):
+        if not hit or (k + 1 < len(t) and t[k + 1].is_cap and ORG in t[k + 1].cls):
             continue
         s_lo = doc.tok_at(doc.sentences[doc.sentence_index(t[k].start)].start) if doc.sentences else 0
         core = core_before(t, k + 1, s_lo) or (k, k + 1)
@@ -193,7 +192,7 @@ def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]])
         m = classify(doc.text, t[first:core[1]])
         sp = None
         if m is None and pronoun == "they":
-            while first > s_lo and t[first - 1].is_cap and t[first - 1].lower not in FUNCTION_CAPS:
+            while first > s_lo and t[first - 1].is_cap and FUNCTION_CAP not in t[first - 1].cls:
                 first -= 1  # "Democratic politicians"
             sp = Speaker(name=doc.text[t[first].start:t[k].end], kind="group")
         elif m is not None and pronoun == "they" and m.kind in ("group", "organization", "unnamed"):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from bot.analysis.offline.doc import Doc, Token
+from bot.analysis.offline.doc import NEGATION, PASSIVE_AUX, Doc, Token
 from bot.analysis.offline.lexicon import sections, tagged, words
 from bot.analysis.offline.rules import STOP, Rule, stage, vetoed
 from bot.analysis.offline.units import Cue, Phrase
@@ -55,7 +55,7 @@ def is_passive(toks: list[Token], verb: int) -> bool:
     j = verb - 1
     while j >= 0 and toks[j].lower in ("also", "not", "never", "reportedly", "allegedly", "widely"):
         j -= 1
-    return j >= 0 and toks[j].lower in _PASSIVE
+    return j >= 0 and PASSIVE_AUX in toks[j].cls
 
 
 def is_verb(t: Token) -> bool:
@@ -106,7 +106,7 @@ def reports_here(doc: Doc, v: int, lo: int, lemma: str) -> bool:
 
 
 def _negated(w: Word) -> object:
-    return STOP if w.v - 1 >= w.lo and w.doc.toks[w.v - 1].lower in _NEGATION else None
+    return STOP if w.v - 1 >= w.lo and NEGATION in w.doc.toks[w.v - 1].cls else None
 
 
 def _compared(w: Word) -> object:

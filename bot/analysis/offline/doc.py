@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from bot.analysis.model import Sentence
 from bot.analysis.offline.lexicon import words
@@ -34,16 +35,15 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word or punctuation mark with its offsets, its lower-cased text and its word classes (CLASSES).
+    A named tuple: an article has thousands, and tuples are built fastest."""
+
     text: str
     start: int
     end: int
-    cls: frozenset[str] = frozenset()  # the word classes of its lower-cased text (CLASSES)
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    lower: str
+    cls: frozenset[str] = frozenset()
 
     @property
     def is_cap(self) -> bool:
@@ -53,14 +53,19 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """Tokens of `text` in order, each with its word classes; never raises."""
     table = _class_table()
-    return [Token(m.group(), m.start(), m.end(), table.get(m.group().lower(), _NONE)) for m in _TOKEN.finditer(text)]
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        low = word.lower()
+        out.append(Token(word, m.start(), m.end(), low, table.get(low, _NONE)))
+    return out
 
 
 # Word classes a token carries, each one lexicon section: rules ask `DET in tok.cls` instead of keeping
 # their own copy of the list.
 DET, PRONOUN, TIME, PREP, RELATIVE = "DET", "PRONOUN", "TIME", "PREP", "RELATIVE"
-TITLE, ROLE, HONORIFIC, GROUP, UNNAMED, ORG, PLACE, DOCUMENT = (
-    "TITLE", "ROLE", "HONORIFIC", "GROUP", "UNNAMED", "ORG", "PLACE", "DOCUMENT")
+TITLE, ROLE, HONORIFIC, GROUP, UNNAMED_ROLE, ORG, PLACE, DOCUMENT = (
+    "TITLE", "ROLE", "HONORIFIC", "GROUP", "UNNAMED_ROLE", "ORG", "PLACE", "DOCUMENT")
 FUNCTION_CAP, NOMINATIVE, FINITE, HEARER, NEGATION, SUBORDINATOR, PASSIVE_AUX = (
     "FUNCTION_CAP", "NOMINATIVE", "FINITE", "HEARER", "NEGATION", "SUBORDINATOR", "PASSIVE_AUX")
 SPEECH_VERB, WEAK_VERB, OBJECT_VERB, COGNITION_VERB = "SPEECH_VERB", "WEAK_VERB", "OBJECT_VERB", "COGNITION_VERB"
@@ -74,7 +79,7 @@ CLASSES: dict[str, tuple[tuple[str, str], ...]] = {
     ROLE: (("titles", "role"),),
     HONORIFIC: (("titles", "honorific"),),
     GROUP: (("titles", "group"),),
-    UNNAMED: (("titles", "unnamed"),),
+    UNNAMED_ROLE: (("titles", "unnamed"),),
     ORG: (("organizations_words", "org"),),
     PLACE: (("organizations_words", "place"),),
     DOCUMENT: (("mention_words", "document"),),

@@ -15,7 +15,7 @@ from bot.analysis.offline.clauses import (
     reported_clause,
 )
 from bot.analysis.offline.cues import INVERTIBLE, is_passive, is_verb, reports_here, verbs
-from bot.analysis.offline.doc import Doc, stop_punct
+from bot.analysis.offline.doc import SUBORDINATOR, Doc, stop_punct
 from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import Mention, classify
 from bot.analysis.offline.speakers import phrase_after, phrase_before
@@ -137,7 +137,7 @@ _SUBORDINATORS = words("function_words", "subordinator")
 
 def _opens_with_subordinator(doc: Doc, pos: int) -> bool:
     lo, _ = doc.sentence_tokens(pos)
-    return lo < len(doc.toks) and doc.toks[lo].lower in _SUBORDINATORS
+    return lo < len(doc.toks) and SUBORDINATOR in doc.toks[lo].cls
 
 
 def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
@@ -174,7 +174,7 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     if k < hi and t[k].text in (",", "—", "–") and _strip_end(doc, k + 1, hi) - (k + 1) >= MIN_CONTENT_TOKENS:
         # "Since November, according to Human Rights Watch, forces have killed 400": the phrase sits inside
         # what it attributes; after a "While …," clause only the main clause is theirs
-        start = k + 1 if t[lo].lower in _SUBORDINATORS else lo
+        start = k + 1 if SUBORDINATOR in t[lo].cls else lo
         while start < v and (t[start].lower in ("but", "and", "yet", "so", "however") or t[start].text == ","):
             start += 1
         if start >= v:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.analysis.offline.doc import Token
+from bot.analysis.offline.doc import DET, DOCUMENT, HONORIFIC, ORG, PLACE, ROLE, TITLE, Token
 from bot.analysis.offline.lexicon import tagged, words
 from bot.analysis.offline.rules import Rule, decide, stage
 
@@ -129,7 +129,7 @@ def classify(text: str, toks: list[Token]) -> Mention | None:
     if not toks:
         return None
     k = 0
-    while k < len(toks) and toks[k].lower in DETERMINERS:
+    while k < len(toks) and DET in toks[k].cls:
         k += 1
     if k == len(toks):
         return None
@@ -152,7 +152,7 @@ class Reading:
         if surname_is_title(toks, len(toks) - 1):
             j -= 1  # "Amy Pope", "Rep. Peter T. King": a surname that is also a title
         while j > 0 and (is_name_word(toks[j - 1]) or toks[j - 1].lower in _INNER and j < len(toks)) \
-                and toks[j - 1].lower not in TITLE_WORDS and toks[j - 1].lower not in ORGS:
+                and TITLE not in toks[j - 1].cls and ORG not in toks[j - 1].cls:
             j -= 1
         while j < len(toks) and toks[j].lower in _INNER:
             j += 1
@@ -161,10 +161,10 @@ class Reading:
         if surname_org is not None:
             j = len(toks) - surname_org  # "Michael Bloomberg", "Anna Richardson White"
         self.j, self.name_toks = j, toks[j:]
-        has_org = any(t.lower in ORGS for t in caps) or bool(caps and strip_possessive(caps[-1].lower) in ORGS)
-        if has_org and surname_org is not None and not any(t.lower in ORGS for t in toks[:j] if t.is_cap):
+        has_org = any(ORG in t.cls for t in caps) or bool(caps and strip_possessive(caps[-1].lower) in ORGS)
+        if has_org and surname_org is not None and not any(ORG in t.cls for t in toks[:j] if t.is_cap):
             has_org = False
-        if self.name_toks and j > 0 and (toks[j - 1].lower in ROLES or toks[j - 1].lower in HONORIFICS):
+        if self.name_toks and j > 0 and (ROLE in toks[j - 1].cls or HONORIFIC in toks[j - 1].cls):
             has_org = False  # "Council member Tom Reyes", "White House press secretary Sean Spicer"
         self.has_org = has_org
 
@@ -187,7 +187,7 @@ def _pronoun(r: Reading) -> Mention | None:
 def _document_by_body(r: Reading) -> Mention | None:
     toks = r.toks
     for i, t in enumerate(toks[:-1]):
-        if t.lower in ("by", "from") and i > 0 and toks[i - 1].lower in DOCUMENTS:
+        if t.lower in ("by", "from") and i > 0 and DOCUMENT in toks[i - 1].cls:
             inner = classify(r.text, toks[i + 1:])
             if inner is not None and inner.kind in ("organization", "person", "group"):
                 return inner
@@ -238,7 +238,7 @@ def _demonym(r: Reading) -> Mention | None:
 
 def _place(r: Reading) -> Mention | None:
     nt = r.name_toks
-    if len(nt) == 1 and nt[0].lower in PLACES:
+    if len(nt) == 1 and PLACE in nt[0].cls:
         return Mention("organization", _span_text(r.text, nt), None, nt[0].start, r.end)
     return None
 
@@ -247,7 +247,7 @@ def _person(r: Reading) -> Mention | None:
     if not r.name_toks:
         return None
     nm = _span_text(r.text, r.name_toks)
-    title_toks = [t for t in r.toks[:r.j] if t.lower not in HONORIFICS]
+    title_toks = [t for t in r.toks[:r.j] if HONORIFIC not in t.cls]
     title = _span_text(r.text, title_toks) if title_toks else None
     if title and title_toks[-1].lower in ("’s", "'s"):
         title = None
@@ -326,16 +326,16 @@ _ORG_SURNAMES = words("mention_words", "org_surname")
 def surname_like_org(run: list[Token]) -> bool:
     """A given name, then words that are no organisation's but the last, which is also a surname."""
     return 2 <= len(run) <= 4 and is_given_name(run[0].text) and strip_possessive(run[-1].lower) in _ORG_SURNAMES \
-        and not any(t.lower in ORGS for t in run[:-1])
+        and not any(ORG in t.cls for t in run[:-1])
 
 
 def surname_is_title(toks: list[Token], k: int) -> bool:
     """Whether toks[k], a capitalised title word ("Pope", "King", "Marshall"), is a surname here: it follows a
     given name, an initial or an honorific ("Amy Pope", "Peter T. King", "Mr. King")."""
-    if k < 1 or k >= len(toks) or not toks[k].is_cap or toks[k].lower not in TITLE_WORDS:
+    if k < 1 or k >= len(toks) or not toks[k].is_cap or TITLE not in toks[k].cls:
         return False
     prev = toks[k - 1]
-    return is_given_name(prev.text) or prev.lower in HONORIFICS or (len(prev.text) == 2 and prev.text[1] == "."
+    return is_given_name(prev.text) or HONORIFIC in prev.cls or (len(prev.text) == 2 and prev.text[1] == "."
                                                                      and prev.text[0].isupper())
 
 

@@ -11,7 +11,19 @@ import re
 from dataclasses import dataclass
 
 from bot.analysis.offline.cues import verbs
-from bot.analysis.offline.doc import Token
+from bot.analysis.offline.doc import (
+    DET,
+    FUNCTION_CAP,
+    GROUP,
+    ORG,
+    PRONOUN,
+    RELATIVE,
+    ROLE,
+    TIME,
+    TITLE,
+    UNNAMED_ROLE,
+    Token,
+)
 from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import (
     DETERMINERS,
@@ -21,8 +33,6 @@ from bot.analysis.offline.mentions import (
     HONORIFICS,
     NOT_AGENTS,
     ORGS,
-    PRONOUNS,
-    ROLES,
     TITLE_WORDS,
     UNNAMED,
     classify,
@@ -99,8 +109,8 @@ def core_before(toks: list[Token], end: int, lo: int) -> tuple[int, int] | None:
     """The noun phrase ending at token `end` (exclusive), no further left than `lo`."""
     k = end - 1
     first = end
-    if k >= lo and (role_like(toks[k]) or toks[k].lower in ORGS) and k - 1 >= lo \
-            and (toks[k - 1].lower in DETERMINERS or _np_token(toks[k - 1])):
+    if k >= lo and (role_like(toks[k]) or ORG in toks[k].cls) and k - 1 >= lo \
+            and (DET in toks[k - 1].cls or _np_token(toks[k - 1])):
         first = k  # "the New York businessman said"
         k -= 1
     while k >= lo:
@@ -164,7 +174,7 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | 
                                                         and len(toks[j].text) > 4)):
         j -= 1
     # "Trump on Monday said", "officials last week warned"
-    if j >= lo and toks[j].lower in _TIME:
+    if j >= lo and TIME in toks[j].cls:
         k = j - 1
         while k >= lo and toks[k].lower in _TIME_LEAD:
             k -= 1
@@ -179,7 +189,7 @@ _DASH = ("—", "–", "--")
 
 
 def _pronoun(c: Before) -> Phrase | None:
-    return Phrase(c.j, c.j + 1) if c.last.lower in PRONOUNS else None
+    return Phrase(c.j, c.j + 1) if PRONOUN in c.last.cls else None
 
 
 def _possessor_before_noun(c: Before) -> object:
@@ -188,7 +198,7 @@ def _possessor_before_noun(c: Before) -> object:
 
 
 def _description(c: Before) -> object:
-    return STOP if c.last.lower in _RELATIVE and not (c.j - 1 > c.lo and c.toks[c.j - 1].text == ",") else None
+    return STOP if RELATIVE in c.last.cls and not (c.j - 1 > c.lo and c.toks[c.j - 1].text == ",") else None
 
 
 def _relative_clause(c: Before) -> object:
@@ -272,7 +282,7 @@ def _noun_phrase(c: Before) -> Phrase | None:
 
 def _bare_noun(c: Before) -> Phrase | None:
     t = c.last
-    if role_like(t) or t.lower in GROUPS or t.lower in ORGS or t.lower in UNNAMED:
+    if role_like(t) or GROUP in t.cls or ORG in t.cls or UNNAMED_ROLE in t.cls:
         return _compound(c, c.j, c.j + 1)
     return None
 
@@ -325,7 +335,7 @@ def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> Phrase 
         return None
     lead = toks[k + 1]
     adjunct = lead.lower in _ADJUNCT_LEADS  # "Hillary Clinton, at a later press gaggle, said"
-    if not (lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or lead.is_cap or lead.lower in _RELATIVE
+    if not (DET in lead.cls or TITLE in lead.cls or lead.is_cap or RELATIVE in lead.cls
             or lead.lower[:1].isdigit() or adjunct):
         return None  # "X, has defended …, insisting": not an appositive
     core = core_before(toks, k, lo)
@@ -336,7 +346,7 @@ def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> Phrase 
             first = next(x for x in range(lo, k) if toks[x].start >= m.start())
             return Phrase(_skip_conjunctions(toks, first, k), k, None)
     inner = toks[k + 1:j]
-    named = inner and len(inner) <= 4 and all(t.is_cap and t.lower not in FUNCTION_CAPS
+    named = inner and len(inner) <= 4 and all(t.is_cap and FUNCTION_CAP not in t.cls
                                               and not _PARTY.match(t.text) for t in inner)
     if named and (core or (k - 1 >= lo and toks[k - 1].text.isalpha())):
         # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
@@ -344,7 +354,7 @@ def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> Phrase 
             return Phrase(k + 1, j, None)
         return Phrase(k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
     if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
-        keep = lead.lower not in _RELATIVE and not adjunct and not _PARTY.match(lead.text)
+        keep = RELATIVE not in lead.cls and not adjunct and not _PARTY.match(lead.text)
         appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
         return Phrase(core[0], core[1], appositive)
     return None
@@ -372,7 +382,7 @@ def _name_before_appositives(text: str, toks: list[Token], j: int, lo: int) -> P
         if core[1] - core[0] > 6 or not _is_person(text, toks, Phrase(core[0], core[1], None)):
             continue
         lead = toks[k + 1]
-        keep = lead.lower in DETERMINERS or lead.lower in TITLE_WORDS or any(x.lower in ROLES for x in toks[k + 1:j])
+        keep = DET in lead.cls or TITLE in lead.cls or any(ROLE in x.cls for x in toks[k + 1:j])
         return Phrase(core[0], core[1], text[lead.start:toks[j - 1].end] if keep and not lead.is_cap else None)
     return None
 
@@ -399,7 +409,7 @@ def compound_start(toks: list[Token], first: int, lo: int) -> int:
     sentence start or an article: "…, law enforcement officials say", "The budget office said"."""
     k = first
     while k - 1 >= lo and first - k < 4 and toks[k - 1].text.replace("-", "").isalpha() \
-            and toks[k - 1].lower not in _NOT_MODIFIER and toks[k - 1].lower not in FUNCTION_CAPS:
+            and toks[k - 1].lower not in _NOT_MODIFIER and FUNCTION_CAP not in toks[k - 1].cls:
         k -= 1
     if k == first:
         return first
@@ -413,16 +423,16 @@ def compound_start(toks: list[Token], first: int, lo: int) -> int:
 def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> Phrase | None:
     """(first token, end token, appositive title) of the speaker phrase starting at token `i`."""
     k = i
-    if k < hi and toks[k].lower in PRONOUNS:
+    if k < hi and PRONOUN in toks[k].cls:
         # "…, said he" is archaic; "…, said he was unfit" is a report, its subject comes before
         return None
-    if k < hi and toks[k].lower in DETERMINERS:
+    if k < hi and DET in toks[k].cls:
         k += 1
     while k < hi:
         t = toks[k]
         if _np_token(t):
             k += 1
-        elif t.lower in _INNER and k + 1 < hi and (_np_token(toks[k + 1]) or toks[k + 1].lower in DETERMINERS):
+        elif t.lower in _INNER and k + 1 < hi and (_np_token(toks[k + 1]) or DET in toks[k + 1].cls):
             k += 1 if _np_token(toks[k + 1]) else 2
         else:
             break

@@ -6,9 +6,9 @@ a quantified group no lexicon names ("Almost half of respondents said") reports 
 from __future__ import annotations
 
 from bot.analysis.offline.cues import is_verb
-from bot.analysis.offline.doc import Doc, Token, stop_punct
+from bot.analysis.offline.doc import FINITE, NOMINATIVE, PLACE, PRONOUN, Doc, Token, stop_punct
 from bot.analysis.offline.lexicon import words
-from bot.analysis.offline.mentions import FUNCTION_CAPS, PLACES, PRONOUNS, classify
+from bot.analysis.offline.mentions import FUNCTION_CAPS, classify
 from bot.analysis.offline.speakers import _PREPOSITIONS, phrase_after, phrase_before
 from bot.analysis.offline.units import Phrase
 
@@ -58,14 +58,14 @@ def main_clause_start(toks: list[Token], lo: int, verb: int) -> int | None:
         k = c + 1
         # "… in Salem, New Hampshire, Trump …": the rest of a place name
         c2 = next((x for x in range(k, min(verb - 1, k + 4)) if toks[x].text == ","), None)
-        if c2 is not None and all(x.is_cap for x in toks[k:c2]) and any(x.lower in PLACES for x in toks[k:c2]):
+        if c2 is not None and all(x.is_cap for x in toks[k:c2]) and any(PLACE in x.cls for x in toks[k:c2]):
             k = c2 + 1
     return k
 
 
 def sentence_subject(text: str, toks: list[Token], k: int, hi: int) -> Phrase | None:
     """The phrase opening a sentence, unless it is an adverb or an interjection ("Hastily,", "Wait,")."""
-    if k < hi and (toks[k].lower in PRONOUNS or toks[k].lower in ("she's", "she’s", "he's", "he’s")):
+    if k < hi and (PRONOUN in toks[k].cls or toks[k].lower in ("she's", "she’s", "he's", "he’s")):
         return Phrase(k, k + 1, None)  # "She responded …, writing", "She's a supporter but concedes …"
     ph = phrase_after(text, toks, k, hi)
     if ph is not None and ph.end - ph.first == 1:
@@ -114,8 +114,8 @@ def _plain_subject(doc: Doc, v: int, lo: int) -> Phrase | None:
         return None
     for x in t[s:j + 1]:
         if x.text in (",", "(", ")") or stop_punct(x) or x.lower in _NOT_IN_SUBJECT and x is not t[s] \
-                or x.lower in _FINITE or (is_verb(x) and x.text.islower() and x.lower != "polled") \
-                or x.lower in _NOMINATIVE or x.lower in ("he", "she", "we", "you", "i"):
+                or FINITE in x.cls or (is_verb(x) and x.text.islower() and x.lower != "polled") \
+                or NOMINATIVE in x.cls or x.lower in ("he", "she", "we", "you", "i"):
             return None
     prep = next((x for x in range(s + 1, j + 1) if t[x].lower in _PREPS), None)
     heads = {t[j].lower} | ({t[prep - 1].lower} if prep is not None else set())
@@ -142,7 +142,7 @@ def _acting_subject(doc: Doc, v: int, lo: int) -> Phrase | None:
         return None
     e = s + 1
     while e < v and e - s <= 8 and not (t[e].text.islower() and t[e].lower not in _PREPS
-                                         and (t[e].lower in _FINITE or t[e].lower.endswith("ed") or is_verb(t[e])
+                                         and (FINITE in t[e].cls or t[e].lower.endswith("ed") or is_verb(t[e])
                                               or t[e].lower in _ACTS)):
         if t[e].text in (",", "(", ")") or stop_punct(t[e]) or t[e].lower in _NOT_IN_SUBJECT:
             return None
