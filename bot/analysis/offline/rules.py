@@ -7,12 +7,13 @@ wins. A rule decides by returning a result, or `STOP` when the layout it recogni
 
 The stages, in the order the engine runs them (DEVELOPERS.md says which to touch for what):
 
-  1. cue        cues.py          is this reporting word a report here?        "Russia has never declared"
-  2. speaker    speakers.py      the speaker phrase next to the cue           "Ali Baraka, a Hamas official, said"
-                direct_layouts.py  where a direct quote's attribution sits    '"…," said Rep. John Smith.'
-  3. clause     clauses.py       what was said: the reported clause           "…, the airline said Thursday."
-  4. mention    mentions.py      what the phrase names: person, body, group…  "the Institute for the Study of War"
-  5. resolution coref.py         who a surname, a pronoun or a role stands for "the senator" -> Claire McCaskill
+  1. cue           cues.py          does this reporting word report here?     "Russia has never declared"
+  2. speaker       speakers.py      the speaker phrase before a cue           "Ali Baraka, a Hamas official, said"
+     after_quote   direct_quotes.py the attribution after a closing mark      '"…," said Rep. John Smith.'
+     before_quote  direct_quotes.py the attribution before an opening mark    'Cruz continued: "…"'
+  3. clause        clauses.py       what was said: the reported clause        "…, the airline said Thursday."
+  4. mention       mentions.py      what the phrase names: person, body, …    "the Institute for the Study of War"
+  5. resolution    coref.py         who a surname, pronoun or role stands for "the senator" -> Claire McCaskill
 
 Every rule carries an example sentence; a test runs each example through the engine and checks that its
 rule fires. `rule_hits()` counts the decisions per rule since `reset_rule_hits()`, so that `make eval` can
