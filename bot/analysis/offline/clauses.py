@@ -4,6 +4,7 @@ The layouts are the rules of stage "clause", tried in order: the clause before a
 airline said Thursday."), a cue inside what was said ("Many of the closures, he said, have involved …"),
 the clause after the cue ("X said (that) …", "X told Y …").
 """
+
 from __future__ import annotations
 
 from bot.analysis.offline.cues import cue_span, verbs
@@ -14,32 +15,14 @@ from bot.analysis.offline.rules import STOP, Rule, decide, stage
 from bot.analysis.offline.units import Phrase, RawQuote
 
 _TELL = tagged("reporting_verbs", "hearer")  # "told reporters that …": a hearer may come first
-
-
 _OBJECT_WORDS = words("layout_words", "hearer")
-
-
 _ADJUNCT = words("layout_words", "adjunct_lead")
-
-
 _ADJUNCT_HEADS = words("layout_words", "adjunct_head")
-
-
 _NOMINATIVE = words("function_words", "nominative")
-
-
 _FINITE = words("function_words", "finite")
-
-
 _AMOUNT = words("layout_words", "amount_after_about")
-
-
 _NOT_CLAUSE_OPENERS = words("layout_words", "not_clause_opener")
-
-
 _SHORT_TAIL = words("layout_words", "short_tail")
-
-
 _OPEN_MARKS = "“\"‘'«„"
 
 

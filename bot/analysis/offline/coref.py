@@ -4,6 +4,7 @@
 "he", "the senator") resolve to the full name; "they" and "it" look back for a group or a body. The
 layouts are the rules of stage "resolution", tried in order.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -156,8 +157,6 @@ UNIDENTIFIED = Speaker(name="unidentified speaker", kind="unnamed")
 
 # "the source", "the official": someone the article does not name, not a named person seen again
 _ANONYMOUS_HEADS = words("mention_words", "anonymous_head")
-
-
 ANTECEDENT_SENTENCES = 2  # "they"/"it" look back this many sentences before their own for a plural or a body
 
 
@@ -225,8 +224,6 @@ def _role_antecedent(doc: Doc, pos: int, quoted: list[tuple[int, int]]) -> Speak
 
 
 _CLAUSE_WORDS = words("function_words", "clause_word")
-
-
 _PREPOSITIONS = words("function_words", "prep_object")
 
 

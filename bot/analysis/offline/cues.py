@@ -4,6 +4,7 @@
 class; `INVERTIBLE` holds the forms that can come before their subject ("…," said X); the cue rules below
 veto a reporting word that is no report here ("has never declared", "the State IG report").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -74,14 +75,8 @@ INVERTIBLE = words("layout_words", "inverted_form") | frozenset(
 
 
 _NEGATION = words("function_words", "negation")
-
-
 _NOUN_LIKE = words("layout_words", "cue_noun")
-
-
 _NOUNISH = words("layout_words", "cue_noun_lemma")
-
-
 _DETS = words("function_words", "det_noun")
 
 

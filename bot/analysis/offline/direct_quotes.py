@@ -5,6 +5,7 @@ Layouts read: `"…," X said.` `"…," said X.` `X said: "…"` `X said, "…"` 
 fills a paragraph on its own, takes the speaker of the quote it continues (resolved later, in
 quotes.py). A short quoted phrase inside a sentence with no speaker next to it is a scare quote or a title.
 """
+
 from __future__ import annotations
 
 from bot.analysis.offline.cues import INVERTIBLE, cue_span, is_passive, is_verb, verbs
@@ -18,8 +19,6 @@ from bot.analysis.offline.subjects import main_clause_start, participle_subject,
 from bot.analysis.offline.units import Attribution, Cue, Phrase, RawQuote
 
 _DASHES = frozenset({"—", "–", "-", "―"})
-
-
 _TRAIL = " \t\n,;:"
 
 
@@ -33,8 +32,6 @@ MAX_TITLE_WORDS = 8  # a quote this short in title case is a title
 
 
 _NAMING = tagged("reporting_verbs", "naming")  # "called the vote “a turning point”"
-
-
 _TITLE_SMALL_WORDS = words("function_words", "title_small")
 
 

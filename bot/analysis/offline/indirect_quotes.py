@@ -5,6 +5,7 @@ the speaker rules (speakers.py, subjects.py) find who, the mention rules (mentio
 names, the clause rules (clauses.py) what was said. Also read here: `According to X, …` / `…, according to
 X.` and a headline that reports someone ("Clinton: I support D.C. statehood").
 """
+
 from __future__ import annotations
 
 from bot.analysis.offline.clauses import (
@@ -77,8 +78,6 @@ HEADLINE_WORDS = 25  # a first paragraph this short is a headline
 
 
 _HEADLINE_VERBS = words("layout_words", "headline_verb")
-
-
 _NOT_SPEAKERS = words("mention_words", "not_headline_speaker")
 
 

@@ -6,6 +6,7 @@ Putin" splits into a name and a title, "U.S. officials" is a group, "a person fa
 unnamed, "the Institute for the Study of War" an organisation. The layouts are the rules of stage
 "mention", tried in order.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,57 +16,27 @@ from bot.analysis.offline.lexicon import tagged, words
 from bot.analysis.offline.rules import Rule, decide, stage
 
 HONORIFICS = words("titles", "honorific")
-
-
 ROLES = words("titles", "role")
-
-
 MODIFIERS = words("titles", "modifier")
-
-
 GROUPS = words("titles", "group")
-
-
 UNNAMED = words("titles", "unnamed")
-
-
 ORGS = words("organizations_words", "org")
-
-
 PLACES = words("organizations_words", "place")
-
-
 TITLE_WORDS = ROLES | MODIFIERS
 
 
 DOCUMENTS = words("mention_words", "document")
-
-
 PRONOUNS = words("function_words", "pronoun")
-
-
 AUTHOR = words("function_words", "author_pronoun")
-
-
 DETERMINERS = words("function_words", "det")
 
 
 # Capitalised words that start sentences or name times, never people.
 FUNCTION_CAPS = words("function_words", "function_cap") | words("function_words", "opening_participle")
-
-
 _INNER = words("mention_words", "name_inner")
-
-
 _FEMALE = words("mention_words", "female_word")
-
-
 _MALE = words("mention_words", "male_word")
-
-
 DEMONYMS = words("mention_words", "demonym")
-
-
 _FIRM_ENDINGS = words("mention_words", "firm_ending")
 
 
@@ -314,8 +285,6 @@ MENTION_RULES = stage("mention", [
 
 
 _FEMALE_NAMES = words("given_names", "female")
-
-
 _MALE_NAMES = words("given_names", "male")
 
 

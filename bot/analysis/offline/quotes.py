@@ -5,6 +5,7 @@ speaker phrase written next to them; then, in reading order, every phrase is res
 or a "he" to the full name of the person the article introduced, "the senator" to the last senator named,
 a quote with no phrase of its own to the speaker of the quote it continues.
 """
+
 from __future__ import annotations
 
 from bot.analysis.model import Quote, Sentence, Span, Speaker

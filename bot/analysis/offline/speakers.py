@@ -5,6 +5,7 @@ skipping auxiliaries, adverbs and an appositive ("Smith, a spokesman for X, said
 rules of stage "speaker", tried in order. `phrase_after` reads one that starts just after a cue ("said
 Rep. John Smith", "according to the Kremlin"). Both return a `Phrase`.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,28 +42,13 @@ from bot.analysis.offline.rules import STOP, Rule, decide, stage
 from bot.analysis.offline.units import Phrase
 
 # Words between a subject and its verb: "Baraka also said", "officials have long claimed".
-
 SKIP_BEFORE = words("layout_words", "between_subject_and_verb")
-
-
 _TIME = words("function_words", "time")
-
-
 _INNER = words("function_words", "phrase_inner")
-
-
 _RELATIVE = words("function_words", "relative")
-
-
 _PREPOSITIONS = words("function_words", "prep")
-
-
 _ADJUNCT_LEADS = words("layout_words", "appositive_adjunct_lead")
-
-
 _PARTY = re.compile(r"^[RDI]-[A-Z]")  # "R-Ky.", "D-Mass."
-
-
 _ANON = re.compile(
     r"(?:\b(?:a|an|one|two|three|four|several|some|other|another)\s+)?(?:[\w.’'-]+\s+){0,3}?"
     r"(?:person|people|source|sources|official|officials|aide|aides|adviser|advisers|insider|insiders|"

@@ -3,6 +3,7 @@
 "…, saying …" and "… and said …" take the subject opening the sentence's main clause; a plain "said" after
 a quantified group no lexicon names ("Almost half of respondents said") reports that group.
 """
+
 from __future__ import annotations
 
 from bot.analysis.offline.cues import is_verb
@@ -78,17 +79,9 @@ def sentence_subject(text: str, toks: list[Token], k: int, hi: int) -> Phrase | 
 _FINITE = words("function_words", "finite")
 _NOMINATIVE = words("function_words", "nominative")
 _GROUP_OPENERS = words("layout_words", "group_opener")
-
-
 _BEFORE_PLAIN_SAY = words("layout_words", "before_plain_say")
-
-
 _QUANTIFIERS = words("function_words", "quantifier")
-
-
 _NOT_IN_SUBJECT = words("layout_words", "not_in_subject")
-
-
 _PEOPLE_HEADS = words("mention_words", "people_head")
 
 
