@@ -8,7 +8,7 @@ the clause after the cue ("X said (that) …", "X told Y …").
 from __future__ import annotations
 
 from bot.analysis.offline.cues import cue_span, verbs
-from bot.analysis.offline.doc import FINITE, HEARER, NOMINATIVE, SUBORDINATOR, Doc, stop_punct
+from bot.analysis.offline.doc import DET, FINITE, HEARER, NOMINATIVE, SUBORDINATOR, Doc, stop_punct
 from bot.analysis.offline.lexicon import tagged, words
 from bot.analysis.offline.mentions import Mention
 from bot.analysis.offline.rules import STOP, Rule, decide, stage
@@ -243,6 +243,22 @@ def _preposition_after(r: Report) -> object:
     return STOP if not about_amount and t[k].lower in _NOT_CLAUSE_OPENERS else None
 
 
+def _noun_object(r: Report) -> object:
+    t, k = r.doc.toks, r.after()
+    assert k is not None
+    if r.lemma in _NEEDS_CLAUSE and t[k].lower != "that" and not _opens_clause(r.doc, k, r.rest) \
+            and not _past_verb_follows(r.doc, k, r.rest):
+        return STOP
+    return None
+
+
+def _past_verb_follows(doc: Doc, k: int, end: int) -> bool:
+    """"revealed the committee agreed to …": a clause whose verb is in the past tense, after its subject."""
+    t = doc.toks
+    return any(t[x].text.islower() and t[x].lower.endswith("ed") and DET not in t[x - 1].cls
+               and t[x - 1].text not in (",", "’s", "'s") for x in range(k + 2, min(end, k + 5)))
+
+
 def _gerund_after_weak_verb(r: Report) -> object:
     t, k = r.doc.toks, r.after()
     assert k is not None
@@ -263,6 +279,7 @@ def _clause_after_cue(r: Report) -> RawQuote | None:
     return r.quote(k, r.rest) if k is not None else None
 
 
+_NEEDS_CLAUSE = tagged("reporting_verbs", "clause")  # "revealed the new model": a noun object is no report
 _CLOSING_HEARER = words("layout_words", "closing_hearer")
 _SUBORDINATORS = words("function_words", "subordinator")
 CLAUSE_RULES = stage("clause", [
@@ -274,6 +291,7 @@ CLAUSE_RULES = stage("clause", [
     Rule("clause.object_verb_needs_that", "The mayor praised the firefighters for their work.", _object_verb_needs_that),
     Rule("clause.weak_verb_needs_clause", "The union continued its strike.", _weak_verb_needs_clause),
     Rule("clause.preposition_after", "The tenants asked for a meeting with the owner.", _preposition_after),
+    Rule("clause.noun_object", "Lexa Motors revealed its new convertible at the show in Detroit.", _noun_object),
     Rule("clause.gerund_after_weak_verb", "The union continued pressing for what it says is fair pay.", _gerund_after_weak_verb),
     Rule("clause.object_and_infinitive", "The court declared the law to be void in all states.",
          _object_and_infinitive),
