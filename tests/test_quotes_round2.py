@@ -3,6 +3,8 @@ this repo."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.test_quotes import quotes_of
 
 
@@ -20,3 +22,29 @@ def test_a_clause_after_those_verbs_is_still_a_report() -> None:
                        ("The minister disclosed she had sold the shares in 2019.", "she had sold")):
         found = [q for q in quotes_of(text) if q.kind == "indirect"]
         assert len(found) == 1 and said in found[0].text, (text, found)
+
+
+OTHER_LANGUAGES = [
+    # (text, quote, speaker)
+    ("„Die Brücke bleibt bis zum Sommer gesperrt“, sagte Bürgermeisterin Katrin Lenz am Montag.",
+     "Die Brücke bleibt bis zum Sommer gesperrt", "Katrin Lenz"),
+    ("« Le pont restera fermé jusqu’à l’été », a déclaré la maire Claire Dubois.",
+     "Le pont restera fermé jusqu’à l’été", "Claire Dubois"),
+    ("«El puente seguirá cerrado hasta el verano», dijo la alcaldesa Lucía Ortega.",
+     "El puente seguirá cerrado hasta el verano", "Lucía Ortega"),
+    ("‹Der Bau dauert länger als geplant›, erklärte Jonas Weber.", "Der Bau dauert länger als geplant",
+     "Jonas Weber"),
+    ("« Le chantier prendra du retard », selon Marc Lefèvre.", "Le chantier prendra du retard", "Marc Lefèvre"),
+]
+
+
+@pytest.mark.parametrize("text,quote,speaker", OTHER_LANGUAGES)
+def test_direct_quotes_in_other_languages(text: str, quote: str, speaker: str) -> None:
+    found = [q for q in quotes_of(text) if q.kind == "direct"]
+    assert [(q.text, q.speaker.name) for q in found] == [(quote, speaker)]
+
+
+def test_a_pronoun_after_a_verb_of_another_language_is_the_person_in_focus() -> None:
+    text = ("Claire Dubois a visité le chantier lundi.\n\n« Le pont restera fermé jusqu’à l’été », dit-elle.\n\n"
+            "„Wir bauen weiter, so schnell es geht“, sagte sie.")
+    assert [q.speaker.name for q in quotes_of(text) if q.kind == "direct"] == ["Claire Dubois", "Claire Dubois"]

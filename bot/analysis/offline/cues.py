@@ -37,6 +37,13 @@ def _forms(lemma: str, irregular: list[str]) -> set[str]:
 
 
 @lru_cache(maxsize=1)
+def foreign_forms() -> frozenset[str]:
+    """The forms of lexicons/reporting_verbs_intl.txt (German, French, Spanish)."""
+    return frozenset(f for lang in ("de", "fr", "es") for entry in sections("reporting_verbs_intl").get(lang, ())
+                     for f in entry.lower().split()[1:])
+
+
+@lru_cache(maxsize=1)
 def verbs() -> dict[str, tuple[str, str]]:
     """Inflected form -> (lemma, class); class is "speech", "weak", "object" or "cognition"."""
     out: dict[str, tuple[str, str]] = {}
@@ -45,6 +52,11 @@ def verbs() -> dict[str, tuple[str, str]]:
             parts = entry.lower().split()
             for f in _forms(parts[0], parts[1:]):
                 out[f] = (parts[0], cls)
+    for lang in ("de", "fr", "es"):  # every form written out; the infinitive itself is no cue
+        for entry in sections("reporting_verbs_intl").get(lang, ()):
+            parts = entry.lower().split()
+            for f in parts[1:]:
+                out.setdefault(f, (parts[0], "speech"))
     return out
 
 
@@ -135,6 +147,17 @@ CUE_RULES = stage("cue", [
     Rule("cue.states_noun", "The Rust Belt states that voted for him are angry.", _states_noun),
     Rule("cue.noun_after_determiner", "Many voters heard the claim that the pier was unsafe.", _noun_after_determiner),
 ])
+
+
+def according_to(t: list[Token], i: int, hi: int) -> int:
+    """How many tokens an "according to" cue at `i` takes: 2 for "according to", 1 for "selon", "según",
+    "laut" (lexicon layout_words [according]); 0 when there is none."""
+    if t[i].lower == "according" and i + 1 < hi and t[i + 1].lower == "to":
+        return 2
+    return 1 if t[i].lower in _ACCORDING and i + 1 < hi else 0
+
+
+_ACCORDING = words("layout_words", "according")
 
 
 def cue_span(doc: Doc, verb: int, phrase: Phrase | None) -> Cue:

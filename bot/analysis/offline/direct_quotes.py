@@ -8,7 +8,15 @@ quotes.py). A short quoted phrase inside a sentence with no speaker next to it i
 
 from __future__ import annotations
 
-from bot.analysis.offline.cues import INVERTIBLE, cue_span, is_passive, is_verb, verbs
+from bot.analysis.offline.cues import (
+    INVERTIBLE,
+    according_to,
+    cue_span,
+    foreign_forms,
+    is_passive,
+    is_verb,
+    verbs,
+)
 from bot.analysis.offline.doc import Doc, stop_punct
 from bot.analysis.offline.lexicon import tagged, words
 from bot.analysis.offline.mentions import Mention, classify
@@ -19,7 +27,7 @@ from bot.analysis.offline.subjects import main_clause_start, participle_subject,
 from bot.analysis.offline.units import Attribution, Cue, Phrase, RawQuote
 
 _DASHES = frozenset({"—", "–", "-", "―"})
-_TRAIL = " \t\n,;:"
+_TRAIL = " \t\n,;:\u00a0\u202f"
 
 
 MIN_FLOATING_WORDS = 4  # a quote standing alone at a sentence start
@@ -113,8 +121,9 @@ def _dash_signature(q: AfterQuote) -> object:
 
 def _according_to_after(q: AfterQuote) -> object:
     t, i = q.t, q.i
-    if t[i].lower == "according" and i + 1 < q.hi and t[i + 1].lower == "to":
-        return q.attribution(phrase_after(q.doc.text, t, i + 2, q.hi), Cue(t[i].start, t[i + 1].end)) or STOP
+    n = according_to(t, i, q.hi)
+    if n:
+        return q.attribution(phrase_after(q.doc.text, t, i + n, q.hi), Cue(t[i].start, t[i + n - 1].end)) or STOP
     return None
 
 
@@ -125,10 +134,29 @@ def _no_verb_after(q: AfterQuote) -> object:
 
 def _inverted(q: AfterQuote) -> object:
     v, t = q.verb(), q.t
-    if v != q.i:
+    # "« … », a déclaré Emmanuel Macron", "«…», ha dicho Pedro Sánchez": an auxiliary first
+    if v != q.i and not (v == q.i + 1 and t[q.i].lower in _INVERTED_AUX):
         return None
     ph = phrase_after(q.doc.text, t, v + 1, q.hi) if t[v].lower in INVERTIBLE else None
-    return q.attribution(ph, cue_span(q.doc, v, ph)) or STOP
+    return q.attribution(ph, cue_span(q.doc, v, ph)) or _pronoun_after(q, v) or STOP
+
+
+def _pronoun_after(q: AfterQuote, v: int) -> Attribution | None:
+    """"„…“, sagte sie", "«…», dijo él", "« … », dit-il": a pronoun after a verb of another language (in
+    English "…, said he" is archaic) stands for the person in focus, as "she said" does."""
+    t = q.t
+    word = t[v].lower
+    if word not in foreign_forms():
+        return None
+    if "-" in word and word.rsplit("-", 1)[1] in _FOREIGN_PRONOUNS:
+        pron, end = word.rsplit("-", 1)[1], t[v].end  # "dit-il": the pronoun is part of the token
+    elif v + 1 < len(t) and t[v + 1].lower in _FOREIGN_PRONOUNS:
+        pron, end = t[v + 1].lower, t[v + 1].end
+    else:
+        return None
+    he = pron in tagged("function_words", "male")
+    return Attribution(Mention("pronoun", "he" if he else "she", None, t[v].start, end, "m" if he else "f"),
+                       Cue(t[v].start, end))
 
 
 def _subject_verb(q: AfterQuote) -> object:
@@ -140,6 +168,8 @@ def _subject_verb(q: AfterQuote) -> object:
     return q.attribution(ph, cue_span(q.doc, v, ph)) or STOP
 
 
+_INVERTED_AUX = words("layout_words", "inverted_aux")
+_FOREIGN_PRONOUNS = words("function_words", "foreign_pronoun")
 AFTER_QUOTE_RULES = stage("after_quote", [
     Rule("after_quote.new_sentence", "“The pier is closed.” Mayor Ruiz then left for Paris.", _new_sentence),
     Rule("after_quote.dash_signature", "“We rebuild, we do not retreat.” — Ana Ruiz", _dash_signature),
@@ -224,8 +254,9 @@ class BeforeQuote:
         t, a, lo, text = self.t, self.a, self.lo, self.doc.text
         for v in range(a - 1, lo - 1, -1):
             low = t[v].lower
-            if low == "according" and v + 1 < a and t[v + 1].lower == "to":
-                ph = phrase_after(text, t, v + 2, a)
+            n = according_to(t, v, a)
+            if n:
+                ph = phrase_after(text, t, v + n, a)
                 return "according", v, ph, classify(text, t[ph.first:ph.end]) if ph else None
             if not is_verb(t[v]) or is_passive(t, v):
                 continue
@@ -248,7 +279,8 @@ def _according_to_before(q: BeforeQuote) -> object:
     if c is None or c[0] != "according":
         return None
     _, v, ph, m = c
-    return Attribution(m, Cue(q.t[v].start, q.t[v + 1].end), ph.appositive) if m and ph else STOP
+    end = q.t[v + according_to(q.t, v, q.a) - 1].end
+    return Attribution(m, Cue(q.t[v].start, end), ph.appositive) if m and ph else STOP
 
 
 def _verb_before(q: BeforeQuote) -> Attribution | None:

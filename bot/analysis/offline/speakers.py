@@ -48,6 +48,7 @@ _INNER = words("function_words", "phrase_inner")
 _RELATIVE = words("function_words", "relative")
 _PREPOSITIONS = words("function_words", "prep")
 _ADJUNCT_LEADS = words("layout_words", "appositive_adjunct_lead")
+_FOREIGN_DET = words("function_words", "foreign_det")  # lower case only: "Marine Le Pen" keeps her "Le"
 _PARTY = re.compile(r"^[RDI]-[A-Z]")  # "R-Ky.", "D-Mass."
 _ANON = re.compile(
     r"(?:\b(?:a|an|one|two|three|four|several|some|other|another)\s+)?(?:[\w.’'-]+\s+){0,3}?"
@@ -412,8 +413,8 @@ def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> Phrase | None
     if k < hi and PRONOUN in toks[k].cls:
         # "…, said he" is archaic; "…, said he was unfit" is a report, its subject comes before
         return None
-    if k < hi and DET in toks[k].cls:
-        k += 1
+    if k < hi and (DET in toks[k].cls or toks[k].text in _FOREIGN_DET):
+        k += 1  # "said the mayor", "a déclaré la maire …"
     while k < hi:
         t = toks[k]
         if _np_token(t):
