@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_quotes import quotes_of
+from tests.test_quotes import only, quotes_of
 
 
 def test_a_noun_object_is_no_report() -> None:
@@ -48,3 +48,19 @@ def test_a_pronoun_after_a_verb_of_another_language_is_the_person_in_focus() -> 
     text = ("Claire Dubois a visité le chantier lundi.\n\n« Le pont restera fermé jusqu’à l’été », dit-elle.\n\n"
             "„Wir bauen weiter, so schnell es geht“, sagte sie.")
     assert [q.speaker.name for q in quotes_of(text) if q.kind == "direct"] == ["Claire Dubois", "Claire Dubois"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Lexa Motors showed a car. Lexus said its new convertible would go on sale in the spring.", "Lexus"),
+    ("PolitiFact said the claim about the bridge was false.", "PolitiFact"),
+    ("Norway said the fishing talks would resume next week.", "Norway"),
+    ("Zune said its new players would ship before the holidays.", "Zune"),
+])
+def test_a_one_word_company_outlet_or_country_is_an_organisation(text: str, name: str) -> None:
+    q = only(text, "indirect")
+    assert (q.speaker.name, q.speaker.kind) == (name, "organization")
+
+
+def test_a_one_word_name_the_article_gives_in_full_stays_a_person() -> None:
+    text = "Senator Ada McLean spoke first. McLean said the bridge would reopen in May."
+    assert (only(text, "indirect").speaker.name, only(text, "indirect").speaker.kind) == ("Ada McLean", "person")

@@ -8,6 +8,7 @@ layouts are the rules of stage "resolution", tried in order.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from bot.analysis.offline.mentions import (
     DOCUMENTS,
     GROUPS,
     ORGS,
+    PLACES,
     ROLES,
     UNNAMED,
     Mention,
@@ -266,10 +268,34 @@ def _known_surname(r: Resolving) -> None:
 
 def _acronym(r: Resolving) -> None:
     m = r.m
-    if m.kind == "person" and " " not in m.name and m.name.isupper() and r.people.lookup(m.name, r.pos) is None:
+    known = r.people.lookup(m.name, r.pos) if m.kind == "person" and " " not in m.name and m.name.isupper() else None
+    if m.kind == "person" and " " not in m.name and m.name.isupper() and (
+            known is None or (" " not in known.name and not known.title)):
         r.m = Mention("organization", m.name, m.title, m.start, m.end)
         hit("resolution.acronym")
     return None
+
+
+def _lone_body(r: Resolving) -> None:
+    """"Lexus said", "PolitiFact said", "Norway said": one capitalised word the article never gives as a
+    person's name (no given name, no title) that is a known company, outlet or place, or written in
+    CamelCase, is an organisation."""
+    m = r.m
+    if m.kind != "person" or " " in m.name or m.title or r.appositive:
+        return None
+    name = strip_possessive(m.name)
+    known = r.people.lookup(name, r.pos)
+    if known is not None and (" " in known.name or known.title):
+        return None
+    if name.lower() in _LONE_BODIES or name.lower() in PLACES or _CAMEL.search(name):
+        r.m = Mention("organization", name, None, m.start, m.end)
+        hit("resolution.lone_body")
+    return None
+
+
+_LONE_BODIES = words("mention_words", "lone_body")
+# an inner capital after a lower-case letter, not a name prefix: "PolitiFact", "BuzzFeed" (not "McCain", "DeSantis")
+_CAMEL = re.compile(r"^(?!Mc|Mac|De|Di|Da|La|Le|Van|Von|Du)[A-Z][a-z]+[A-Z]|^[A-Z]{2,}[a-z]{2,}")
 
 
 def _demonym_adjective(r: Resolving) -> Speaker | None:
@@ -362,6 +388,7 @@ RESOLUTION_RULES = stage("resolution", [
     Rule("resolution.author", "“We will win,” I said to the crowd.", _author),
     Rule("resolution.known_surname", "Michael Bloomberg spoke first. Bloomberg said the tax was fair.", _known_surname),
     Rule("resolution.acronym", "HP said the printers would ship in March.", _acronym),
+    Rule("resolution.lone_body", "Lexus said its new convertible would go on sale in the spring.", _lone_body),
     Rule("resolution.demonym_adjective", "The deal would calm Russian fears, reassuring Moscow that it was safe, "
          "the envoy said.", _demonym_adjective),
     Rule("resolution.person", "Finance Minister Lena Vos said the budget was balanced.", _person),
