@@ -64,3 +64,16 @@ def test_a_one_word_company_outlet_or_country_is_an_organisation(text: str, name
 def test_a_one_word_name_the_article_gives_in_full_stays_a_person() -> None:
     text = "Senator Ada McLean spoke first. McLean said the bridge would reopen in May."
     assert (only(text, "indirect").speaker.name, only(text, "indirect").speaker.kind) == ("Ada McLean", "person")
+
+
+@pytest.mark.parametrize("text,said", [
+    ("The mayor described the plan as a disaster for the town.", "the plan as a disaster for the town"),
+    ("Senator Ada McLean called the proposal “reckless and unfair.”", "the proposal “reckless and unfair"),
+])
+def test_called_x_y_and_described_x_as_y_are_reports(text: str, said: str) -> None:
+    q = only(text, "indirect")
+    assert q.text.startswith(said)
+
+
+def test_called_with_a_plain_object_is_no_report() -> None:
+    assert not quotes_of("The neighbours called the fire brigade after midnight.")

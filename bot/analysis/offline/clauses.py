@@ -225,6 +225,18 @@ def _no_clause_after(r: Report) -> object:
     return STOP if r.after() is None else None
 
 
+def _naming(r: Report) -> RawQuote | None:
+    """"described the plan as a disaster", "called the statement “offensive”": the object and what the
+    speaker called it are what was said."""
+    t, k, rest = r.doc.toks, r.after(), r.rest
+    assert k is not None
+    if r.lemma not in _NAMING or t[k].lower == "that" or rest - k < 3:
+        return None
+    if any(x.lower == "as" for x in t[k + 1:rest]) or any(x.text in _OPEN_MARKS for x in t[k + 1:rest]):
+        return r.quote(k, rest)
+    return None
+
+
 def _object_verb_needs_that(r: Report) -> object:
     return STOP if r.cls == "object" and r.doc.toks[r.after()].lower != "that" else None  # type: ignore[index]
 
@@ -279,6 +291,7 @@ def _clause_after_cue(r: Report) -> RawQuote | None:
     return r.quote(k, r.rest) if k is not None else None
 
 
+_NAMING = tagged("reporting_verbs", "naming")
 _NEEDS_CLAUSE = tagged("reporting_verbs", "clause")  # "revealed the new model": a noun object is no report
 _CLOSING_HEARER = words("layout_words", "closing_hearer")
 _SUBORDINATORS = words("function_words", "subordinator")
@@ -288,6 +301,7 @@ CLAUSE_RULES = stage("clause", [
     Rule("clause.told_after_clause", "We are not giving up, the coach told his players before the match.",
          _told_after_clause),
     Rule("clause.no_clause_after", "The coach told him to leave the pitch.", _no_clause_after),
+    Rule("clause.naming", "The mayor described the plan as a disaster for the town.", _naming),
     Rule("clause.object_verb_needs_that", "The mayor praised the firefighters for their work.", _object_verb_needs_that),
     Rule("clause.weak_verb_needs_clause", "The union continued its strike.", _weak_verb_needs_clause),
     Rule("clause.preposition_after", "The tenants asked for a meeting with the owner.", _preposition_after),
