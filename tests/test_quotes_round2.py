@@ -77,3 +77,11 @@ def test_called_x_y_and_described_x_as_y_are_reports(text: str, said: str) -> No
 
 def test_called_with_a_plain_object_is_no_report() -> None:
     assert not quotes_of("The neighbours called the fire brigade after midnight.")
+
+
+@pytest.mark.parametrize("text,said", [
+    ("Ana Ruiz stated in July it would take a decade to repair the pier.", "it would take a decade"),
+    ("Ana Ruiz said by text message the pier would stay closed through the summer.", "the pier would stay"),
+])
+def test_an_adjunct_between_the_verb_and_its_clause_is_skipped(text: str, said: str) -> None:
+    assert only(text, "indirect").text.startswith(said)
