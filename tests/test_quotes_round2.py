@@ -85,3 +85,13 @@ def test_called_with_a_plain_object_is_no_report() -> None:
 ])
 def test_an_adjunct_between_the_verb_and_its_clause_is_skipped(text: str, said: str) -> None:
     assert only(text, "indirect").text.startswith(said)
+
+
+def test_a_place_in_a_long_appositive_does_not_speak() -> None:
+    text = "Paul Ode, 41, of Leeds, who runs a bakery on the high street, said sales had halved since March."
+    assert only(text, "indirect").speaker.name == "Paul Ode"
+
+
+def test_the_who_is_a_body_not_a_relative_pronoun() -> None:
+    q = only("The WHO said the outbreak was under control.", "indirect")
+    assert (q.speaker.name, q.speaker.kind) == ("WHO", "organization")

@@ -171,6 +171,7 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | 
     return decide(SPEAKER_RULES, Before(text, toks, verb, lo, j))
 
 
+_PLACE_LEADS = words("layout_words", "place_lead")
 _TIME_LEAD = words("layout_words", "time_lead")
 _DASH = ("—", "–", "--")
 
@@ -185,11 +186,13 @@ def _possessor_before_noun(c: Before) -> object:
 
 
 def _description(c: Before) -> object:
+    if c.last.text == "WHO":
+        return None  # the World Health Organization, not "who"
     return STOP if RELATIVE in c.last.cls and not (c.j - 1 > c.lo and c.toks[c.j - 1].text == ",") else None
 
 
 def _relative_clause(c: Before) -> object:
-    if c.last.lower == "who" and c.j - 1 > c.lo and c.toks[c.j - 1].text == ",":
+    if c.last.text in ("who", "Who") and c.j - 1 > c.lo and c.toks[c.j - 1].text == ",":
         return c.core(c.j - 1) or STOP
     return None
 
@@ -238,6 +241,8 @@ def _appositive_person(c: Before) -> Phrase | None:
     if c.last.text != ",":
         return None
     ph = c.appositive()
+    if ph is not None and ph.first - 1 >= c.lo and c.toks[ph.first - 1].lower in _PLACE_LEADS:
+        return None  # "Paul Ode, 41, of Leeds, who runs a bakery, said": Leeds is where he is from
     return ph if ph is not None and _is_person(c.text, c.toks, ph) else None
 
 
