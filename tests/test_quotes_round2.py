@@ -95,3 +95,16 @@ def test_a_place_in_a_long_appositive_does_not_speak() -> None:
 def test_the_who_is_a_body_not_a_relative_pronoun() -> None:
     q = only("The WHO said the outbreak was under control.", "indirect")
     assert (q.speaker.name, q.speaker.kind) == ("WHO", "organization")
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("City staff said the permit had been approved in March.", "City staff"),
+    ("The suit says the landlord ignored repeated warnings about the mold.", "The suit"),
+    ("A tweet last week said the concert would be moved to the arena.", "A tweet"),
+])
+def test_plain_noun_subjects_report(text: str, speaker: str) -> None:
+    assert only(text, "indirect").speaker.name == speaker
+
+
+def test_a_rarer_speech_verb_attributes_a_quote() -> None:
+    assert only("“Get out of here,” Ana Ruiz blurted as the cameras rolled.", "direct").speaker.name == "Ana Ruiz"
