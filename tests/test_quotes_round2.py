@@ -108,3 +108,9 @@ def test_plain_noun_subjects_report(text: str, speaker: str) -> None:
 
 def test_a_rarer_speech_verb_attributes_a_quote() -> None:
     assert only("“Get out of here,” Ana Ruiz blurted as the cameras rolled.", "direct").speaker.name == "Ana Ruiz"
+
+
+def test_was_quoted_as_saying_names_its_subject() -> None:
+    text = "Lena Vos spoke in Riga.\n\nVos was later quoted as saying: “The budget is balanced and will stay so.”"
+    assert only(text, "direct").speaker.name == "Lena Vos"
+    assert only("Ana Ruiz was quoted as saying the pier would never reopen.", "indirect").speaker.name == "Ana Ruiz"

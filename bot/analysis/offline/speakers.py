@@ -172,6 +172,7 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | 
 
 
 _PLACE_LEADS = words("layout_words", "place_lead")
+_PASSIVE_AUX = words("function_words", "passive_aux")
 _TIME_LEAD = words("layout_words", "time_lead")
 _DASH = ("—", "–", "--")
 
@@ -226,6 +227,17 @@ def _poll_share(c: Before) -> Phrase | None:
     if m and m.end() == t.end:
         return Phrase(next(x for x in range(c.lo, c.j + 1) if toks[x].start >= m.start()), c.j + 1)
     return None
+
+
+def _quoted_as_saying(c: Before) -> object:
+    toks, v = c.toks, c.verb
+    if not (toks[v].lower == "saying" and v - 3 >= c.lo and toks[v - 1].lower == "as"
+            and toks[v - 2].lower == "quoted"):
+        return None
+    k = v - 3
+    while k > c.lo and toks[k].lower in SKIP_BEFORE | _PASSIVE_AUX:
+        k -= 1  # "was later quoted", "has been quoted"
+    return c.core(k + 1) or STOP
 
 
 def _participle_clause(c: Before) -> object:
@@ -300,6 +312,7 @@ SPEAKER_RULES = stage("speaker", [
     Rule("speaker.party_in_brackets", "Rep. Tom Hale (R-Ohio) said the bill would fail.", _party_in_brackets),
     Rule("speaker.dashed_appositive", "Mia Lund — a nurse from Dover — says the ward is full.", _dashed_appositive),
     Rule("speaker.poll_share", "One in four said the bridge felt unsafe.", _poll_share),
+    Rule("speaker.quoted_as_saying", "Ana Ruiz was quoted as saying the pier would never reopen.", _quoted_as_saying),
     Rule("speaker.participle_clause", "The council voted on Monday, saying the park will stay open.",
          _participle_clause),
     Rule("speaker.appositive_person", "Ann Berg, a lawyer for the tenants, said the eviction was illegal.",
