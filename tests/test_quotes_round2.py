@@ -114,3 +114,11 @@ def test_was_quoted_as_saying_names_its_subject() -> None:
     text = "Lena Vos spoke in Riga.\n\nVos was later quoted as saying: “The budget is balanced and will stay so.”"
     assert only(text, "direct").speaker.name == "Lena Vos"
     assert only("Ana Ruiz was quoted as saying the pier would never reopen.", "indirect").speaker.name == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("Lena Vos resigned on Friday. Her statement said the budget was balanced.", "Lena Vos"),
+    ("Tom Reed resigned on Friday. His letter to the board said the budget was a fiction.", "Tom Reed"),
+])
+def test_a_document_speaks_for_the_person_who_issued_it(text: str, speaker: str) -> None:
+    assert only(text, "indirect").speaker.name == speaker

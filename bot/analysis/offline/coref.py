@@ -340,6 +340,18 @@ def _it_they(r: Resolving) -> Speaker | None:
     return next((s for s in reversed(r.recent) if s.kind in want), UNIDENTIFIED)  # never a bare pronoun
 
 
+def _document_issuer(r: Resolving) -> Speaker | None:
+    """"Her statement read: …", "his letter said …": the person who issued the document speaks through it."""
+    m = r.m
+    words_ = m.name.lower().split()
+    if m.kind not in ("unnamed", "organization") or len(words_) < 2 or words_[0] not in ("his", "her") \
+            or words_[1] not in DOCUMENTS:
+        return None
+    gender = "f" if words_[0] == "her" else "m"
+    p = r.people.pronoun(r.pos, gender, r.preferred())
+    return Speaker(name=p.name, title=p.title, kind="person") if p is not None else None
+
+
 def _role_words(m: Mention) -> list[str]:
     return [strip_possessive(w.lower()) for w in m.name.split()]
 
@@ -394,6 +406,8 @@ RESOLUTION_RULES = stage("resolution", [
     Rule("resolution.person", "Finance Minister Lena Vos said the budget was balanced.", _person),
     Rule("resolution.he_she", "Lena Vos spoke in Riga. “The budget is balanced,” she said.", _he_she),
     Rule("resolution.it_they", "The Harbor Board met on Monday. It said the pier would close.", _it_they),
+    Rule("resolution.document_issuer", "Lena Vos resigned on Friday. Her statement said the budget was balanced.",
+         _document_issuer),
     Rule("resolution.role_by_title", "Sen. Ada Park spoke first. The senator said the bill would pass.",
          _role_by_title),
     Rule("resolution.role_in_focus", "Ada Park toured the plant. The candidate said jobs would return.",
