@@ -122,3 +122,19 @@ def test_was_quoted_as_saying_names_its_subject() -> None:
 ])
 def test_a_document_speaks_for_the_person_who_issued_it(text: str, speaker: str) -> None:
     assert only(text, "indirect").speaker.name == speaker
+
+
+@pytest.mark.parametrize("text,said,speaker", [
+    ("A senior official has promoted the theory that the virus was brought to the city by soldiers.",
+     "the virus was brought to the city by soldiers", "A senior official"),
+    ("Dr. Ana Ruiz, an astronomer, spread the idea that the virus arrived on a comet.",
+     "the virus arrived on a comet", "Ana Ruiz"),
+])
+def test_spreading_a_theory_that_attributes_the_claim(text: str, said: str, speaker: str) -> None:
+    q = only(text, "indirect")
+    assert (q.text, q.speaker.name) == (said, speaker)
+
+
+def test_claims_that_as_a_verb_still_reports() -> None:
+    q = only("Along with other charges, the lawsuit claims that the landlord ignored the mold.", "indirect")
+    assert q.text.startswith("that the landlord ignored")

@@ -44,6 +44,13 @@ def foreign_forms() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def stance_verbs() -> frozenset[str]:
+    """Every form of the verbs that spread an idea ("promoted the theory that …"): reporting_verbs [stance]."""
+    return frozenset(f for e in sections("reporting_verbs").get("stance", ())
+                     for f in _forms(e.lower().split()[0], e.lower().split()[1:]))
+
+
+@lru_cache(maxsize=1)
 def verbs() -> dict[str, tuple[str, str]]:
     """Inflected form -> (lemma, class); class is "speech", "weak", "object" or "cognition"."""
     out: dict[str, tuple[str, str]] = {}

@@ -11,11 +11,12 @@ from __future__ import annotations
 from bot.analysis.offline.clauses import (
     _OPEN_MARKS,
     MIN_CONTENT_TOKENS,
+    _before_according,
     _is_quoted,
     _strip_end,
     reported_clause,
 )
-from bot.analysis.offline.cues import INVERTIBLE, is_passive, is_verb, reports_here, verbs
+from bot.analysis.offline.cues import INVERTIBLE, is_passive, is_verb, reports_here, stance_verbs, verbs
 from bot.analysis.offline.doc import SUBORDINATOR, Doc, stop_punct
 from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import Mention, classify
@@ -58,8 +59,12 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
                         out.append(rq)
                         taken_until = max(taken_until, doc.tok_at(rq.end))
                 continue
+            claim = low in _CLAIM_NOUNS and v + 1 < hi and t[v + 1].lower == "that" \
+                and not inside_direct(t[v].start)
             if low == "according" and v + 1 < hi and t[v + 1].lower == "to":
                 rq = _according(doc, v, lo, hi)
+            elif claim and (rq := _claim_noun(doc, v, lo, hi)) is not None:
+                pass  # "promoted the theory that …"; otherwise "claims" may still be a verb
             elif is_verb(t[v]) and not inside_direct(t[v].start) and not is_passive(t, v) \
                     and not any(c.start <= t[v].start < c.end for c in direct_cues):
                 rq = _reported(doc, v, lo, hi, *vb[low])
@@ -72,6 +77,27 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
             out.append(rq)
             taken_until = max(taken_until, doc.tok_at(rq.end))
     return out
+
+
+def _claim_noun(doc: Doc, n: int, lo: int, hi: int) -> RawQuote | None:
+    """"X promoted the theory that …", "posts are spreading false claims that …": a verb of spreading an
+    idea, then a noun of claiming and "that"; the clause is X's claim."""
+    t = doc.toks
+    v = next((k for k in range(n - 1, max(lo, n - 6) - 1, -1) if t[k].lower in stance_verbs()), None)
+    if v is None or any(stop_punct(x) or x.text == "," for x in t[v + 1:n]):
+        return None
+    ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
+    m = classify(doc.text, t[ph.first:ph.end]) if ph else None
+    if m is None or ph is None or m.kind == "author":
+        return None
+    rest = _strip_end(doc, n + 2, _before_according(doc, n + 2, hi))
+    if rest - (n + 2) < MIN_CONTENT_TOKENS:
+        return None
+    return RawQuote(t[n + 2].start, t[rest - 1].end, "indirect", m, Cue(t[v].start, t[n + 1].end),
+                    appositive=ph.appositive)
+
+
+_CLAIM_NOUNS = words("layout_words", "claim_noun")
 
 
 HEADLINE_WORDS = 25  # a first paragraph this short is a headline
