@@ -138,3 +138,26 @@ def test_spreading_a_theory_that_attributes_the_claim(text: str, said: str, spea
 def test_claims_that_as_a_verb_still_reports() -> None:
     q = only("Along with other charges, the lawsuit claims that the landlord ignored the mold.", "indirect")
     assert q.text.startswith("that the landlord ignored")
+
+
+def test_fact_check_labels_are_never_sources() -> None:
+    text = ("Five myths about the flu shot, checked.\n\nMYTH: “The flu shot can give you the flu.”\n\n"
+            "FACT CHECK: Vitamin C does not cure colds, says the Cold Institute.")
+    found = quotes_of(text)
+    assert all(q.speaker.name.lower() not in ("myth", "fact check") for q in found)
+    report = only(text, "indirect")
+    assert (report.text, report.speaker.name) == ("Vitamin C does not cure colds", "Cold Institute")
+
+
+@pytest.mark.parametrize("text,said,source", [
+    ("A new poll shows most voters back the plan.", "most voters back the plan", "A new poll"),
+    ("The survey showed support fell in rural areas.", "support fell in rural areas", "The survey"),
+])
+def test_a_study_or_poll_finds_without_that(text: str, said: str, source: str) -> None:
+    q = only(text, "indirect")
+    assert (q.text, q.speaker.name) == (said, source)
+
+
+def test_a_negated_subject_attributes_nothing() -> None:
+    assert not quotes_of("No serious scientists suggest the vaccine causes the illness.")
+    assert not quotes_of("Nobody has said the school will close before June.")

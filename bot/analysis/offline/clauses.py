@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.analysis.offline.cues import cue_span, verbs
 from bot.analysis.offline.doc import DET, FINITE, HEARER, NOMINATIVE, SUBORDINATOR, Doc, stop_punct
 from bot.analysis.offline.lexicon import tagged, words
-from bot.analysis.offline.mentions import Mention
+from bot.analysis.offline.mentions import LABELS, Mention
 from bot.analysis.offline.rules import STOP, Rule, decide, stage
 from bot.analysis.offline.units import Phrase, RawQuote
 
@@ -176,6 +176,7 @@ class Report:
 
     def quote(self, first: int, end: int) -> RawQuote:
         t = self.doc.toks
+        first = _past_label(self.doc, first, end)
         return RawQuote(t[first].start, t[end - 1].end, "indirect", self.m, self.cue, appositive=self.ph.appositive)
 
     def after(self) -> int | None:
@@ -186,10 +187,30 @@ class Report:
         return self._after  # type: ignore[return-value]
 
 
+def _past_label(doc: Doc, first: int, end: int) -> int:
+    """Skip a fact-check label that opens the clause: "FACT CHECK: Vitamin C does not cure colds, says …"."""
+    t = doc.toks
+    colon = next((x for x in range(first, min(end, first + 4)) if t[x].text == ":"), None)
+    if colon is not None and colon + 1 < end and doc.text[t[first].start:t[colon - 1].end].lower() in LABELS:
+        return colon + 1
+    return first
+
+
 def reported_clause(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str, ph: Phrase, m: Mention,
                     inverted: bool) -> RawQuote | None:
     """What the cue at `v` reports, by the first rule of stage "clause" that decides."""
     return decide(CLAUSE_RULES, Report(doc, v, lo, hi, lemma, cls, ph, m, inverted))
+
+
+def _negated_subject(r: Report) -> object:
+    """"No serious scientists suggest …", "Nobody has said …": a report that no one makes the claim."""
+    t, first = r.doc.toks, r.ph.first
+    if r.inverted:
+        return None
+    before = range(max(r.lo, first - 3), first + 1)
+    if any(t[x].lower in _NO_ONE for x in before) and not any(t[x].text == "," for x in before):
+        return STOP
+    return None
 
 
 def _closing(r: Report) -> RawQuote | None:
@@ -243,6 +264,8 @@ def _object_verb_needs_that(r: Report) -> object:
 
 def _weak_verb_needs_clause(r: Report) -> object:
     k = r.after()
+    if r.lemma in _EVIDENCE and r.m.name.lower().split()[-1] in _EVIDENCE_SOURCES:
+        return None  # "a new poll shows most voters back the plan": a finding needs no "that"
     if r.cls != "speech" and r.doc.toks[k].lower != "that" and not _opens_clause(r.doc, k, r.rest):  # type: ignore
         return STOP
     return None
@@ -291,11 +314,15 @@ def _clause_after_cue(r: Report) -> RawQuote | None:
     return r.quote(k, r.rest) if k is not None else None
 
 
+_EVIDENCE = tagged("reporting_verbs", "evidence")
+_EVIDENCE_SOURCES = words("mention_words", "document") | words("mention_words", "evidence_source")
+_NO_ONE = words("function_words", "no_one")
 _NAMING = tagged("reporting_verbs", "naming")
 _NEEDS_CLAUSE = tagged("reporting_verbs", "clause")  # "revealed the new model": a noun object is no report
 _CLOSING_HEARER = words("layout_words", "closing_hearer")
 _SUBORDINATORS = words("function_words", "subordinator")
 CLAUSE_RULES = stage("clause", [
+    Rule("clause.negated_subject", "No serious scientist suggests the vaccine causes the illness.", _negated_subject),
     Rule("clause.closing", "The bridge will reopen in May, the mayor said.", _closing),
     Rule("clause.cue_inside", "Most of the closures, she said, have hit rural towns.", _cue_inside),
     Rule("clause.told_after_clause", "We are not giving up, the coach told his players before the match.",

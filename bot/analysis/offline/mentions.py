@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.analysis.offline.doc import DET, DOCUMENT, HONORIFIC, ORG, PLACE, ROLE, TITLE, Token
 from bot.analysis.offline.lexicon import tagged, words
-from bot.analysis.offline.rules import Rule, decide, stage
+from bot.analysis.offline.rules import STOP, Rule, decide, stage
 
 HONORIFICS = words("titles", "honorific")
 ROLES = words("titles", "role")
@@ -155,6 +155,11 @@ def _pronoun(r: Reading) -> Mention | None:
     return None
 
 
+def _label(r: Reading) -> object:
+    """"MYTH:", "CLAIM:", "FACT CHECK:": a fact-check label names no source."""
+    return STOP if r.text[r.start:r.end].lower().rstrip(":") in LABELS else None
+
+
 def _document_by_body(r: Reading) -> Mention | None:
     toks = r.toks
     for i, t in enumerate(toks[:-1]):
@@ -261,10 +266,12 @@ def _common_body(r: Reading) -> Mention | None:
     return r.whole("organization") if r.det is not None and r.head in ORGS else None
 
 
+LABELS = words("mention_words", "label")
 _ANONYMOUS_WORDS = words("mention_words", "anonymous_word")
 _SHARE_HEADS = words("mention_words", "share_head")
 MENTION_RULES = stage("mention", [
     Rule("mention.pronoun", "The plant will close in May, she said.", _pronoun),
+    Rule("mention.label", "MYTH: “The flu shot can give you the flu.”", _label),
     Rule("mention.document_by_body", "A report by the Institute for Coastal Study said the dunes are shrinking.",
          _document_by_body),
     Rule("mention.anonymous", "People familiar with the plan said it would be delayed.", _anonymous),
