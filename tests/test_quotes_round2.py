@@ -161,3 +161,9 @@ def test_a_study_or_poll_finds_without_that(text: str, said: str, source: str) -
 def test_a_negated_subject_attributes_nothing() -> None:
     assert not quotes_of("No serious scientists suggest the vaccine causes the illness.")
     assert not quotes_of("Nobody has said the school will close before June.")
+
+
+def test_a_party_description_is_the_person_in_focus() -> None:
+    text = "Sen. Rand Paul spoke in Louisville on Monday. The Kentucky Republican said the bill would fail."
+    q = only(text, "indirect")
+    assert (q.speaker.name, q.speaker.kind) == ("Rand Paul", "person")

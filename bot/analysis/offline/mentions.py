@@ -182,6 +182,14 @@ def _poll_share(r: Reading) -> Mention | None:
     return r.whole("group") if r.head in _SHARE_HEADS or r.head[:1].isdigit() else None
 
 
+def _description(r: Reading) -> Mention | None:
+    """"the Kentucky Republican", "the Vermont independent": a description of someone the article named;
+    resolution finds who."""
+    if r.det == "the" and r.head in _DESCRIPTION_HEADS and 2 <= len(r.toks) <= 4:  # not "The Independent"
+        return Mention("role", r.text[r.start:r.end], None, r.start, r.end)
+    return None
+
+
 def _group_head(r: Reading) -> Mention | None:
     head = r.head
     if head in GROUPS or (head.endswith("s") and head[:-1] in ROLES and not r.toks[-1].is_cap):
@@ -266,6 +274,7 @@ def _common_body(r: Reading) -> Mention | None:
     return r.whole("organization") if r.det is not None and r.head in ORGS else None
 
 
+_DESCRIPTION_HEADS = words("mention_words", "description_head")
 LABELS = words("mention_words", "label")
 _ANONYMOUS_WORDS = words("mention_words", "anonymous_word")
 _SHARE_HEADS = words("mention_words", "share_head")
@@ -276,6 +285,8 @@ MENTION_RULES = stage("mention", [
          _document_by_body),
     Rule("mention.anonymous", "People familiar with the plan said it would be delayed.", _anonymous),
     Rule("mention.poll_share", "Forty percent said the service had improved.", _poll_share),
+    Rule("mention.description", "Sen. Rand Paul spoke on Monday. The Kentucky Republican said the bill would fail.",
+         _description),
     Rule("mention.group_head", "Local residents said the noise went on all night.", _group_head),
     Rule("mention.organisation", "The Northfield Water Authority said supplies were safe.", _organisation),
     Rule("mention.firm_name", "Baxter & Lowe said the merger would close in June.", _firm_name),
