@@ -40,6 +40,13 @@ SECTION_MAX = 3000
 MESSAGE_BUDGET = 3400
 FALLBACK_MAX = 400
 BUTTON_VALUE_MAX = 2000
+BUTTON_TEXT_MAX = 75
+CONTEXT_MAX = 3000
+# The `text` of a message: Slack takes 40,000 characters, but a fallback or notice longer than this is
+# unreadable in a notification anyway.
+TEXT_MAX = 3000
+SITE_MAX = 80  # a host name is at most 253 characters; one longer than this is shown cut
+LINK_LABEL_MAX = 100
 SHARE_ACTION = "newsbot_share"
 
 _MORE_ROOM = 24  # room kept for a "…and N more" line
@@ -55,6 +62,9 @@ class Message:
 
     text: str
     blocks: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _cut(self.text, TEXT_MAX))
 
     def as_kwargs(self, *, update: bool = False) -> dict:
         """Arguments for chat.postMessage, chat.update (`update=True`) or a response_url. A text-only
@@ -108,21 +118,87 @@ def site_of(url: str | None) -> str:
         host = urlsplit(url or "").hostname or ""
     except ValueError:
         host = ""
-    return host.removeprefix("www.") or "the page"
+    return clip(host.removeprefix("www."), SITE_MAX) or "the page"
+
+
+# A label that reads as an address: a scheme, a www. host, or a dotted name with a letters-only last
+# label ("yourbank.example/login", "bbc.co.uk"). Such a label must name the page the link opens.
+_ADDRESS_LIKE = re.compile(r"://|\bwww\.|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w.-])", re.IGNORECASE)
+
+
+def _bare_address(text: str) -> str:
+    """'HTTPS://www.Example.com/a/' → 'example.com/a': the part of an address a reader compares."""
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip(), flags=re.IGNORECASE)
+    return text.removeprefix("www.").removeprefix("WWW.").rstrip("/").lower()
+
+
+def _url_label(url: str) -> str:
+    """The URL itself as a link label; a long one is cut after its host, never inside it."""
+    if len(url) <= LINK_LABEL_MAX:
+        return url
+    parts = urlsplit(url)
+    host = parts.netloc if len(parts.netloc) <= 60 else "…" + parts.netloc[-59:]
+    head = f"{parts.scheme}://{host}"
+    rest = url.split(parts.netloc, 1)[1] if parts.netloc else ""
+    room = LINK_LABEL_MAX - len(head) - 1
+    return head + (rest[:room] + "…" if room > 0 and rest else "")
 
 
 def safe_link(url: str | None, label: str) -> str:
-    """A mrkdwn link to an http(s) URL, or just the escaped label when the URL is odd."""
+    """A mrkdwn link to an http(s) URL, or just the escaped label when the URL is odd.
+
+    A label that looks like an address must be that address (or its host): `<https://evil.example|
+    https://yourbank.example/login>` is shown as the evil.example URL it opens, not the bank's."""
     if not url or len(url) > 1000 or not re.fullmatch(r"https?://[^\s<>|]+", url):
         return escape(label)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return escape(label)
+    if parts.username is not None or parts.password is not None:
+        return escape(label)  # `https://yourbank.example@evil.example/` reads as one host and goes to another
+    if _ADDRESS_LIKE.search(label) and _bare_address(label) not in (
+        _bare_address(url), _bare_address(parts.hostname or ""),
+    ):
+        label = _url_label(url)
     return f"<{url.replace('&', '&amp;')}|{escape(label).replace('|', '¦')}>"
 
 
-# --- a budgeted builder ---------------------------------------------------------------------------------
+# --- Block Kit objects: the only place they are made, each text cut to Slack's limit here -------------------
+
+# A half entity (`&am`) or a half link (`<https://…`) left at the end of a cut.
+_PARTIAL_TAIL = re.compile(r"&[a-z]{0,5}$|<[^<>]*$")
 
 
-def _md(text: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=text, verbatim=True)
+def _cut(text: str, limit: int) -> str:
+    """`text` within `limit` characters. Content is clipped with care where it is built; this is the
+    backstop that keeps one overlong string (a 3,000-character host) from failing the whole message."""
+    if len(text) <= limit:
+        return text
+    return _PARTIAL_TAIL.sub("", text[: limit - 1]) + "…"
+
+
+def _md(text: str, limit: int = SECTION_MAX) -> MarkdownTextObject:
+    return MarkdownTextObject(text=_cut(text, limit), verbatim=True)
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=_md(text, SECTION_MAX))
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[_md(text, CONTEXT_MAX)])
+
+
+def _header_block(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=_cut(text, HEADER_MAX), emoji=False))
+
+
+def _button(text: str, action_id: str, value: str) -> ButtonElement | None:
+    """A button, or None when its value would not fit (the message goes without it)."""
+    if len(value) > BUTTON_VALUE_MAX:
+        return None
+    return ButtonElement(text=_cut(text, BUTTON_TEXT_MAX), action_id=action_id, value=value, style="primary")
 
 
 class _Builder:
@@ -144,10 +220,10 @@ class _Builder:
         return True
 
     def section(self, text: str) -> bool:
-        text = text[:SECTION_MAX]
         if not text.strip():
             return False
-        return self.add(SectionBlock(text=_md(text)), len(text))
+        block = _section(text)
+        return self.add(block, len(block.text.text))
 
     def listing(self, title: str, lines: list[str], cap: int | None = None) -> None:
         """A titled list in as many sections as needed, as many lines as fit, then "…and N more"."""
@@ -249,8 +325,7 @@ def _link_lines(analysis: Analysis) -> list[str]:
 
 def _header(analysis: Analysis) -> HeaderBlock:
     title = clip(analysis.source.title or "", HEADER_MAX) or clip(analysis.source.site or "", HEADER_MAX)
-    title = plain(title or site_of(analysis.source.url))
-    return HeaderBlock(text=PlainTextObject(text=title, emoji=False))
+    return _header_block(plain(title or site_of(analysis.source.url)))
 
 
 def _byline(analysis: Analysis, *, link: bool) -> str:
@@ -315,15 +390,15 @@ def analysis_message(
 ) -> Message:
     """The analysis as Slack will show it: the thread reply (`thread`) or one slash command's view."""
     footer = _footer(analysis, elapsed, from_cache, shared_by)
-    tail: list[tuple[Block, int]] = [(ContextBlock(elements=[_md(footer)]), len(footer))]
-    if share_value and len(share_value) <= BUTTON_VALUE_MAX:
-        button = ButtonElement(text="Share in channel", action_id=SHARE_ACTION, value=share_value, style="primary")
+    tail: list[tuple[Block, int]] = [(_context(footer), len(footer))]
+    button = _button("Share in channel", SHARE_ACTION, share_value) if share_value else None
+    if button is not None:
         tail.append((ActionsBlock(elements=[button]), 16))
     b = _Builder(MESSAGE_BUDGET - sum(c for _, c in tail), MAX_BLOCKS - len(tail))
     header = _header(analysis)
     b.add(header, len(header.text.text))
     byline = _byline(analysis, link=view != "thread")
-    b.add(ContextBlock(elements=[_md(byline)]), len(byline))
+    b.add(_context(byline), len(byline))
 
     summary = [f"• {escape(clip(item.text, 400))}" for item in analysis.summary]
     # Flagged claims first: when a long list is trimmed, what the article itself doubts must survive.
@@ -365,7 +440,7 @@ def placeholder(site: str) -> Message:
 def failure(site: str, reason: str) -> Message:
     """What a reply says when a link could not be analysed; `reason` is a sentence a person understands."""
     text = f":warning: I couldn't read {escape(site)}: {escape(clip(reason, 500))}"
-    return Message(text=text, blocks=[SectionBlock(text=_md(text)).to_dict()])
+    return Message(text=text, blocks=[_section(text).to_dict()])
 
 
 def notice(text: str) -> Message:
@@ -389,4 +464,4 @@ def usage(command: str) -> Message:
         "The answer is visible only to you, with a button to share it in the channel. "
         "Links pasted in a channel I'm a member of get an analysis in the thread automatically."
     )
-    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
+    return Message(text=text, blocks=[_section(text).to_dict()])
