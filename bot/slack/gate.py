@@ -104,6 +104,8 @@ def shape_problem(payload: dict, where: str = "") -> str | None:
         value = payload.get(key)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
             return f"{where}{key} is not a list of objects"
+        if key == "actions" and value == []:
+            return f"{where}actions is empty"  # Bolt reads actions[0] before any listener runs
         for i, item in enumerate(value or []):
             inner = shape_problem(item, f"{where}{key}[{i}].")
             if inner:
