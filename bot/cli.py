@@ -45,8 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from bot.redact import protect, remember
+
+    protect()  # libraries log remote replies at DEBUG; no token may reach the log through them
     try:
         settings = load_settings()
+        remember(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token,
+                 settings.openai_api_key)
         if args.command == "analyze":
             return asyncio.run(_analyze(args, settings))
         if args.command == "batch":

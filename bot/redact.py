@@ -7,10 +7,14 @@ key into the log.
 Known secrets (the configured tokens and keys) are registered with `remember` at start-up and replaced
 wherever they appear; the usual shapes of credentials (`Authorization: Bearer …`, Slack and OpenAI token
 prefixes, `api_key=…`) are replaced even when they are someone else's.
+
+Libraries log remote text of their own at DEBUG (slack_sdk logs every response body), out of reach of any
+call site: `protect(handler)` puts the same helper on a log handler, so nothing it writes carries a secret.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 
 MASK = "[redacted]"
@@ -43,3 +47,23 @@ def redact(text: object) -> str:
     for shape in _SHAPES:
         out = shape.sub(lambda m: m.group(1) + MASK, out)
     return out
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in every record a handler writes, its traceback included."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+def protect(*handlers: logging.Handler) -> None:
+    """Redact everything these handlers (default: the root logger's) write."""
+    for handler in handlers or tuple(logging.getLogger().handlers):
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter())

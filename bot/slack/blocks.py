@@ -141,7 +141,7 @@ def _url_label(url: str) -> str:
     head = f"{parts.scheme}://{host}"
     rest = url.split(parts.netloc, 1)[1] if parts.netloc else ""
     room = LINK_LABEL_MAX - len(head) - 1
-    return head + (rest[:room] + "…" if room > 0 and rest else "")
+    return head + (rest if len(rest) <= room else rest[: max(room, 0)] + "…")
 
 
 def safe_link(url: str | None, label: str) -> str:
@@ -434,12 +434,12 @@ def _nothing(analysis: Analysis, view: str) -> str:
 
 
 def placeholder(site: str) -> Message:
-    return Message(text=f"Reading {escape(site)}…")
+    return Message(text=f"Reading {escaped_clip(site, SITE_MAX)}…")
 
 
 def failure(site: str, reason: str) -> Message:
     """What a reply says when a link could not be analysed; `reason` is a sentence a person understands."""
-    text = f":warning: I couldn't read {escape(site)}: {escape(clip(reason, 500))}"
+    text = f":warning: I couldn't read {escaped_clip(site, SITE_MAX)}: {escaped_clip(reason, 500)}"
     return Message(text=text, blocks=[_section(text).to_dict()])
 
 
