@@ -18,6 +18,7 @@ from bot.analysis.model import (
     SummaryItem,
 )
 from bot.slack import blocks as b
+from bot.slack.mrkdwn import LINK_LABEL_MAX
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "article.txt"
 HOSTILE = "<!channel> <!here> @here @channel <@U123ABC> <#C999|general> <https://evil.example|click> & more"
@@ -268,7 +269,7 @@ def test_a_link_label_that_reads_as_an_address_is_that_address(url, label, shown
 @pytest.mark.parametrize("url", ["https://e.example/" + "p" * 300, "https://" + "a" * 120 + ".evil.example/x"])
 def test_a_long_address_label_is_cut_after_its_host_never_inside_it(url):
     label = b.safe_link(url, "https://bank.example").split("|", 1)[1].rstrip(">")
-    assert len(label) <= b.LINK_LABEL_MAX and "bank" not in label
+    assert len(label) <= LINK_LABEL_MAX and "bank" not in label
     host = url.split("/")[2]
     assert label.startswith("https://") and (host in label or f"…{host[-59:]}" in label)
 

@@ -110,13 +110,11 @@ def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None) -> w
 
     async def events(request: web.Request) -> web.Response:
         try:
-            body, payload = await gate.checked_body(request, settings.slack_signing_secret or "")
+            body, _ = await gate.checked_body(request, settings.slack_signing_secret or "")
         except gate.Refused as refused:
             log.warning("refused a request to %s from %s: %s (HTTP %d)", EVENTS_PATH, request.remote,
                         refused.reason, refused.status)
             return web.Response(status=refused.status, text=refused.reason)
-        if payload.get("ssl_check") == "1":  # Slack checking the certificate of a slash command's URL
-            return web.Response(status=200)
         bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=request.headers)
         return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
 

@@ -4,7 +4,10 @@ Two rules shape everything here:
 - Article text is untrusted. Every piece of it is escaped (`&`, `<`, `>`) and set `verbatim`, so an
   article containing `<!channel>`, `<@U123>`, `@here` or a link can never ping anyone or unfurl anything.
 - Slack rejects messages near 4,000 characters in practice (and over 50 blocks, sections over 3,000,
-  headers over 150). Nothing here may fail: lists are trimmed to fit, ending with "…and N more".
+  headers over 150). Nothing here may fail: lists are trimmed to fit, ending with "…and N more", and
+  every Block Kit object is made by one of the constructors below, which cut each text to Slack's limit
+  (so one overlong string, a 3,000-character host, can never fail a whole message).
+Escaping, clipping and honest link labels live in mrkdwn.py.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urlsplit
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -28,6 +30,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.analysis.model import Analysis, Claim, Cue, Speaker
+from bot.slack.mrkdwn import SITE_MAX, clip, escape, escaped_clip, plain, safe_link, site_of
 
 View = Literal["thread", "claims", "summarize", "sources"]
 VIEWS: tuple[str, ...] = ("thread", "claims", "summarize", "sources")
@@ -45,15 +48,9 @@ CONTEXT_MAX = 3000
 # The `text` of a message: Slack takes 40,000 characters, but a fallback or notice longer than this is
 # unreadable in a notification anyway.
 TEXT_MAX = 3000
-SITE_MAX = 80  # a host name is at most 253 characters; one longer than this is shown cut
-LINK_LABEL_MAX = 100
 SHARE_ACTION = "newsbot_share"
 
 _MORE_ROOM = 24  # room kept for a "…and N more" line
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_SPACE = re.compile(r"\s+")
-# With escaping and verbatim these cannot ping, but a word joiner makes sure no client or parse mode does.
-_BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -73,95 +70,6 @@ class Message:
         if self.blocks or update:
             return {"text": self.text, "blocks": self.blocks}
         return {"text": self.text}
-
-
-# --- escaping -----------------------------------------------------------------------------------------
-
-
-def clip(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, cut at a word when possible."""
-    text = _SPACE.sub(" ", _CONTROL.sub("", text or "")).strip()
-    if len(text) <= limit:
-        return text
-    cut = text[: max(limit - 1, 0)]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"
-
-
-def escape(text: str) -> str:
-    """Untrusted text made safe for mrkdwn and the `text` field."""
-    text = _CONTROL.sub("", text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST.sub("@\u2060", text)
-
-
-def escaped_clip(text: str, limit: int) -> str:
-    """Escaped text of at most `limit` characters: escaping can grow text fivefold, so clip, then check."""
-    size = limit
-    while True:
-        out = escape(clip(text, size))
-        if len(out) <= limit or size <= 1:
-            return out
-        size = size * 3 // 4
-
-
-def plain(text: str) -> str:
-    """Untrusted text made safe for plain_text fields (no entities there: lookalike brackets instead)."""
-    text = _CONTROL.sub("", text or "").replace("<", "‹").replace(">", "›")
-    return _BROADCAST.sub("@\u2060", text)
-
-
-def site_of(url: str | None) -> str:
-    """The host people recognise ("example.com"), or "the page" when there is none."""
-    try:
-        host = urlsplit(url or "").hostname or ""
-    except ValueError:
-        host = ""
-    return clip(host.removeprefix("www."), SITE_MAX) or "the page"
-
-
-# A label that reads as an address: a scheme, a www. host, or a dotted name with a letters-only last
-# label ("yourbank.example/login", "bbc.co.uk"). Such a label must name the page the link opens.
-_ADDRESS_LIKE = re.compile(r"://|\bwww\.|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w.-])", re.IGNORECASE)
-
-
-def _bare_address(text: str) -> str:
-    """'HTTPS://www.Example.com/a/' → 'example.com/a': the part of an address a reader compares."""
-    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text.strip(), flags=re.IGNORECASE)
-    return text.removeprefix("www.").removeprefix("WWW.").rstrip("/").lower()
-
-
-def _url_label(url: str) -> str:
-    """The URL itself as a link label; a long one is cut after its host, never inside it."""
-    if len(url) <= LINK_LABEL_MAX:
-        return url
-    parts = urlsplit(url)
-    host = parts.netloc if len(parts.netloc) <= 60 else "…" + parts.netloc[-59:]
-    head = f"{parts.scheme}://{host}"
-    rest = url.split(parts.netloc, 1)[1] if parts.netloc else ""
-    room = LINK_LABEL_MAX - len(head) - 1
-    return head + (rest if len(rest) <= room else rest[: max(room, 0)] + "…")
-
-
-def safe_link(url: str | None, label: str) -> str:
-    """A mrkdwn link to an http(s) URL, or just the escaped label when the URL is odd.
-
-    A label that looks like an address must be that address (or its host): `<https://evil.example|
-    https://yourbank.example/login>` is shown as the evil.example URL it opens, not the bank's."""
-    if not url or len(url) > 1000 or not re.fullmatch(r"https?://[^\s<>|]+", url):
-        return escape(label)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return escape(label)
-    if parts.username is not None or parts.password is not None:
-        return escape(label)  # `https://yourbank.example@evil.example/` reads as one host and goes to another
-    if _ADDRESS_LIKE.search(label) and _bare_address(label) not in (
-        _bare_address(url), _bare_address(parts.hostname or ""),
-    ):
-        label = _url_label(url)
-    return f"<{url.replace('&', '&amp;')}|{escape(label).replace('|', '¦')}>"
 
 
 # --- Block Kit objects: the only place they are made, each text cut to Slack's limit here -------------------
