@@ -29,6 +29,9 @@ def share_claim(body: dict, value: str) -> str:
 
 async def _share(rt: Runtime, ack: AsyncAck, body: dict, action: dict, respond: AsyncRespond) -> None:
     await ack()
+    if not payload.text(body, "response_url"):
+        log.info("share button payload without a response_url; nowhere to answer")  # not one Slack sends
+        return
     value = payload.text(action, "value") or ""
     parsed = replies.parse_share_value(value)
     if parsed is None:
