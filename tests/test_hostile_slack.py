@@ -342,3 +342,37 @@ async def test_share_clicked_in_two_processes_posts_once(tmp_path):
         posted = [c for c in fake.of("response_url") if c.args.get("response_type") == "in_channel"]
         assert len(posted) == 1
 
+
+
+# --- Socket Mode: the same shape check -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("payload", [
+    {"type": "event_callback", "event": []},
+    {"type": "event_callback", "event": {"type": "message", "channel": ["C1"], "text": "x", "ts": "1.1"}},
+    {"type": "block_actions", "actions": []},
+    {"type": "block_actions", "actions": "x", "response_url": "x"},
+])
+async def test_malformed_socket_mode_envelopes_are_acked_and_ignored(tmp_path, caplog, payload):
+    from bot.config import load_settings
+    from bot.slack.app import run_socket_mode
+    from tests.fakes.fake_slack import FakeSlack
+
+    fake = await FakeSlack().start()
+    settings = load_settings({
+        "SLACK_BOT_TOKEN": "xoxb-socket", "SLACK_APP_TOKEN": "xapp-1-socket", "SLACK_API_URL": fake.api_url,
+        "NEWSBOT_ENGINE": "offline", "NEWSBOT_DB": str(tmp_path / "db.sqlite"),
+    }, dotenv=False)
+    task = asyncio.create_task(run_socket_mode(settings))
+    try:
+        await fake.wait_for(lambda f: f.of("socket_connect"))
+        envelope = await fake.send_envelope("events_api", payload)
+        await fake.wait_for(lambda f: f.of("socket_ack"))
+        assert fake.of("socket_ack")[0].args["envelope_id"] == envelope
+        await asyncio.sleep(0.2)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await fake.stop()
+    assert not crashes(caplog.records), crashes(caplog.records)
+    assert any("ignored a Socket Mode envelope" in m for m in _warnings(caplog.records))
+    assert not fake.of("chat.postMessage")

@@ -144,7 +144,7 @@ async def run_socket_mode(settings: Settings) -> None:
     handler = None
     try:
         app = build_bolt_app(rt, socket_mode=True)
-        handler = AsyncSocketModeHandler(
+        handler = _checked_socket_handler(AsyncSocketModeHandler)(
             app, settings.slack_app_token, web_client=web_client(rt.settings, rt.session, None)
         )
         await handler.connect_async()
@@ -154,6 +154,23 @@ async def run_socket_mode(settings: Settings) -> None:
         if handler is not None:
             await handler.close_async()
         await rt.close()
+
+
+def _checked_socket_handler(base: type) -> type:
+    """The Socket Mode handler with the gate's shape check: an envelope whose payload Bolt would choke on
+    is acknowledged and ignored with one log line (over HTTP, gate.py refuses it with a 400)."""
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    class CheckedSocketModeHandler(base):  # type: ignore[misc, valid-type]
+        async def handle(self, client, req) -> None:  # type: ignore[no-untyped-def]
+            problem = gate.shape_problem(req.payload)
+            if problem:
+                log.warning("ignored a Socket Mode envelope (%s): %s", req.type, problem)
+                await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            await super().handle(client, req)
+
+    return CheckedSocketModeHandler
 
 
 async def _until_stopped() -> None:
