@@ -102,8 +102,8 @@ def shape_problem(payload: dict, where: str = "") -> str | None:
             return f"{where}{key} is neither an id nor an object with an id"
     for key in _LISTS:
         value = payload.get(key)
-        if value is not None and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
-            return f"{where}{key} is not a list of objects"
+        if key in payload and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+            return f"{where}{key} is not a list of objects"  # Bolt tests `key in body`, then takes len()
         if key == "actions" and value == []:
             return f"{where}actions is empty"  # Bolt reads actions[0] before any listener runs
         for i, item in enumerate(value or []):
