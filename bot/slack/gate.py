@@ -88,9 +88,10 @@ def shape_problem(payload: dict, where: str = "") -> str | None:
     """Why `payload` is not shaped as Slack's payloads are, in the fields Bolt relies on; None when it is."""
     for key in _OBJECTS:
         value = payload.get(key)
-        if value is not None and not isinstance(value, dict):
+        # Bolt reads body.get("event", {}).get(...): a null event is as fatal as a list.
+        if (value is not None or (key == "event" and key in payload)) and not isinstance(value, dict):
             return f"{where}{key} is {_kind(value)}, not an object"
-        if isinstance(value, dict) and key in ("event", "message", "previous_message"):
+        if isinstance(value, dict):  # Bolt looks for ids inside these too
             inner = shape_problem(value, f"{where}{key}.")
             if inner:
                 return inner
