@@ -247,13 +247,15 @@ def _no_clause_after(r: Report) -> object:
 
 
 def _naming(r: Report) -> RawQuote | None:
-    """"described the plan as a disaster", "called the statement “offensive”": the object and what the
-    speaker called it are what was said."""
+    """"described the plan as a disaster for the town": the object and what the speaker called it are what
+    was said."""
     t, k, rest = r.doc.toks, r.after(), r.rest
     assert k is not None
     if r.lemma not in _NAMING or t[k].lower == "that" or rest - k < 3:
         return None
-    if any(x.lower == "as" for x in t[k + 1:rest]) or any(x.text in _OPEN_MARKS for x in t[k + 1:rest]):
+    if any(x.text in _OPEN_MARKS for x in t[k:rest]):
+        return None  # 'called the plan “a disaster”': the quoted words are a direct quote of their own
+    if any(x.lower == "as" for x in t[k + 1:rest]):
         return r.quote(k, rest)
     return None
 
