@@ -170,3 +170,11 @@ def test_a_party_description_is_the_person_in_focus() -> None:
     text = "Sen. Rand Paul spoke in Louisville on Monday. The Kentucky Republican said the bill would fail."
     q = only(text, "indirect")
     assert (q.speaker.name, q.speaker.kind) == ("Rand Paul", "person")
+
+
+def test_added_or_reported_with_a_noun_object_is_no_report() -> None:
+    for text in ("Meridian Air will add 12 international routes next summer.",
+                 "Brightwell Stores reported a 14 percent drop in quarterly profit on Wednesday."):
+        assert not quotes_of(text), text
+    q = only("Brightwell Stores reported it sold fewer coats than a year earlier.", "indirect")
+    assert q.text.startswith("it sold fewer coats")

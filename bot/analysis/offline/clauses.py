@@ -283,7 +283,7 @@ def _preposition_after(r: Report) -> object:
 def _noun_object(r: Report) -> object:
     t, k = r.doc.toks, r.after()
     assert k is not None
-    if r.lemma in _NEEDS_CLAUSE and t[k].lower != "that" and not _opens_clause(r.doc, k, r.rest) \
+    if r.lemma in _NEEDS_CLAUSE and t[k].lower not in ("that", "it") and not _opens_clause(r.doc, k, r.rest) \
             and not _past_verb_follows(r.doc, k, r.rest):
         return STOP
     return None
