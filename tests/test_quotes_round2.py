@@ -178,3 +178,9 @@ def test_added_or_reported_with_a_noun_object_is_no_report() -> None:
         assert not quotes_of(text), text
     q = only("Brightwell Stores reported it sold fewer coats than a year earlier.", "indirect")
     assert q.text.startswith("it sold fewer coats")
+
+
+def test_says_the_description_then_the_name_is_the_name() -> None:
+    text = "“Students told us they had nowhere quiet to work,” says the library's director, Owen Pratt."
+    q = only(text, "direct")
+    assert (q.speaker.name, q.speaker.title) == ("Owen Pratt", "the library's director")

@@ -455,4 +455,11 @@ def phrase_after(text: str, toks: list[Token], i: int, hi: int) -> Phrase | None
         while k < hi and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"", "—") and k - end < 14:
             k += 1
         title = text[toks[end + 1].start:toks[k - 1].end]
+    if title is None and DET in toks[idx[0]].cls and end < hi and toks[end].text == ",":
+        # "says the library's director, Owen Pratt.": the description, then the name
+        k = end + 1
+        while k < hi and k - end <= 4 and toks[k].is_cap and FUNCTION_CAP not in toks[k].cls:
+            k += 1
+        if k - (end + 1) >= 2 and (k >= hi or toks[k].text in (".", ",", ";", "!", "?")):
+            return Phrase(end + 1, k, text[toks[idx[0]].start:toks[end - 1].end])
     return Phrase(idx[0], end, title)
