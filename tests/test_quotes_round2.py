@@ -184,3 +184,10 @@ def test_says_the_description_then_the_name_is_the_name() -> None:
     text = "“Students told us they had nowhere quiet to work,” says the library's director, Owen Pratt."
     q = only(text, "direct")
     assert (q.speaker.name, q.speaker.title) == ("Owen Pratt", "the library's director")
+
+
+def test_the_company_is_the_body_named_as_a_recent_subject() -> None:
+    text = ("Layoffs at a software maker\n\nQuillon Software cut 300 jobs on Tuesday. "
+            "The company said affected employees would receive at least 16 weeks of pay.")
+    q = only(text, "indirect")
+    assert (q.speaker.name, q.speaker.kind) == ("Quillon Software", "organization")

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.analysis.model import Speaker
-from bot.analysis.offline.cues import is_verb
-from bot.analysis.offline.doc import FUNCTION_CAP, ORG, Doc
+from bot.analysis.offline.cues import is_verb, verbs
+from bot.analysis.offline.doc import FUNCTION_CAP, ORG, PLACE, Doc
 from bot.analysis.offline.lexicon import sections, words
 from bot.analysis.offline.mentions import (
     DEMONYMS,
@@ -27,6 +27,7 @@ from bot.analysis.offline.mentions import (
     Mention,
     _given_name_gender,
     classify,
+    is_given_name,
     strip_possessive,
 )
 from bot.analysis.offline.rules import STOP, Rule, decide, hit, stage
@@ -388,6 +389,29 @@ def _common_body(r: Resolving) -> Speaker | None:
         for s in reversed(r.recent[-3:]):  # only a body quoted just before; older ones are a guess
             if s.kind == "organization" and s.name[:1].isupper():
                 return s
+        return _named_body_before(r)
+    return None
+
+
+def _named_body_before(r: Resolving) -> Speaker | None:
+    """"Skylink Regional said … The airline said …": the subject of a recent sentence that is a name but no
+    person's, when no body was quoted just before."""
+    doc, t = r.doc, r.doc.toks
+    si = doc.sentence_index(r.pos)
+    for s in reversed(doc.sentences[max(0, si - 2):si]):
+        lo, hi = doc.tok_at(s.start), doc.tok_at(s.end)
+        k = doc.after_dateline(lo, hi)
+        e = k
+        while e < hi and t[e].is_cap and FUNCTION_CAP not in t[e].cls and e - k < 5:
+            e += 1
+        if e - k < 2 or (e < hi and not t[e].text.islower()):
+            continue
+        name = doc.text[t[k].start:t[e - 1].end]
+        run = t[k:e]
+        if is_given_name(t[k].text) or r.people.lookup(name, r.pos) is not None or doc.para_index(s.start) == 0 \
+                or any(x.lower.endswith(("'s", "’s")) or PLACE in x.cls or x.lower in verbs() for x in run):
+            continue  # a person, a headline, "Nega's Coalition", "West Virginia", "U.S. Nominates …"
+        return Speaker(name=name, kind="organization")
     return None
 
 
