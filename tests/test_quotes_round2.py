@@ -191,3 +191,9 @@ def test_the_company_is_the_body_named_as_a_recent_subject() -> None:
             "The company said affected employees would receive at least 16 weeks of pay.")
     q = only(text, "indirect")
     assert (q.speaker.name, q.speaker.kind) == ("Quillon Software", "organization")
+
+
+def test_their_statement_speaks_for_the_group_named_before() -> None:
+    text = "The family of Marcus Dill spoke on Sunday. Their statement said the police had failed him."
+    q = only(text, "indirect")
+    assert q.speaker.kind == "group" and "family" in q.speaker.name

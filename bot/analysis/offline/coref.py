@@ -345,9 +345,11 @@ def _document_issuer(r: Resolving) -> Speaker | None:
     """"Her statement read: …", "his letter said …": the person who issued the document speaks through it."""
     m = r.m
     words_ = m.name.lower().split()
-    if m.kind not in ("unnamed", "organization") or len(words_) < 2 or words_[0] not in ("his", "her") \
+    if m.kind not in ("unnamed", "organization") or len(words_) < 2 or words_[0] not in ("his", "her", "their") \
             or words_[1] not in DOCUMENTS:
         return None
+    if words_[0] == "their":  # "their statement": the group named just before ("the family of Marcus Dill")
+        return _antecedent(r.doc, r.pos, "they", r.quoted)
     gender = "f" if words_[0] == "her" else "m"
     p = r.people.pronoun(r.pos, gender, r.preferred())
     return Speaker(name=p.name, title=p.title, kind="person") if p is not None else None
