@@ -197,3 +197,10 @@ def test_their_statement_speaks_for_the_group_named_before() -> None:
     text = "The family of Marcus Dill spoke on Sunday. Their statement said the police had failed him."
     q = only(text, "indirect")
     assert q.speaker.kind == "group" and "family" in q.speaker.name
+
+
+def test_a_role_with_its_body_closes_a_report() -> None:
+    text = "The road to the dam was closed on Monday, an official with the relief group Aidline said."
+    q = only(text, "indirect")
+    assert (q.text, q.speaker.name) == ("The road to the dam was closed on Monday",
+                                        "an official with the relief group Aidline")

@@ -190,6 +190,15 @@ def _description(r: Reading) -> Mention | None:
     return None
 
 
+def _role_of_body(r: Reading) -> Mention | None:
+    """"an official with the relief group CareBridge": someone unnamed, described by where they work."""
+    toks = r.toks
+    if r.det is not None and len(toks) >= 3 and toks[0].text.islower() and toks[0].lower in ROLES | UNNAMED \
+            and toks[1].lower in _ROLE_LINKS:
+        return r.whole("unnamed")
+    return None
+
+
 def _group_head(r: Reading) -> Mention | None:
     head = r.head
     if head in GROUPS or (head.endswith("s") and head[:-1] in ROLES and not r.toks[-1].is_cap):
@@ -274,6 +283,7 @@ def _common_body(r: Reading) -> Mention | None:
     return r.whole("organization") if r.det is not None and r.head in ORGS else None
 
 
+_ROLE_LINKS = words("layout_words", "role_link")
 _DESCRIPTION_HEADS = words("mention_words", "description_head")
 LABELS = words("mention_words", "label")
 _ANONYMOUS_WORDS = words("mention_words", "anonymous_word")
@@ -287,6 +297,8 @@ MENTION_RULES = stage("mention", [
     Rule("mention.poll_share", "Forty percent said the service had improved.", _poll_share),
     Rule("mention.description", "Sen. Rand Paul spoke on Monday. The Kentucky Republican said the bill would fail.",
          _description),
+    Rule("mention.role_of_body", "The road was closed on Monday, an official with the relief group Aidline said.",
+         _role_of_body),
     Rule("mention.group_head", "Local residents said the noise went on all night.", _group_head),
     Rule("mention.organisation", "The Northfield Water Authority said supplies were safe.", _organisation),
     Rule("mention.firm_name", "Baxter & Lowe said the merger would close in June.", _firm_name),

@@ -171,6 +171,7 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | 
     return decide(SPEAKER_RULES, Before(text, toks, verb, lo, j))
 
 
+_ROLE_LINKS = words("layout_words", "role_link")
 _PLACE_LEADS = words("layout_words", "place_lead")
 _PASSIVE_AUX = words("function_words", "passive_aux")
 _TIME_LEAD = words("layout_words", "time_lead")
@@ -275,6 +276,20 @@ def _anonymous(c: Before) -> Phrase | None:
     return None
 
 
+def _role_with_body(c: Before) -> Phrase | None:
+    """"…, an official with the relief group CareBridge said": a role, then the body it belongs to."""
+    toks, j = c.toks, c.j
+    k = j
+    while k > c.lo and toks[k - 1].text != "," and j - k < 10:
+        k -= 1
+    if k == c.lo or toks[k - 1].text != "," or j - k < 3 or DET not in toks[k].cls:
+        return None
+    if (ROLE in toks[k + 1].cls or UNNAMED_ROLE in toks[k + 1].cls) and toks[k + 1].text.islower() \
+            and toks[k + 2].lower in _ROLE_LINKS:
+        return Phrase(k, j + 1)
+    return None
+
+
 def _compound(c: Before, first: int, end: int) -> Phrase:
     return Phrase(compound_start(c.toks, first, c.lo), end)
 
@@ -322,6 +337,8 @@ SPEAKER_RULES = stage("speaker", [
     Rule("speaker.appositive_other", "The port authority, which runs the docks, said cargo was down.",
          _appositive_other),
     Rule("speaker.anonymous", "A person familiar with the talks said a deal was close.", _anonymous),
+    Rule("speaker.role_with_body", "The road was closed on Monday, an official with the relief group Aidline said.",
+         _role_with_body),
     Rule("speaker.noun_phrase", "Harbor master Ines Roca said the channel was closed.", _noun_phrase),
     Rule("speaker.bare_noun", "The farmers union says the new rules will ruin small farms.", _bare_noun),
     Rule("speaker.possessed_plural", "Mayor Ruiz's confidants say the race is close.", _possessed_plural),
