@@ -204,3 +204,8 @@ def test_a_role_with_its_body_closes_a_report() -> None:
     q = only(text, "indirect")
     assert (q.text, q.speaker.name) == ("The road to the dam was closed on Monday",
                                         "an official with the relief group Aidline")
+
+
+def test_a_spokeswoman_for_a_body_still_speaks_for_it() -> None:
+    q = only("The video broke its rules, a spokeswoman for Streamly said on Monday.", "indirect")
+    assert q.speaker.name == "Streamly"

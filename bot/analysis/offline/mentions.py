@@ -194,9 +194,9 @@ def _role_of_body(r: Reading) -> Mention | None:
     """"an official with the relief group CareBridge": someone unnamed, described by where they work."""
     toks = r.toks
     if r.det is not None and len(toks) >= 3 and toks[0].text.islower() and toks[0].lower in ROLES | UNNAMED \
-            and toks[1].lower in _ROLE_LINKS:
+            and toks[1].lower in _ROLE_LINKS and toks[0].lower not in _SPEAKS_FOR:
         return r.whole("unnamed")
-    return None
+    return None  # "a spokeswoman for YouTube" speaks for YouTube: read on
 
 
 def _group_head(r: Reading) -> Mention | None:
@@ -284,6 +284,7 @@ def _common_body(r: Reading) -> Mention | None:
 
 
 _ROLE_LINKS = words("layout_words", "role_link")
+_SPEAKS_FOR = words("mention_words", "speaks_for")
 _DESCRIPTION_HEADS = words("mention_words", "description_head")
 LABELS = words("mention_words", "label")
 _ANONYMOUS_WORDS = words("mention_words", "anonymous_word")
