@@ -209,3 +209,14 @@ def test_a_role_with_its_body_closes_a_report() -> None:
 def test_a_spokeswoman_for_a_body_still_speaks_for_it() -> None:
     q = only("The video broke its rules, a spokeswoman for Streamly said on Monday.", "indirect")
     assert q.speaker.name == "Streamly"
+
+
+def test_the_clause_ends_before_the_subjects_next_act() -> None:
+    q = only("Police believe the suspect may have had help, and are asking anyone with information to call.",
+             "indirect")
+    assert q.text == "the suspect may have had help"
+
+
+def test_conceded_a_race_is_no_report() -> None:
+    assert not quotes_of("Mayor Howard Klein conceded the mayoral race on Wednesday morning.")
+    assert only("Mayor Howard Klein conceded that the count was fair.", "indirect").text.startswith("that the count")

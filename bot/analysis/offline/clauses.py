@@ -116,6 +116,8 @@ def _before_according(doc: Doc, lo: int, hi: int) -> int:
             if low == "and" and k + 2 < hi and t[k + 2].text.islower() and t[k + 2].lower in verbs() \
                     and t[k + 2].lower.endswith("ed"):
                 return k
+            if low == "and" and k + 2 < hi and t[k + 2].text.islower() and t[k + 2].lower in _AND_AUX:
+                return k  # "Police believe Pike had help, and are asking …": the subject's next act
             if low == "and" and k + 3 < hi and t[k + 2].lower in ("he", "she") \
                     and t[k + 3].lower.endswith("ed") and FINITE not in t[k + 3].cls:
                 return k  # "…, and he railed against …": the author tells what the speaker did next
@@ -318,6 +320,7 @@ def _clause_after_cue(r: Report) -> RawQuote | None:
 
 _EVIDENCE = tagged("reporting_verbs", "evidence")
 _EVIDENCE_SOURCES = words("mention_words", "document") | words("mention_words", "evidence_source")
+_AND_AUX = words("layout_words", "and_aux")
 _NO_ONE = words("function_words", "no_one")
 _NAMING = tagged("reporting_verbs", "naming")
 _NEEDS_CLAUSE = tagged("reporting_verbs", "clause")  # "revealed the new model": a noun object is no report
