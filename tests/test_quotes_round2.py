@@ -220,3 +220,8 @@ def test_the_clause_ends_before_the_subjects_next_act() -> None:
 def test_conceded_a_race_is_no_report() -> None:
     assert not quotes_of("Mayor Howard Klein conceded the mayoral race on Wednesday morning.")
     assert only("Mayor Howard Klein conceded that the count was fair.", "indirect").text.startswith("that the count")
+
+
+def test_in_her_words_attributes_the_quote() -> None:
+    text = "Ana Ruiz spoke last. In her words, the council “has lost its way on housing.”"
+    assert only(text, "direct").speaker.name == "Ana Ruiz"

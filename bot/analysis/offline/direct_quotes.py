@@ -274,6 +274,21 @@ class BeforeQuote:
         return None
 
 
+def _in_words(q: BeforeQuote) -> Attribution | None:
+    """"In her words, the council “has lost its way”", "In Smith's words, …": the possessor speaks."""
+    t, lo = q.t, q.lo
+    k = lo + (lo < q.a and t[lo].text in "“\"")
+    if not (k + 3 < q.a and t[k].lower == "in" and t[k + 2].lower == "words" and t[k + 3].text == ","):
+        return None
+    owner = t[k + 1]
+    if owner.lower in ("his", "her"):
+        m = Mention("pronoun", "he" if owner.lower == "his" else "she", None, owner.start, owner.end,
+                    "m" if owner.lower == "his" else "f")
+    else:
+        m = classify(q.doc.text, [owner])
+    return Attribution(m, Cue(t[k].start, t[k + 2].end)) if m is not None else None
+
+
 def _according_to_before(q: BeforeQuote) -> object:
     c = q.cue()
     if c is None or c[0] != "according":
@@ -317,6 +332,8 @@ def _colon_paragraph(q: BeforeQuote) -> Attribution | None:
 
 
 BEFORE_QUOTE_RULES = stage("before_quote", [
+    Rule("before_quote.in_words", "Ana Ruiz spoke last. In her words, the council “has lost its way on housing.”",
+         _in_words),
     Rule("before_quote.according_to", "According to the harbor board, “the pier is closed for good.”",
          _according_to_before),
     Rule("before_quote.verb", "Mayor Ana Ruiz said: “The pier is closed for good.”", _verb_before),
