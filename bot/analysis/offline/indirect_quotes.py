@@ -20,7 +20,8 @@ from bot.analysis.offline.cues import INVERTIBLE, is_passive, is_verb, reports_h
 from bot.analysis.offline.doc import SUBORDINATOR, Doc, stop_punct
 from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import Mention, classify
-from bot.analysis.offline.speakers import phrase_after, phrase_before
+from bot.analysis.offline.noun_phrases import phrase_after
+from bot.analysis.offline.speakers import phrase_before
 from bot.analysis.offline.subjects import _acting_subject, _plain_subject, participle_subject
 from bot.analysis.offline.units import Cue, Phrase, RawQuote
 

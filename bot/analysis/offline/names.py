@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import bisect
 
-from bot.analysis.offline.coref import People
 from bot.analysis.offline.cues import verbs
 from bot.analysis.offline.direct_quotes import MAX_TITLE_WORDS
 from bot.analysis.offline.doc import FUNCTION_CAP, HONORIFIC, ORG, PLACE, ROLE, TITLE, Doc, Token
@@ -25,6 +24,7 @@ from bot.analysis.offline.mentions import (
     surname_is_title,
     surname_like_org,
 )
+from bot.analysis.offline.people import People
 from bot.analysis.offline.quote_marks import find_spans
 from bot.analysis.offline.subjects import main_clause_start
 

@@ -9,11 +9,12 @@ a quote with no phrase of its own to the speaker of the quote it continues.
 from __future__ import annotations
 
 from bot.analysis.model import Quote, Sentence, Span, Speaker
-from bot.analysis.offline.coref import UNIDENTIFIED, People, resolve
+from bot.analysis.offline.coref import UNIDENTIFIED, resolve
 from bot.analysis.offline.direct_quotes import find_direct
 from bot.analysis.offline.doc import Doc
 from bot.analysis.offline.indirect_quotes import find_indirect
 from bot.analysis.offline.names import scan_people
+from bot.analysis.offline.people import People
 from bot.analysis.offline.units import RawQuote
 from bot.analysis.sentences import sentence_at
 

@@ -9,8 +9,8 @@ The stages, in the order the engine runs them (DEVELOPERS.md says which to touch
 
   1. cue           cues.py          does this reporting word report here?     "Russia has never declared"
   2. speaker       speakers.py      the speaker phrase before a cue           "Ali Baraka, a Hamas official, said"
-     after_quote   direct_quotes.py the attribution after a closing mark      '"…," said Rep. John Smith.'
-     before_quote  direct_quotes.py the attribution before an opening mark    'Cruz continued: "…"'
+     after_quote   quote_layouts.py the attribution after a closing mark      '"…," said Rep. John Smith.'
+     before_quote  quote_layouts.py the attribution before an opening mark    'Cruz continued: "…"'
   3. clause        clauses.py       what was said: the reported clause        "…, the airline said Thursday."
   4. mention       mentions.py      what the phrase names: person, body, …    "the Institute for the Study of War"
   5. resolution    coref.py         who a surname, pronoun or role stands for "the senator" -> Claire McCaskill

@@ -10,7 +10,8 @@ from bot.analysis.offline.cues import is_verb
 from bot.analysis.offline.doc import FINITE, NOMINATIVE, PLACE, PRONOUN, Doc, Token, stop_punct
 from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import FUNCTION_CAPS, classify
-from bot.analysis.offline.speakers import _PREPOSITIONS, phrase_after, phrase_before
+from bot.analysis.offline.noun_phrases import phrase_after
+from bot.analysis.offline.speakers import _PREPOSITIONS, phrase_before
 from bot.analysis.offline.units import Phrase
 
 _INTERJECTIONS = words("layout_words", "interjection")
