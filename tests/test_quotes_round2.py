@@ -225,3 +225,14 @@ def test_conceded_a_race_is_no_report() -> None:
 def test_in_her_words_attributes_the_quote() -> None:
     text = "Ana Ruiz spoke last. In her words, the council “has lost its way on housing.”"
     assert only(text, "direct").speaker.name == "Ana Ruiz"
+
+
+@pytest.mark.parametrize("text,said,speaker", [
+    ("Markets expected the move. Economists at two large banks said they now see the first cut in March.",
+     "they now see the first cut in March", "Economists at two large banks"),
+    ("The insurers' trade group, the Coastal Health Plans Association, warned that the cap could raise premiums.",
+     "that the cap could raise premiums", "Coastal Health Plans Association"),
+])
+def test_a_group_or_body_described_before_its_verb(text: str, said: str, speaker: str) -> None:
+    q = only(text, "indirect")
+    assert (q.text, q.speaker.name) == (said, speaker)

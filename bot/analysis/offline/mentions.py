@@ -193,9 +193,11 @@ def _description(r: Reading) -> Mention | None:
 def _role_of_body(r: Reading) -> Mention | None:
     """"an official with the relief group CareBridge": someone unnamed, described by where they work."""
     toks = r.toks
-    if r.det is not None and len(toks) >= 3 and toks[0].text.islower() and toks[0].lower in ROLES | UNNAMED \
-            and toks[1].lower in _ROLE_LINKS and toks[0].lower not in _SPEAKS_FOR:
-        return r.whole("unnamed")
+    head = toks[0].lower
+    plural = head.endswith("s") and (head[:-1] in ROLES or head in GROUPS)
+    if len(toks) >= 3 and toks[1].lower in _ROLE_LINKS and head not in _SPEAKS_FOR and (
+            (r.det is not None and toks[0].text.islower() and head in ROLES | UNNAMED) or plural):
+        return r.whole("group" if plural else "unnamed")
     return None  # "a spokeswoman for YouTube" speaks for YouTube: read on
 
 

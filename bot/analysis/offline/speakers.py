@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.analysis.offline.cues import verbs
 from bot.analysis.offline.doc import (
     DET,
     FUNCTION_CAP,
@@ -105,6 +106,8 @@ def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | 
 
 
 _ROLE_LINKS = words("layout_words", "role_link")
+_ROLE_WORDS = words("titles", "role")
+_SPEAKS_FOR = words("mention_words", "speaks_for")
 _PLACE_LEADS = words("layout_words", "place_lead")
 _PASSIVE_AUX = words("function_words", "passive_aux")
 _TIME_LEAD = words("layout_words", "time_lead")
@@ -210,17 +213,30 @@ def _anonymous(c: Before) -> Phrase | None:
 
 
 def _role_with_body(c: Before) -> Phrase | None:
-    """"…, an official with the relief group CareBridge said": a role, then the body it belongs to."""
+    """"…, an official with the relief group CareBridge said", "Economists at two large banks said": a role,
+    then the body it belongs to."""
     toks, j = c.toks, c.j
     k = j
     while k > c.lo and toks[k - 1].text != "," and j - k < 10:
         k -= 1
-    if k == c.lo or toks[k - 1].text != "," or j - k < 3 or DET not in toks[k].cls:
+    if not (k == c.lo or toks[k - 1].text == ",") or j - k < 2:
         return None
-    if (ROLE in toks[k + 1].cls or UNNAMED_ROLE in toks[k + 1].cls) and toks[k + 1].text.islower() \
-            and toks[k + 2].lower in _ROLE_LINKS:
-        return Phrase(k, j + 1)
+    first = k
+    if DET in toks[k].cls:
+        k += 1
+    elif not _plural_role(toks[k]):
+        return None  # "An official with …" needs its article; "Economists at …" is plural
+    if toks[k].lower in _SPEAKS_FOR or any(x.lower in verbs() or x.lower in SKIP_BEFORE for x in toks[k:j + 1]):
+        return None  # "a spokeswoman for YouTube" speaks for YouTube; a verb inside is no noun phrase
+    if k + 1 <= j and (ROLE in toks[k].cls or UNNAMED_ROLE in toks[k].cls or _plural_role(toks[k])) \
+            and (toks[k].text.islower() or k == c.lo) and toks[k + 1].lower in _ROLE_LINKS and k + 1 < j:
+        return Phrase(first, j + 1)
     return None
+
+
+def _plural_role(t: Token) -> bool:
+    low = t.lower
+    return low.endswith("s") and (low[:-1] in _ROLE_WORDS or GROUP in t.cls)
 
 
 def _compound(c: Before, first: int, end: int) -> Phrase:
@@ -301,6 +317,9 @@ def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> Phrase 
             first = next(x for x in range(lo, k) if toks[x].start >= m.start())
             return Phrase(_skip_conjunctions(toks, first, k), k, None)
     inner = toks[k + 1:j]
+    if inner and DET in inner[0].cls and 2 <= len(inner) <= 7 and all(x.is_cap for x in inner[1:]) \
+            and _is_body(text, inner):
+        return Phrase(k + 1, j)  # "The insurers' trade group, the Coastal Health Plans Association, warned"
     named = inner and len(inner) <= 4 and all(t.is_cap and FUNCTION_CAP not in t.cls
                                               and not _PARTY.match(t.text) for t in inner)
     if named and (core or (k - 1 >= lo and toks[k - 1].text.isalpha())):
@@ -313,6 +332,11 @@ def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> Phrase 
         appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
         return Phrase(core[0], core[1], appositive)
     return None
+
+
+def _is_body(text: str, toks: list[Token]) -> bool:
+    m = classify(text, toks)
+    return m is not None and m.kind == "organization"
 
 
 def _is_person(text: str, toks: list[Token], ph: Phrase) -> bool:
