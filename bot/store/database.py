@@ -26,8 +26,6 @@ Query = Callable[[AsyncConnection], Awaitable[T]]
 class Database:
     """Open with `await Store.open(NEWSBOT_DB)`; close with `await store.close()`."""
 
-    lease_seconds: float = 30.0
-
     def __init__(self, engine: AsyncEngine, db: str) -> None:
         self.engine = engine
         self.db = db
