@@ -127,3 +127,20 @@ def test_batch_in_worker_processes_matches_analyze_line_for_line(workers, tmp_pa
         got = json.loads(line)
         expected = alone[docs[i][0]]
         assert {**got, "id": None, "source": None} == {**expected, "id": None, "source": None}
+
+
+@pytest.mark.parametrize(
+    ("source", "words", "code"),
+    [
+        ("HTTP://127.0.0.1:9/news", "won't fetch", 1),  # upper-case scheme: a link, not a file name
+        ("Https://localhost:9/news", "won't fetch", 1),
+        ("gopher://example.com/news", "only fetch http and https links", 2),
+        ("file:///etc/passwd", "only fetch http and https links", 2),
+        ("FTP://example.com/a.txt", "only fetch http and https links", 2),
+        ("no/such/file.txt", "no such file", 2),
+    ],
+)
+def test_analyze_reads_any_scheme_as_a_link(source, words, code):
+    r = newsbot("analyze", "--engine", "offline", source)
+    assert r.returncode == code and words in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
