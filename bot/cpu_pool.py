@@ -19,6 +19,7 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import select
 import signal
 import threading
@@ -87,6 +88,20 @@ def _ready() -> int:
     return os.getpid()
 
 
+def _call(fn: Callable[..., T], args: tuple) -> T:
+    """fn(*args) in the worker. An exception that would not survive the trip back (its class cannot be
+    rebuilt from a pickle) would break the whole pool in the parent, so it goes back as a RuntimeError
+    naming it."""
+    try:
+        return fn(*args)
+    except Exception as e:
+        try:
+            pickle.loads(pickle.dumps(e))
+        except Exception:
+            raise RuntimeError(f"{type(e).__name__}: {e}") from None
+        raise
+
+
 def _context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
@@ -141,7 +156,7 @@ class CpuPool:
             return await asyncio.to_thread(fn, *args)
         executor = self._current()
         try:
-            return await asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+            return await asyncio.get_running_loop().run_in_executor(executor, _call, fn, args)
         except BrokenProcessPool:
             self._discard(executor)
             raise WorkerCrashed() from None

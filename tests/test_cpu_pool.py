@@ -38,6 +38,38 @@ async def test_work_runs_in_other_processes_and_comes_back_whole(pool):
     assert got.to_json() == offline.analyze(ARTICLE, "x").to_json()
 
 
+class Unpicklable(Exception):
+    def __init__(self, a: int, *, b: int) -> None:
+        super().__init__(f"{a} {b}")
+
+
+def _raise_unpicklable() -> None:
+    raise Unpicklable(1, b=2)
+
+
+async def test_errors_come_back_from_workers_as_themselves_and_never_break_the_pool(pool):
+    from bot.fetch.errors import NoArticleText, TooLarge
+    from bot.fetch.extract import extract_article
+
+    with pytest.raises(NoArticleText) as no_text:
+        await pool.run(extract_article, "", "https://example.com/news/empty")
+    assert str(no_text.value) == str(NoArticleText(url="https://example.com/news/empty"))
+    assert no_text.value.url == "https://example.com/news/empty"
+    big = TooLarge(5_000_000, 12_000_000, url="https://example.com/x")
+    with pytest.raises(TooLarge) as too_large:
+        await pool.run(_raise, big)
+    assert (str(too_large.value), too_large.value.size, too_large.value.url) == (str(big), big.size, big.url)
+    # An exception class pickle cannot rebuild would break the executor in this process: it comes back
+    # as a RuntimeError naming it, and the pool goes on.
+    with pytest.raises(RuntimeError, match="Unpicklable: 1 2"):
+        await pool.run(_raise_unpicklable)
+    assert pool.crashes == 0 and await pool.run(os.getpid) != os.getpid()
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
 async def test_a_dead_worker_is_reported_as_a_sentence_and_the_pool_replaced(pool):
     with pytest.raises(WorkerCrashed) as crash:
         await pool.run(os._exit, 3)
