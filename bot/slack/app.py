@@ -16,6 +16,7 @@ from slack_bolt.authorization import AuthorizeResult
 
 from bot.analysis.pipeline import Pipeline
 from bot.config import ConfigError, Settings
+from bot.memory.clock import Clock
 from bot.slack.listeners import register_listeners
 from bot.slack.runtime import Runtime, web_client
 
@@ -78,13 +79,14 @@ def build_bolt_app(rt: Runtime, *, socket_mode: bool = False) -> AsyncApp:
     return app
 
 
-def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None) -> web.Application:
+def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None,
+                   clock: Clock | None = None) -> web.Application:
     """The aiohttp application: POST /slack/events for Slack, GET /healthz for load balancers."""
     check_settings(settings)
     web_app = web.Application()
 
     async def startup(app: web.Application) -> None:
-        rt = await Runtime.start(settings, pipeline=pipeline)
+        rt = await Runtime.start(settings, pipeline=pipeline, clock=clock)
         app[RUNTIME] = rt
         app[BOLT] = build_bolt_app(rt)
 

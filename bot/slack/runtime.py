@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -25,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.analysis.pipeline import Pipeline
 from bot.config import ConfigError, Settings
+from bot.memory.clock import Clock, SystemClock
 from bot.slack.work import WorkQueue
 from bot.store import Store
 
@@ -145,11 +147,16 @@ class Runtime:
     awaiting: dict[object, tuple[Callable[..., Awaitable[object]], str, dict]] = field(default_factory=dict)
     # Listeners still handling a request Slack has already been acked for (see `handling`).
     listeners: set[asyncio.Task] = field(default_factory=set)
+    # The time digests are scheduled by (injectable: tests move it by hand), and the scheduler itself.
+    clock: Clock = field(default_factory=SystemClock)
+    scheduler: Any = None
+    upkeep: asyncio.Task | None = None
     _asked_at: float = -1e9
     _ask_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None) -> Runtime:
+    async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None,
+                    clock: Clock | None = None) -> Runtime:
         store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
         session = aiohttp.ClientSession()
         try:
@@ -165,6 +172,7 @@ class Runtime:
             client=web_client(settings, session, settings.slack_bot_token),
             queue=WorkQueue(settings.max_concurrent_analyses, settings.max_queued_analyses),
             session=session,
+            clock=clock or SystemClock(),
         )
         try:
             await rt.who_am_i(strict=True)
@@ -172,6 +180,11 @@ class Runtime:
             await rt.close()
             raise
         rt.queue.start()
+        from bot.slack.digests import Scheduler  # here: digests builds on this module
+
+        rt.scheduler = Scheduler(rt, rt.clock)
+        rt.scheduler.start()
+        rt.upkeep = asyncio.create_task(_index_earlier_analyses(store))
         return rt
 
     async def who_am_i(self, *, strict: bool = False) -> Identity:
@@ -230,6 +243,11 @@ class Runtime:
             log.warning("%d listeners still busy at shutdown", len(self.listeners))
 
     async def close(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+        if self.upkeep is not None:
+            self.upkeep.cancel()
+            await asyncio.gather(self.upkeep, return_exceptions=True)
         await self._drain_listeners()
         await self.queue.close()
         await self.pipeline.inflight.cancel_all()
@@ -268,3 +286,15 @@ class Runtime:
             await asyncio.wait_for(asyncio.gather(*jobs), timeout=timeout)
         except TimeoutError:
             log.warning("gave up editing %d placeholders at shutdown", len(jobs))
+
+
+async def _index_earlier_analyses(store: Store) -> None:
+    """/sources NAME reads an index filled as analyses are stored; analyses stored before the index
+    existed (or before its format changed) are indexed once, in the background, at start-up."""
+    try:
+        done = await store.index_missing_sources()
+    except Exception:
+        log.exception("could not index earlier analyses for /sources")
+        return
+    if done:
+        log.info("indexed the sources of %d earlier analyses", done)

@@ -19,11 +19,14 @@ log = logging.getLogger(__name__)
 # Plain messages, files with a comment and thread replies sent to the channel carry new text; every other
 # subtype (edits, deletions, joins, bot messages...) must not start a new analysis.
 _READ_SUBTYPES = {None, "file_share", "thread_broadcast"}
-_MENTION_HELP = (
-    "Paste a news article link in a channel I'm in and I'll reply in its thread with a summary, the claims "
-    "and who makes them, who is quoted, and what the article itself calls unconfirmed. "
-    "Or use `/claims URL`, `/summarize URL` or `/sources URL`."
-)
+
+
+def _mention_help() -> str:
+    from bot.slack.listeners.commands import summary_line  # the command table imports the listeners
+
+    return ("Paste a news article link in a channel I'm in and I'll reply in its thread with a summary, the "
+            "claims and who makes them, who is quoted, and what the article itself calls unconfirmed. "
+            f"Or use {summary_line()}.")
 
 
 def register(app: AsyncApp, rt: Runtime) -> None:
@@ -71,15 +74,20 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
     log.info("%d article link(s) from %s in %s", len(urls), event.get("user"), channel)
     if not urls:
         try:
-            await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_MENTION_HELP))
+            await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_mention_help()))
         except SlackApiError as e:
             log.warning("could not answer a mention in %s: %s", channel, slack_error(e))
         return
     for url in urls:
         first = await rt.store.record_link(
             team=body.get("team_id") or event.get("team"), channel=channel, message_ts=ts,
-            user=event.get("user"), url=url,
+            user=event.get("user"), url=url, channel_type=event.get("channel_type"),
         )
+        if not first and event.get("channel_type"):
+            # app_mention carries no channel_type; the message event for the same post does: keep it, so
+            # the privacy rule knows where the link was shared.
+            await rt.store.fill_channel_type(channel=channel, message_ts=ts, url=url,
+                                             channel_type=event["channel_type"])
         if first:
             await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url)
 
