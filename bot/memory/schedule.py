@@ -157,3 +157,11 @@ class ChannelSchedule:
     schedule: Schedule
     next_due: float
     created_by: str | None = None
+    created: float | None = None  # when the schedule was (last) set, epoch seconds
+
+    def first_since(self) -> datetime | None:
+        """Where the first digest after the schedule was set starts: one period before its first time."""
+        if self.created is None:
+            return None
+        first = self.schedule.next_due(datetime.fromtimestamp(self.created, UTC))
+        return self.schedule.previous_due(first)

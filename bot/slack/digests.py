@@ -138,8 +138,13 @@ class Scheduler:
 
     async def _post_claimed(self, row: ChannelSchedule, due: datetime, period: str) -> None:
         schedule = row.schedule
-        last = await self.rt.store.last_digest_until(team=row.team, channel=row.channel, before=period)
-        since = datetime.fromtimestamp(last, due.tzinfo) if last else schedule.previous_due(due)
+        # Since the previous digest; the first one covers the period before the schedule's first time (all
+        # of it, even when that time was missed: links shared before the bot went down are still owed).
+        last = await self.rt.store.last_digest_until(team=row.team, channel=row.channel)
+        if last:
+            since = datetime.fromtimestamp(last, due.tzinfo)
+        else:
+            since = min(row.first_since() or due, schedule.previous_due(due))
         since = min(since, due - timedelta(seconds=1))
         label = moment_label(due, schedule.tz) + f" {schedule.tz}"
         late = self.clock.now() - due

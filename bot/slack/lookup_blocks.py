@@ -80,7 +80,7 @@ class HomeDigest:
 
 
 def _channel(channel: str) -> str:
-    return f"<#{channel}>" if re.fullmatch(r"[CG][A-Z0-9]{2,20}", channel) else escape(channel)
+    return f"<#{channel}>" if re.fullmatch(r"[CG][A-Z0-9]{1,20}", channel) else escape(channel)
 
 
 def home_view(links: list[HomeLink], quoted: list[Quoted], digests: list[HomeDigest], help_text: str) -> dict:

@@ -55,7 +55,7 @@ class Shared:
 def _schedule(row) -> ChannelSchedule:  # noqa: ANN001 - a schedules row
     return ChannelSchedule(row.team or None, row.channel, row.channel_type,
                            Schedule(row.cadence, row.hour, row.minute, row.tz, row.weekday),
-                           row.next_due, row.created_by)
+                           row.next_due, row.created_by, row.created)
 
 
 class Memory(Database):
@@ -119,7 +119,7 @@ class Memory(Database):
         s = row.schedule
         values = {"channel_type": row.channel_type, "cadence": s.cadence, "hour": s.hour, "minute": s.minute,
                   "weekday": s.weekday, "tz": s.tz, "next_due": row.next_due, "created_by": row.created_by,
-                  "created": time.time()}
+                  "created": row.created if row.created is not None else time.time()}
         stmt = self.insert(schedules).values(team=_team(row.team), channel=row.channel, **values)
         stmt = stmt.on_conflict_do_update(index_elements=["team", "channel"], set_=values)
         await self.write(lambda conn: conn.execute(stmt), "saving a digest schedule")

@@ -97,7 +97,7 @@ async def _set(rt: Runtime, command: dict, words: list[str]) -> str:
         log.warning("could not check membership of %s (%s); scheduling anyway", channel, member.error)
     now = rt.clock.now()
     await rt.store.put_schedule(ChannelSchedule(team, channel, member.channel_type, schedule,
-                                                schedule.next_due(now).timestamp(), user))
+                                                schedule.next_due(now).timestamp(), user, now.timestamp()))
     rt.scheduler.wake()
     return (f"✓ {schedule.acknowledgement(now)}{note}. I'll post here a digest of the news links shared in "
             "this channel since the previous one (`/digest now` shows it early, `/digest off` stops it).")
