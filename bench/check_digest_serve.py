@@ -38,7 +38,12 @@ from tests.fakes.fake_slack import FakeSlack, command_body, message_event, signe
 from tests.fakes.slack_bot import SECRET  # noqa: E402
 from tests.test_memory import PUTIN_TEXT  # noqa: E402
 
-PRIVATE = "Secret grain talks\n\n“We are ready to discuss grain corridors again,” Vladimir Putin said on Tuesday.\n"
+PRIVATE = """Secret grain talks resume behind closed doors
+
+“We are ready to discuss grain corridors again,” Russian President Vladimir Putin said on Tuesday, in remarks to a closed meeting of exporters in Moscow.
+Officials from three ports said the talks could resume within weeks, though no date has been set and the agenda remains unconfirmed.
+Traders said prices fell sharply after the remarks were reported, with wheat futures down almost four percent by the close of trading.
+"""
 
 
 def free_port() -> int:

@@ -1,7 +1,6 @@
 """newsbot's memory as pure logic: names as people type them, the /sources index entries, story grouping,
 digests, and the privacy rule."""
 
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,6 @@ from bot.memory.sources import SourceHit, entries, group_hits
 from bot.memory.stories import group
 from bot.memory.visibility import Viewer, visible
 
-SEED = Path("/work/shared/seeds/000_b74ca9f533ef9b34.txt")
 PUTIN_TEXT = """Putin says Russia wants calm in Gaza
 
 When Russian President Vladimir Putin finally called Israeli Prime Minister Benjamin Netanyahu on Monday, he said Russia was trying “to help normalize the situation” in the Gaza Strip, according to the Kremlin.

@@ -3,6 +3,7 @@ permalinks. Each answer that does not change often is cached for a while; every 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -89,15 +90,22 @@ async def membership(rt: Runtime, channel: str) -> Membership:
     return Membership(bool(member) if member is not None else None, kind)
 
 
+PERMALINKS_MAX = 20  # asked per answer, a few at a time: more than a message shows would only be slow
+
+
 async def permalinks(rt: Runtime, messages: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """(channel, ts) → a link to that Slack message (chat.getPermalink); messages Slack refuses are left out."""
-    out: dict[tuple[str, str], str] = {}
-    for channel, ts in dict.fromkeys(messages):
-        try:
-            resp = await rt.client.chat_getPermalink(channel=channel, message_ts=ts)
-        except SlackApiError as e:
-            log.info("chat.getPermalink for %s/%s failed: %s", channel, ts, slack_error(e))
-            continue
-        if resp.get("permalink"):
-            out[(channel, ts)] = resp["permalink"]
-    return out
+    wanted = list(dict.fromkeys(messages))[:PERMALINKS_MAX]
+    gate = asyncio.Semaphore(4)
+
+    async def one(channel: str, ts: str) -> str | None:
+        async with gate:
+            try:
+                resp = await rt.client.chat_getPermalink(channel=channel, message_ts=ts)
+            except SlackApiError as e:
+                log.info("chat.getPermalink for %s/%s failed: %s", channel, ts, slack_error(e))
+                return None
+        return resp.get("permalink") or None
+
+    found = await asyncio.gather(*(one(channel, ts) for channel, ts in wanted))
+    return {key: link for key, link in zip(wanted, found, strict=True) if link}

@@ -44,7 +44,7 @@ def _badge(article: Article) -> str:
 
 def _facts(article: Article) -> str:
     if not article.read:
-        parts = ["_couldn't be read_"]
+        parts = ["_not analysed_"]
     else:
         parts = [_count(article.claims, "claim")]
         if article.unconfirmed:

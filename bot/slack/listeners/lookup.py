@@ -17,13 +17,14 @@ from bot.memory.sources import group_hits
 from bot.memory.visibility import PUBLIC, Viewer, visible
 from bot.slack import blocks
 from bot.slack.conversations import permalinks
-from bot.slack.lookup_blocks import HomeDigest, HomeLink, home_view, sources_message
+from bot.slack.lookup_blocks import PEOPLE_SHOWN, HomeDigest, HomeLink, home_view, sources_message
 from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
 
 HOME_DAYS = 7
 HOME_LINKS = 15
+HOME_READ = 300  # shares whose analyses the tab reads (recent list and the week's most quoted)
 
 
 def _engine_id(rt: Runtime) -> str | None:
@@ -43,7 +44,7 @@ async def answer(rt: Runtime, ack: AsyncAck, command: dict, respond: AsyncRespon
         hits = await rt.store.find_sources(key, team=viewer.team, engine_id=_engine_id(rt))
         people = group_hits([h for h in hits if visible(viewer, team=h.team, channel=h.channel,
                                                         channel_type=h.channel_type)])
-        shown = [(h.channel, h.message_ts) for p in people[:5] for h in p.hits[:20]]
+        shown = [(h.channel, h.message_ts) for p in people[:PEOPLE_SHOWN] for h in p.hits[:8]]
         message = sources_message(name, people, await permalinks(rt, shown))
     except Exception:
         log.exception("/sources %s failed", name)
@@ -70,6 +71,7 @@ async def publish_home(rt: Runtime, *, team: str | None, user: str) -> None:
     since = time.time() - HOME_DAYS * 86400
     shared = [link for link in await rt.store.links_since(team=team, since=since)
               if visible(viewer, team=link.team, channel=link.channel, channel_type=link.channel_type)]
+    shared = shared[-HOME_READ:]  # the newest: a busy week must not make opening the tab slow
     stored = await rt.store.analyses_for_urls(list(dict.fromkeys(link.url for link in shared)), _engine_id(rt))
     analyses = {url: Analysis.from_json(data) for url, data in stored.items()}
     recent: list[HomeLink] = []
