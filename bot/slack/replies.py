@@ -64,15 +64,24 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
     ts = resp.get("ts") if isinstance(resp.data, dict) else None
     if ts:
         rt.pending[(channel, ts)] = site
+        await _owe(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     async def job() -> None:
-        await _analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
+        await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     if not rt.queue.submit(job):
         await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=blocks.failure(site, BUSY))
 
 
-async def _analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
+async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) -> None:
+    """Record the placeholder in the store, so another process answers it if this one dies."""
+    try:
+        await rt.store.owe_reply(channel=channel, ts=ts, thread_ts=thread_ts, url=url)
+    except Exception as e:  # this process can still answer it; only a crash would leave it unanswered
+        log.warning("could not record the reply owed in %s: %s", channel, e)
+
+
+async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
     result = await analyse(rt, url)
     if isinstance(result, str):
         message = blocks.failure(blocks.site_of(url), result)
@@ -95,8 +104,18 @@ async def deliver(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, 
 
 
 async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) -> None:
-    """Edit the placeholder; if Slack refuses the blocks, edit it into a plain sentence instead."""
+    """Edit the placeholder, then strike it from the replies owed (a crash in between edits it twice:
+    better than never)."""
     rt.pending.pop((channel, ts), None)
+    await _edit(rt, channel=channel, ts=ts, message=message)
+    try:
+        await rt.store.settle_reply(channel, ts)
+    except Exception as e:  # the row stays; a survivor would edit the placeholder once more
+        log.warning("could not settle the reply in %s: %s", channel, e)
+
+
+async def _edit(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) -> None:
+    """Edit the placeholder; if Slack refuses the blocks, edit it into a plain sentence instead."""
     try:
         await rt.client.chat_update(channel=channel, ts=ts, **message.as_kwargs(update=True))
         return

@@ -41,6 +41,7 @@ IDENTITY_RETRY_SECONDS = 60.0
 # At shutdown, how long to wait for listeners to finish what they started for requests already acked
 # (recording the link, posting the placeholder): seconds, not analyses.
 LISTENER_DRAIN_SECONDS = 10.0
+RESTARTED = "I was restarted before I finished; please share the link again"
 
 
 def slack_error(e: SlackApiError) -> str:
@@ -147,6 +148,8 @@ class Runtime:
     awaiting: dict[object, tuple[Callable[..., Awaitable[object]], str, dict]] = field(default_factory=dict)
     # Listeners still handling a request Slack has already been acked for (see `handling`).
     listeners: set[asyncio.Task] = field(default_factory=set)
+    # Finishes replies owed by processes that died (bot.slack.recovery).
+    recovery: asyncio.Task | None = None
     # The time digests are scheduled by (injectable: tests move it by hand), and the scheduler itself.
     clock: Clock = field(default_factory=SystemClock)
     scheduler: Any = None
@@ -180,6 +183,9 @@ class Runtime:
             await rt.close()
             raise
         rt.queue.start()
+        from bot.slack import recovery  # here: recovery builds on replies, which builds on this module
+
+        rt.recovery = asyncio.create_task(recovery.watch(rt), name="newsbot-recovery")
         from bot.slack.digests import Scheduler  # here: digests builds on this module
 
         rt.scheduler = Scheduler(rt, rt.clock)
@@ -243,6 +249,9 @@ class Runtime:
             log.warning("%d listeners still busy at shutdown", len(self.listeners))
 
     async def close(self) -> None:
+        if self.recovery is not None:
+            self.recovery.cancel()
+            await asyncio.gather(self.recovery, return_exceptions=True)
         if self.scheduler is not None:
             await self.scheduler.stop()
         if self.upkeep is not None:
@@ -262,12 +271,13 @@ class Runtime:
             return
         from bot.slack import blocks  # here, not at the top: blocks is pure formatting, runtime is wiring
 
-        reason = "I was restarted before I finished; please share the link again"
+        reason = RESTARTED
 
         async def one(channel: str, ts: str, site: str) -> None:
             message = blocks.failure(site, reason)
             try:
                 await self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs(update=True))
+                await self.store.settle_reply(channel, ts)
             except Exception as e:
                 log.warning("could not edit the placeholder in %s: %s", channel, e)
 

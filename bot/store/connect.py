@@ -119,12 +119,12 @@ def transient(exc: BaseException) -> bool:
     return isinstance(exc, (ConnectionError, OSError, TimeoutError))
 
 
-async def retrying(call: Callable[[], Awaitable[T]], what: str, seconds: float = RETRY_SECONDS) -> T:
-    """`call()` retried with backoff while the failure is transient; StoreUnavailable after `seconds`."""
+async def retrying(call: Callable[[], Awaitable[T]], what: str) -> T:
+    """`call()` retried with backoff while the failure is transient; StoreUnavailable after RETRY_SECONDS."""
     try:
         async for attempt in AsyncRetrying(
             retry=retry_if_exception(transient),
-            stop=stop_after_delay(seconds),
+            stop=stop_after_delay(RETRY_SECONDS),
             wait=_WAIT,
             reraise=True,
         ):

@@ -6,6 +6,7 @@ Joining a channel is the opt-in: Slack only sends the bot messages from channels
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -13,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.fetch.links import find_article_urls
 from bot.slack import blocks, replies
 from bot.slack.runtime import Runtime, slack_error
+from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +68,7 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
     if not urls and not mention:
         return
     event_id = body.get("event_id")
-    if event_id and not await rt.store.claim_event(event_id):
+    if event_id and not await _first(rt.store.claim_event(event_id), f"event {event_id}"):
         log.info("event %s already handled (a retry)", event_id)
         return
     channel, ts = event["channel"], event["ts"]
@@ -79,24 +81,37 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
             log.warning("could not answer a mention in %s: %s", channel, slack_error(e))
         return
     for url in urls:
-        first = await rt.store.record_link(
+        first = rt.store.record_link(
             team=body.get("team_id") or event.get("team"), channel=channel, message_ts=ts,
             user=event.get("user"), url=url, channel_type=event.get("channel_type"),
         )
-        if not first and event.get("channel_type"):
-            # app_mention carries no channel_type; the message event for the same post does: keep it, so
-            # the privacy rule knows where the link was shared.
-            await rt.store.fill_channel_type(channel=channel, message_ts=ts, url=url,
-                                             channel_type=event["channel_type"])
-        if first:
+        if await _first(first, f"the link {url}"):
             await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url)
+        elif event.get("channel_type"):
+            # app_mention carries no channel_type; the message event for the same post does: keep it, so
+            # the privacy rule knows where the link was shared (until then it counts as private).
+            try:
+                await rt.store.fill_channel_type(channel=channel, message_ts=ts, url=url,
+                                                 channel_type=event["channel_type"])
+            except StoreUnavailable as e:
+                log.warning("could not note where %s was shared: %s", url, e)
+
+
+async def _first(claim: Awaitable[bool], what: str) -> bool:
+    """Whether this is the first time (a claim in the store). When the store stays unavailable after its
+    retries, answer anyway: a rare double answer beats a request acked and then dropped."""
+    try:
+        return await claim
+    except StoreUnavailable as e:
+        log.warning("could not check whether %s was already handled (%s); answering it", what, e)
+        return True
 
 
 async def unfurl(rt: Runtime, body: dict, event: dict) -> None:
     """link_shared fires only for the domains listed under unfurl_domains in the manifest: attach a compact
     summary to the message itself. The thread reply still carries the full analysis."""
     event_id = body.get("event_id")
-    if event_id and not await rt.store.claim_event(event_id):
+    if event_id and not await _first(rt.store.claim_event(event_id), f"event {event_id}"):
         return
     wanted: list[tuple[str, str]] = []
     for link in event.get("links") or []:
