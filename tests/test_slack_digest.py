@@ -250,3 +250,35 @@ async def test_digest_needs_the_bot_in_the_channel(tmp_path, servers):
             said = await answered(bot, "/digest", "daily 09:00", f"m{channel}", channel=channel)
             assert "I'm not a member of this channel" in said and "/invite @newsbot" in said
             assert await bot.web_app[RUNTIME].store.get_schedule(team=TEAM_ID, channel=channel) is None
+
+
+async def test_two_hundred_links_stay_within_slacks_limits(tmp_path, servers):
+    """A busy period through the real posting path: one channel message, the rest in its thread, every
+    message within Slack's limits, nothing pinging anyone."""
+    from tests.test_blocks import _check_limits, _no_leaks
+    from tests.test_digest_blocks import _analysis
+
+    fake, articles = servers
+    clock = ManualClock(datetime.now(UTC))
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True) as bot:
+        store = bot.web_app[RUNTIME].store
+        engine_id = bot.web_app[RUNTIME].pipeline.engine().engine_id
+        start = clock.now() - timedelta(hours=2)
+        for i in range(200):
+            analysis = _analysis(i)
+            url = analysis.source.url
+            await store.put_analysis(f"K{i}", url=url, text_hash=f"h{i}", engine_id=engine_id,
+                                     analysis_json=analysis.to_json())
+            await _share_at(store, start + timedelta(seconds=i), url, "C1", f"1.{i}")
+        said = await answered(bot, "/digest", "now", "now", channel="C1")
+        assert "Posted the digest of 200 link(s)" in said
+    [first] = digests(fake, "C1")
+    thread = [c for c in fake.of("chat.postMessage") if c.args.get("thread_ts")]
+    assert thread and all(c.args["channel"] == "C1" for c in thread)
+    from bot.slack.blocks import Message
+
+    for call in [first, *thread]:
+        message = Message(text=call.args["text"], blocks=call.args.get("blocks", []))
+        _check_limits(message)
+        _no_leaks(message)
+    assert "200 links" in first.args["text"] and "in the thread" in rendered(first)
