@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 5.0  # how often the store is read for schedules other processes set
 LEASE_SECONDS = 60.0  # a claim not renewed for this long belongs to a process that died
 RENEW_SECONDS = 15.0
-LATE_SECONDS = 60.0  # a digest posted this long after its time says it is late
+LATE_SECONDS = 60.0
+STOP_GRACE_SECONDS = 10.0  # a digest posted this long after its time says it is late
 
 
 def _engine_id(rt: Runtime) -> str | None:
@@ -78,23 +79,32 @@ class Scheduler:
         self.lease = lease
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._stopping = False
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="newsbot-digests")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Let a digest being posted finish (cutting it between Slack's answer and the store's record
+        would let the next process post it again), then stop."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), grace)
+        except TimeoutError:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     def wake(self) -> None:
         """A schedule changed in this process: look again now rather than at the next poll."""
         self._wake.set()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 wait = await self.tick()
@@ -103,6 +113,8 @@ class Scheduler:
             except Exception:
                 log.exception("digest scheduler: a round failed; trying again shortly")
                 wait = self.poll
+            if self._stopping:
+                return
             sleep = asyncio.ensure_future(self.clock.sleep(wait))
             woken = asyncio.ensure_future(self._wake.wait())
             try:
@@ -115,6 +127,8 @@ class Scheduler:
         """Post every digest that is due; returns how long to wait before looking again."""
         now = self.clock.now()
         for row in await self.rt.store.due_schedules(now.timestamp()):
+            if self._stopping:
+                break
             await self._fire(row, now)
         upcoming = await self.rt.store.next_schedule_due()
         if upcoming is None:
