@@ -32,6 +32,7 @@ from bot.store.tables import (
 log = logging.getLogger(__name__)
 
 DIGEST_LEASE_SECONDS = 60.0
+LINKS_MAX = 5000
 _FINISHED = ("posted", "empty")
 
 
@@ -70,11 +71,12 @@ class Memory(Database):
 
     async def _links(self, *conditions) -> list[Shared]:  # noqa: ANN002 - SQL conditions
         t = shared_links
+        # The newest LINKS_MAX (a bound on what one digest or Home tab reads), returned oldest first.
         stmt = (select(t.c.team, t.c.channel, t.c.channel_type, t.c.message_ts, t.c.user, t.c.url, t.c.created)
-                .where(*conditions).order_by(t.c.created, t.c.id).limit(5000))
+                .where(*conditions).order_by(t.c.created.desc(), t.c.id.desc()).limit(LINKS_MAX))
 
         async def query(conn: AsyncConnection) -> list[Shared]:
-            return [Shared(*row) for row in await conn.execute(stmt)]
+            return [Shared(*row) for row in await conn.execute(stmt)][::-1]
 
         return await self.read(query)
 
