@@ -131,3 +131,12 @@ async def test_index_is_rebuilt_for_analyses_stored_before_it(tmp_path):
     finally:
         await articles.stop()
         await fake.stop()
+
+
+async def test_a_mention_alone_is_typed_by_asking_slack(bot):
+    """An app_mention (no channel_type) with no message event after it: conversations.info says where."""
+    url = bot.articles.add("putin", PUTIN_TEXT)
+    await bot.event(message_event(f"<@UBOT0001> <{url}>", channel="C7", event_type="app_mention", channel_type=None))
+    await bot.fake.wait_for(lambda f: f.of("chat.update"))
+    assert bot.fake.of("conversations.info")
+    assert "calm in Gaza" in _shown(await _answer(bot, "Putin", "p", channel="C1"))

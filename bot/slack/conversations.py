@@ -93,6 +93,20 @@ async def membership(rt: Runtime, channel: str) -> Membership:
 PERMALINKS_MAX = 20  # asked per answer, a few at a time: more than a message shows would only be slow
 
 
+_types: dict[str, str] = {}
+
+
+async def channel_type(rt: Runtime, channel: str) -> str | None:
+    """A conversation's type (channel, group, mpim, im) when an event did not carry it; cached, as a
+    conversation's type does not change (a public channel made private is the rare exception)."""
+    if channel not in _types:
+        found = (await membership(rt, channel)).channel_type
+        if found is None:
+            return None
+        _types[channel] = found
+    return _types[channel]
+
+
 async def permalinks(rt: Runtime, messages: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
     """(channel, ts) → a link to that Slack message (chat.getPermalink); messages Slack refuses are left out."""
     wanted = list(dict.fromkeys(messages))[:PERMALINKS_MAX]

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.fetch.links import find_article_urls
 from bot.slack import blocks, replies
+from bot.slack.conversations import channel_type
 from bot.slack.runtime import Runtime, slack_error
 from bot.store import StoreUnavailable
 
@@ -80,19 +81,20 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
         except SlackApiError as e:
             log.warning("could not answer a mention in %s: %s", channel, slack_error(e))
         return
+    # app_mention carries no channel_type: ask Slack, so the privacy rule knows where the link was shared
+    # (unknown counts as private).
+    kind = event.get("channel_type") or await channel_type(rt, channel)
     for url in urls:
         first = rt.store.record_link(
             team=body.get("team_id") or event.get("team"), channel=channel, message_ts=ts,
-            user=event.get("user"), url=url, channel_type=event.get("channel_type"),
+            user=event.get("user"), url=url, channel_type=kind,
         )
         if await _first(first, f"the link {url}"):
             await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url)
-        elif event.get("channel_type"):
-            # app_mention carries no channel_type; the message event for the same post does: keep it, so
-            # the privacy rule knows where the link was shared (until then it counts as private).
+        elif kind:
+            # The message event after an app_mention for one post: fill in the type if still unknown.
             try:
-                await rt.store.fill_channel_type(channel=channel, message_ts=ts, url=url,
-                                                 channel_type=event["channel_type"])
+                await rt.store.fill_channel_type(channel=channel, message_ts=ts, url=url, channel_type=kind)
             except StoreUnavailable as e:
                 log.warning("could not note where %s was shared: %s", url, e)
 
