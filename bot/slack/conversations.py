@@ -15,7 +15,6 @@ from bot.slack.runtime import Runtime, slack_error
 log = logging.getLogger(__name__)
 
 NAME_TTL = 3600.0
-_names: dict[str, tuple[float, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,7 @@ async def display_names(rt: Runtime, users: list[str]) -> dict[str, str]:
     """User id → the name people see in Slack (display name, else real name); the id when unknown."""
     out: dict[str, str] = {}
     now = time.monotonic()
+    _names = rt.memo.setdefault("names", {})
     for user in users:
         cached = _names.get(user)
         if cached and now - cached[0] < NAME_TTL:
@@ -93,12 +93,10 @@ async def membership(rt: Runtime, channel: str) -> Membership:
 PERMALINKS_MAX = 20  # asked per answer, a few at a time: more than a message shows would only be slow
 
 
-_types: dict[str, str] = {}
-
-
 async def channel_type(rt: Runtime, channel: str) -> str | None:
     """A conversation's type (channel, group, mpim, im) when an event did not carry it; cached, as a
     conversation's type does not change (a public channel made private is the rare exception)."""
+    _types = rt.memo.setdefault("channel_types", {})
     if channel not in _types:
         found = (await membership(rt, channel)).channel_type
         if found is None:

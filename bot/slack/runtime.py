@@ -154,6 +154,8 @@ class Runtime:
     clock: Clock = field(default_factory=SystemClock)
     scheduler: Any = None
     upkeep: asyncio.Task | None = None
+    # Answers from Slack worth keeping a while (display names, channel types): bot.slack.conversations.
+    memo: dict[str, dict] = field(default_factory=dict)
     _asked_at: float = -1e9
     _ask_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
