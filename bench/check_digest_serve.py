@@ -1,7 +1,7 @@
 """Digests as they will be checked: `newsbot serve` as real processes, a fake Slack Web API on loopback, real
 time (no injected clock). Takes about five minutes; prints what it measured.
 
-    .venv/bin/python bench/check_digest_serve.py [--tz Asia/Kolkata]
+    .venv/bin/python bench/check_digest_serve.py [--tz Asia/Kolkata] [--db postgresql://…/empty_db]
 
 1. A digest set a minute ahead (in a non-UTC zone) in a public channel where the Putin article and
    another were shared → exactly one digest there, none elsewhere; seconds after its minute.
@@ -110,6 +110,8 @@ async def until(when: datetime, extra: float = 0.0) -> None:
 async def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--tz", default="Asia/Kolkata")
+    p.add_argument("--db", help="NEWSBOT_DB for the bots (default: a new SQLite file); an empty PostgreSQL "
+                                "database URL checks the processes sharing PostgreSQL")
     args = p.parse_args()
     fake = await FakeSlack().start()
     fake.users["U1"] = {"tz": args.tz, "display_name": "Ana"}
@@ -130,7 +132,7 @@ async def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "NEWSBOT_", "SLACK_"))}
     env |= {"SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
             "NEWSBOT_ENGINE": "offline", "NEWSBOT_FETCH_ALLOW_HOSTS": "127.0.0.1",
-            "NEWSBOT_DB": f"{tmp}/newsbot.sqlite"}
+            "NEWSBOT_DB": args.db or f"{tmp}/newsbot.sqlite"}
     ok = True
 
     def check(what: str, good: bool, detail: str = "") -> None:
