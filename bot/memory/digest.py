@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from urllib.parse import urlsplit
 
 from bot.analysis.model import Analysis
 from bot.memory import stories
@@ -85,8 +86,6 @@ class Digest:
 
 
 def _site(url: str, analysis: Analysis | None) -> str | None:
-    from urllib.parse import urlsplit
-
     if analysis is not None and analysis.source.site:
         return analysis.source.site
     host = urlsplit(url).hostname or ""

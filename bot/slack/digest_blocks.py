@@ -16,6 +16,7 @@ from bot.slack.blocks import (
     MAX_BLOCKS,
     Message,
     _Builder,
+    _count,
     _md,
     clip,
     escape,
@@ -32,10 +33,6 @@ OUTLETS_SHOWN = 6
 THREAD_MAX = 12  # continuation messages at most; past that a line points at `newsbot digest`
 STORY_MAX = 2000  # one story never fills a message on its own
 NOTE = "Flags quote the articles' own words; they are not a fact-check."
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def _badge(article: Article) -> str:
