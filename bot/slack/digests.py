@@ -131,9 +131,10 @@ class Scheduler:
                 break
             await self._fire(row, now)
         upcoming = await self.rt.store.next_schedule_due()
-        if upcoming is None:
-            return self.poll
-        return max(0.0, min(self.poll, upcoming - self.clock.now().timestamp()))
+        left = (upcoming - self.clock.now().timestamp()) if upcoming is not None else self.poll
+        # Still due after this round: another process holds its claim. Look again at the next poll rather
+        # than spin on the database.
+        return self.poll if left <= 0 else min(self.poll, left)
 
     async def _fire(self, row: ChannelSchedule, now: datetime) -> None:
         schedule = row.schedule
