@@ -14,7 +14,17 @@ from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, Pla
 
 from bot.memory.digest import Quoted
 from bot.memory.sources import Person, SourceHit
-from bot.slack.blocks import MAX_BLOCKS, MESSAGE_BUDGET, Message, _Builder, _md, clip, escape, safe_link
+from bot.slack.blocks import (
+    MAX_BLOCKS,
+    MESSAGE_BUDGET,
+    Message,
+    _Builder,
+    _count,
+    _md,
+    clip,
+    escape,
+    safe_link,
+)
 
 HOME_BLOCKS = 100  # Slack's limit for a Home tab view
 HOME_BUDGET = 12000
@@ -54,12 +64,14 @@ def sources_message(query: str, people: list[Person], permalinks: dict[tuple[str
         who = f"{escape(clip(person.name, 80))}" + (f", {escape(clip(person.title, 80))}" if person.title else "")
         lines = [_hit_line(h, permalinks.get((h.channel, h.message_ts))) for h in person.hits]
         share = b.room // max(1, min(len(people), PEOPLE_SHOWN) - people.index(person))
-        b.listing(f"{who} — {len(person.hits)} in {len({h.url for h in person.hits})} article(s), newest first",
+        said = _count(len(person.hits), "quote or claim", "quotes and claims")
+        b.listing(f"{who} — {said} in {_count(len({h.url for h in person.hits}), 'article')}, newest first",
                   lines, cap=share)
     if len(people) > PEOPLE_SHOWN:
         b.section(f"_…and {len(people) - PEOPLE_SHOWN} more sources: add a first name or title to narrow it_")
     b.blocks.append(ContextBlock(elements=[_md("Words as the stored analyses have them; quotes are verbatim.")]))
-    fallback = f"{', '.join(escape(clip(p.name, 60)) for p in people[:PEOPLE_SHOWN])}: what they said"
+    fallback = (f"What {', '.join(escape(clip(p.name, 60)) for p in people[:PEOPLE_SHOWN])} said in the articles "
+                "shared here")
     return Message(text=fallback, blocks=[block.to_dict() for block in b.blocks])
 
 
