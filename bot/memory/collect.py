@@ -27,7 +27,7 @@ async def no_names(users: list[str]) -> dict[str, str]:
 
 
 async def collect(store: DigestSource, *, team: str | None, channel: str, since: float, until: float,
-                  label: str, engine_id: str | None = None, names: Names = no_names) -> Digest:
+                  label: str, engine_id: str | None = None, names: Names = no_names, tz: str = "UTC") -> Digest:
     links = await store.links_between(team=team, channel=channel, since=since, until=until)
     shares = [Share(link.url, link.user, link.created, link.message_ts) for link in links]
     stored = await store.analyses_for_urls(list(dict.fromkeys(s.url for s in shares)), engine_id)
@@ -39,4 +39,4 @@ async def collect(store: DigestSource, *, team: str | None, channel: str, since:
             log.warning("stored analysis of %s could not be read; listed without it", url)
     users = sorted({s.user for s in shares if s.user})
     return build_digest(shares, analyses, await names(users) if users else {}, label=label, since=since,
-                        until=until)
+                        until=until, tz=tz)

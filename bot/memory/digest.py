@@ -69,6 +69,7 @@ class Digest:
     label: str  # the period, e.g. "Tue 3 Dec 09:00 America/New_York"
     since: float
     until: float
+    tz: str = "UTC"  # the zone the digest's times are shown in
     stories: list[Story] = field(default_factory=list)
     watch: list[WatchClaim] = field(default_factory=list)
     most_quoted: list[Quoted] = field(default_factory=list)
@@ -148,7 +149,7 @@ def most_quoted(analyses: list[Analysis]) -> list[Quoted]:
 
 
 def build_digest(shares: list[Share], analyses: dict[str, Analysis | None], names: dict[str, str], *,
-                 label: str, since: float, until: float) -> Digest:
+                 label: str, since: float, until: float, tz: str = "UTC") -> Digest:
     """The digest of `shares` (links shared in one channel in [since, until)), grouped into stories in the
     order they were first shared. `analyses` maps each URL to its stored Analysis (None: not read);
     `names` maps user ids to display names."""
@@ -159,7 +160,7 @@ def build_digest(shares: list[Share], analyses: dict[str, Analysis | None], name
     urls = list(by_url)
     found = [analyses.get(url) for url in urls]
     articles = [_article(url, a, by_url[url], names) for url, a in zip(urls, found, strict=True)]
-    digest = Digest(label=label, since=since, until=until)
+    digest = Digest(label=label, since=since, until=until, tz=tz)
     for members in stories.group(found):
         group = [articles[i] for i in members]
         digest.stories.append(Story(group[0].title, group))

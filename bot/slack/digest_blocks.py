@@ -8,9 +8,12 @@ message shows. Article text is untrusted: escaped as analyses are, sharers by di
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, PlainTextObject
 
 from bot.memory.digest import Article, Digest, Story
+from bot.memory.schedule import moment_label
 from bot.slack.blocks import (
     HEADER_MAX,
     MAX_BLOCKS,
@@ -128,8 +131,9 @@ def digest_messages(digest: Digest, *, channel_label: str = "", schedule: str | 
         return []
     name = f"News digest{' for ' + channel_label if channel_label else ''}"
     heading = f"{name} · {digest.label}"
-    summary = (f"{_count(digest.links, 'link')} in {_count(len(digest.stories), 'story', 'stories')}"
-               + (f" · {schedule}" if schedule else ""))
+    since = moment_label(datetime.fromtimestamp(digest.since, UTC), digest.tz)
+    summary = (f"{_count(digest.links, 'link')} in {_count(len(digest.stories), 'story', 'stories')} "
+               f"shared since {since}" + (f" · {schedule}" if schedule else ""))
     b = _Builder(BLOCK_BUDGET, MAX_BLOCKS - 2)
     header = HeaderBlock(text=PlainTextObject(text=plain(clip(heading, HEADER_MAX)), emoji=False))
     b.add(header, len(header.text.text))

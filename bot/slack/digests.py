@@ -41,10 +41,10 @@ def _engine_id(rt: Runtime) -> str | None:
 
 
 async def build(rt: Runtime, *, team: str | None, channel: str, since: datetime, until: datetime,
-                label: str) -> Digest:
+                label: str, tz: str) -> Digest:
     return await collect(rt.store, team=team, channel=channel, since=since.timestamp(),
                          until=until.timestamp(), label=label, engine_id=_engine_id(rt),
-                         names=lambda users: display_names(rt, users))
+                         names=lambda users: display_names(rt, users), tz=tz)
 
 
 async def post(rt: Runtime, channel: str, digest: Digest, *, schedule: str | None = None) -> str | None:
@@ -166,7 +166,8 @@ class Scheduler:
         renew = asyncio.create_task(self._renew(row, period))
         status, ts, error = "failed", None, None
         try:
-            digest = await build(self.rt, team=row.team, channel=row.channel, since=since, until=due, label=label)
+            digest = await build(self.rt, team=row.team, channel=row.channel, since=since, until=due, label=label,
+                                 tz=schedule.tz)
             note = schedule.describe()
             if late.total_seconds() > LATE_SECONDS:
                 note += " · posted late: I was offline at its time"

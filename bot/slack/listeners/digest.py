@@ -128,7 +128,7 @@ async def _now(rt: Runtime, command: dict) -> str:
         since = now - timedelta(days=1)
     tz = row.schedule.tz if row else (await user_tz(rt, command.get("user_id")) or DEFAULT_TZ)
     label = f"{moment_label(now, tz)} {tz} (on request)"
-    digest = await build(rt, team=team, channel=channel, since=since, until=now, label=label)
+    digest = await build(rt, team=team, channel=channel, since=since, until=now, label=label, tz=tz)
     when = f"{moment_label(since, tz)} {tz}"
     if digest.empty:
         return f"Nothing has been shared in this channel since {when}, so there is no digest to post."
