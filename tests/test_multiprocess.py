@@ -20,7 +20,7 @@ from tests.fakes.fake_slack import FakeSlack, message_event, signed_headers
 from tests.test_slack_serve import _free_port, _wait_up
 
 SECRET = "two-process-secret"
-LEASE = "1.5"
+LEASE = "1"
 
 
 @dataclass
@@ -65,51 +65,48 @@ def _text(call) -> str:
     return json.dumps(call.args.get("blocks") or call.args.get("text"))
 
 
-async def test_two_processes_handle_each_event_and_each_link_once(db, tmp_path):
+async def test_two_processes_on_one_database(db, tmp_path):
+    """Both scenarios on one pair of processes (starting two processes is the slow part)."""
     fake = await FakeSlack().start()
     articles = await ArticleServer(slow_seconds=1.0).start()
     slow, water = articles.url("/slow"), articles.url("/news/water")
     try:
         async with two_bots(db, tmp_path, fake, articles) as bots, aiohttp.ClientSession() as session:
-            # One signed event delivered to both processes (Slack retrying into another instance).
+            # 1. One signed event delivered to both processes (Slack retrying into another instance), and
+            # the same slow link shared in four channels, two through each process: one fetch each, five
+            # placeholders, five answers.
             same = message_event(f"<{water}>", channel="C1", ts="1700000001.000001")
             statuses = await asyncio.gather(*(b.post_event(session, same) for b in bots))
-            # The same slow link shared in four channels, two through each process: one fetch, four answers.
             shares = [message_event(f"<{slow}>", channel=f"C{10 + i}", ts=f"170000001{i}.000001") for i in range(4)]
             statuses += await asyncio.gather(*(bots[i % 2].post_event(session, e) for i, e in enumerate(shares)))
             assert statuses == [200] * 6
             await fake.wait_for(lambda f: len(f.of("chat.update")) >= 5, timeout=30)
             await asyncio.sleep(0.5)  # anything doubled would arrive now
-    finally:
-        await articles.stop()
-        await fake.stop()
-    placeholders = fake.of("chat.postMessage")
-    assert sorted(c.args["channel"] for c in placeholders) == ["C1", "C10", "C11", "C12", "C13"]
-    updates = fake.of("chat.update")
-    assert len(updates) == 5 and len({(c.args["channel"], c.args["ts"]) for c in updates}) == 5
-    assert all("Harbor city" in _text(c) for c in updates)
-    assert articles.hits["/news/water"] == 1 and articles.hits["/slow"] == 1
+            placeholders, updates = fake.of("chat.postMessage"), fake.of("chat.update")
+            assert sorted(c.args["channel"] for c in placeholders) == ["C1", "C10", "C11", "C12", "C13"]
+            assert len(updates) == 5 and len({(c.args["channel"], c.args["ts"]) for c in updates}) == 5
+            assert all("Harbor city" in _text(c) for c in updates)
+            assert articles.hits["/news/water"] == 1 and articles.hits["/slow"] == 1
 
-
-async def test_a_process_killed_mid_analysis_leaves_its_reply_to_the_survivor(pg_db, tmp_path):
-    fake = await FakeSlack().start()
-    articles = await ArticleServer(slow_seconds=3.0).start()
-    try:
-        async with two_bots(pg_db, tmp_path, fake, articles) as (doomed, survivor), aiohttp.ClientSession() as session:
-            event = message_event(f"<{articles.url('/slow')}>", channel="CK", ts="1700000100.000001")
+            # 2. A process SIGKILLed mid-analysis: the survivor finishes its reply.
+            doomed, _survivor = bots
+            articles.slow_seconds = 5.0
+            fake.calls.clear()
+            event = message_event(f"<{slow}?v=2>", channel="CK", ts="1700000100.000001")
             assert await doomed.post_event(session, event) == 200
             await fake.wait_for(lambda f: f.of("chat.postMessage"), timeout=10)
-            while not articles.hits["/slow"]:  # mid-analysis: the placeholder is up, the fetch under way
+            while articles.hits["/slow"] < 2:  # mid-analysis: the placeholder is up, the fetch under way
                 await asyncio.sleep(0.05)
             doomed.proc.send_signal(signal.SIGKILL)
             await doomed.proc.wait()
+            articles.slow_seconds = 0  # the survivor's fetch need not be slow too
             await fake.wait_for(lambda f: f.of("chat.update"), timeout=30)
             await asyncio.sleep(0.5)
+            (placeholder,) = fake.of("chat.postMessage")
+            (answer,) = fake.of("chat.update")  # the placeholder edited once, by the survivor
+            assert placeholder.args["channel"] == answer.args["channel"] == "CK"
+            text = _text(answer)
+            assert "Harbor city" in text or "I was restarted" in text
     finally:
         await articles.stop()
         await fake.stop()
-    (placeholder,) = fake.of("chat.postMessage")
-    (answer,) = fake.of("chat.update")  # the placeholder edited once, by the survivor
-    assert placeholder.args["channel"] == answer.args["channel"] == "CK"
-    text = _text(answer)
-    assert "Harbor city" in text or "I was restarted" in text

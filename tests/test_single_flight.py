@@ -110,14 +110,48 @@ async def test_a_lease_left_by_a_dead_process_is_taken_over(db, articles):
     (p,) = await pipelines(db, 1, NEWSBOT_LEASE_SECONDS="0.6")
     dead = await Store.open(db, lease_seconds=0.6)
     try:
-        import hashlib
-
-        engine_id = p.engine().engine_id
-        lease = "analysis:" + hashlib.sha256(f"{engine_id}\n{url}".encode()).hexdigest()
-        assert await dead.acquire_lease(lease)
+        assert await dead.acquire_lease(p.lease_name(p.engine().engine_id, url))
         dead._beat.cancel()  # it stops beating, as a killed process would
         outcome = await asyncio.wait_for(p.run_url(url), timeout=10)
     finally:
         await dead.close()
         await close([p])
     assert not outcome.cached and articles.hits["/news/orphan"] == 1
+
+
+async def test_a_store_that_stays_down_costs_the_cache_not_the_answer(tmp_path, articles, monkeypatch):
+    from bot.store import StoreUnavailable
+
+    (p,) = await pipelines(str(tmp_path / "db.sqlite"), 1)
+
+    async def down(*args, **kwargs):
+        raise StoreUnavailable("the database stayed unavailable")
+
+    for name in ("lookup_url", "recent_failure", "acquire_lease", "release_lease", "get_analysis",
+                 "put_analysis", "remember_failure"):
+        monkeypatch.setattr(p.store, name, down)
+    try:
+        outcome = await p.run_url(articles.url("/news/water"))
+        with pytest.raises(FetchError, match="404"):
+            await p.run_url(articles.url("/missing"))
+    finally:
+        await close([p])
+    assert "Harbor city" in outcome.analysis.source.title
+
+
+async def test_waiting_on_a_live_holder_that_never_finishes_ends(db, articles, monkeypatch):
+    import bot.analysis.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "LEASE_WAIT_SECONDS", 0.5)
+    url = articles.add("stuck", STORY.format(n="stuck"))
+    (p,) = await pipelines(db, 1)
+    holder = await Store.open(db)
+    try:
+        engine_id = p.engine().engine_id
+        assert await holder.acquire_lease(p.lease_name(engine_id, url))  # alive, beating, never done
+        with pytest.raises(TimeoutError):
+            await p.run_url(url)
+    finally:
+        await holder.close()
+        await close([p])
+    assert articles.hits["/news/stuck"] == 0

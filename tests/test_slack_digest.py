@@ -77,7 +77,7 @@ async def test_daily_digest_is_posted_once_at_its_time_in_the_users_zone(tmp_pat
     fake.users["U1"] = {"tz": NY, "display_name": "Ana"}
     clock = ManualClock(datetime.now(UTC))
     hhmm, due = wall(clock.now(), NY, 3)
-    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True) as bot:
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_fakes=True) as bot:
         said = await answered(bot, "/digest", f"daily {hhmm}", "set", user="U1", channel="C1")
         day = due.astimezone(ZoneInfo(NY))
         assert f"Daily at {hhmm} America/New_York, next on {day:%a} {day.day} {day:%b}" in said
@@ -115,7 +115,7 @@ async def test_daily_digest_keeps_its_wall_clock_across_dst(tmp_path, servers):
     fake, articles = servers
     fake.users["U1"] = {"tz": NY}
     clock = ManualClock(datetime(2026, 10, 31, 12, 0, tzinfo=UTC))
-    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True) as bot:
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_fakes=True) as bot:
         link = articles.url("/news/water")
         await share(bot, link, "C9")  # analysed and cached; C9 has no digest
         said = await answered(bot, "/digest", "daily 09:00", "set", user="U1", channel="C1")
@@ -139,7 +139,7 @@ async def test_weekly_digest_in_tokyo(tmp_path, servers):
     fake, articles = servers
     fake.users["U7"] = {"tz": "Asia/Tokyo"}
     clock = ManualClock(datetime(2026, 12, 2, 0, 0, tzinfo=UTC))  # Wed 2 Dec, 09:00 in Tokyo
-    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True) as bot:
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_fakes=True) as bot:
         await share(bot, articles.url("/news/water"), "C9")
         said = await answered(bot, "/digest", "weekly monday 09:00", "set", user="U7", channel="C3")
         assert "Weekly on Monday at 09:00 Asia/Tokyo, next on Mon 7 Dec" in said
@@ -157,7 +157,7 @@ async def test_weekly_digest_in_tokyo(tmp_path, servers):
 async def scheduled_then_stopped(tmp_path, fake, articles, clock) -> tuple[str, datetime]:
     """A bot that set a daily digest two hours ahead in C1 and saw one link shared there, then stopped."""
     hhmm, due = wall(clock.now(), NY, 2)
-    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True) as bot:
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_fakes=True) as bot:
         await answered(bot, "/digest", f"daily {hhmm}", "set", channel="C1")
         await share(bot, articles.url("/news/water"), "C1")
     return hhmm, due
@@ -174,14 +174,14 @@ async def test_a_claim_whose_process_died_before_posting_is_posted_once(tmp_path
         == "claimed"
     await dead.close()
     clock.set(due + timedelta(seconds=5))
-    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True):
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_fakes=True):
         await settle(fake)
         assert not digests(fake)  # the claim is still fresh: its holder may be posting
         clock.set(due + timedelta(seconds=75))  # the lease (60 s) lapsed: taken over
         await fake.wait_for(lambda f: digests(f))
         clock.set(due + timedelta(seconds=200))
         await settle(fake)
-    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True):
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_fakes=True):
         await settle(fake)
     assert len(digests(fake)) == 1
 
@@ -191,8 +191,8 @@ async def test_two_processes_on_one_database_post_one_digest(tmp_path, servers):
     now = datetime.now(UTC)
     hhmm, due = wall(now, NY, 2)
     clocks = [ManualClock(now), ManualClock(now)]
-    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clocks[0], keep_servers=True) as one, \
-            running_bot(tmp_path, fake=fake, articles=articles, clock=clocks[1], keep_servers=True):
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clocks[0], keep_fakes=True) as one, \
+            running_bot(tmp_path, fake=fake, articles=articles, clock=clocks[1], keep_fakes=True):
         await answered(one, "/digest", f"daily {hhmm}", "set", channel="C1")
         await share(one, articles.url("/news/water"), "C1")
         for clock in clocks:
@@ -213,7 +213,7 @@ async def test_a_missed_digest_is_posted_once_after_a_restart(tmp_path, servers)
     latest = due + timedelta(days=3)
     clock.set(latest + timedelta(hours=5))
     for _ in range(2):  # started twice: the second start finds it posted
-        async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True):
+        async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_fakes=True):
             await fake.wait_for(lambda f: digests(f))
             await settle(fake)
     [digest] = digests(fake)
@@ -226,7 +226,7 @@ async def test_digest_now_and_off_and_status(tmp_path, servers):
     fake, articles = servers
     fake.users["U1"] = {"tz": "Europe/Paris"}
     clock = ManualClock(datetime.now(UTC))
-    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True) as bot:
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_fakes=True) as bot:
         assert "Nothing has been shared" in await answered(bot, "/digest", "now", "n0", user="U1", channel="C1")
         await share(bot, articles.url("/news/water"), "C1")
         clock.set(datetime.now(UTC))
@@ -245,7 +245,7 @@ async def test_digest_now_and_off_and_status(tmp_path, servers):
 async def test_digest_needs_the_bot_in_the_channel(tmp_path, servers):
     fake, articles = servers
     fake.not_member |= {"C5", "G5"}
-    async with running_bot(tmp_path, fake=fake, articles=articles, keep_servers=True) as bot:
+    async with running_bot(tmp_path, fake=fake, articles=articles, keep_fakes=True) as bot:
         for channel in ("C5", "G5"):
             said = await answered(bot, "/digest", "daily 09:00", f"m{channel}", channel=channel)
             assert "I'm not a member of this channel" in said and "/invite @newsbot" in said
@@ -260,7 +260,7 @@ async def test_two_hundred_links_stay_within_slacks_limits(tmp_path, servers):
 
     fake, articles = servers
     clock = ManualClock(datetime.now(UTC))
-    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_servers=True) as bot:
+    async with running_bot(tmp_path, fake=fake, articles=articles, clock=clock, keep_fakes=True) as bot:
         store = bot.web_app[RUNTIME].store
         engine_id = bot.web_app[RUNTIME].pipeline.engine().engine_id
         start = clock.now() - timedelta(hours=2)

@@ -114,7 +114,7 @@ async def test_index_is_rebuilt_for_analyses_stored_before_it(tmp_path):
 
     fake, articles = await FakeSlack().start(), await ArticleServer().start()
     try:
-        async with running_bot(tmp_path, fake=fake, articles=articles, keep_servers=True) as bot:
+        async with running_bot(tmp_path, fake=fake, articles=articles, keep_fakes=True) as bot:
             await share(bot, articles.add("putin", PUTIN_TEXT), "C1")
         store = await Store.open(str(tmp_path / "newsbot.sqlite"))
 
@@ -124,7 +124,7 @@ async def test_index_is_rebuilt_for_analyses_stored_before_it(tmp_path):
 
         await store.write(forget)
         await store.close()
-        async with running_bot(tmp_path, fake=fake, articles=articles, keep_servers=True) as bot:
+        async with running_bot(tmp_path, fake=fake, articles=articles, keep_fakes=True) as bot:
             rt = bot.web_app[RUNTIME]
             await rt.upkeep
             assert "calm in Gaza" in _shown(await _answer(bot, "putin", "after"))

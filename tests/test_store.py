@@ -357,3 +357,14 @@ async def test_postgres_restart_mid_run_is_survived(pg_db):
         assert await s.claim_event("during") is False
     finally:
         await s.close()
+
+
+async def test_an_in_memory_store_serves_concurrent_callers():
+    s = await Store.open(":memory:")
+    try:
+        results = await asyncio.gather(*(s.claim_event(f"E{i % 5}") for i in range(20)))
+        assert results.count(True) == 5
+        await s.put_analysis("k", url="u", text_hash="h", engine_id="e", analysis_json="{}")
+        assert await s.get_analysis_for_url("u", "e") == "{}"
+    finally:
+        await s.close()

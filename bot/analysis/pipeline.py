@@ -29,8 +29,10 @@ from bot.config import ConfigError, Settings
 
 log = logging.getLogger(__name__)
 
-# How often a process waiting on another process's analysis of the same link looks for its result.
+# How often a process waiting on another process's analysis of the same link looks for its result, and for
+# how long at most (longer than any caller waits: the Slack app gives up on an analysis after 120 s).
 LEASE_POLL_SECONDS = 0.25
+LEASE_WAIT_SECONDS = 180.0
 
 
 class Engine(Protocol):
@@ -43,8 +45,9 @@ def _offline_fingerprint() -> str:
     """A digest of the offline engine's code and lexicons, so that a cached analysis is never served
     after either changed (a version bump alone is easy to forget)."""
     root = Path(offline.__file__).parent
+    shared = [root.parent / "sentences.py", root.parent / "language.py"]  # the engine reads through these too
     digest = hashlib.sha256()
-    for path in sorted([*root.glob("*.py"), *root.glob("lexicons/*.txt")]):
+    for path in sorted([*root.glob("*.py"), *root.glob("lexicons/*.txt")]) + shared:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -140,13 +143,16 @@ class Pipeline:
     async def _run_url_once(self, canonical: str, eng: Engine, started: float) -> Outcome:
         if self.store is None:
             return await self._fetch_and_analyze(canonical, eng, started)
-        lease = "analysis:" + hashlib.sha256(f"{eng.engine_id}\n{canonical}".encode()).hexdigest()
+        lease = self.lease_name(eng.engine_id, canonical)
+        deadline = time.monotonic() + LEASE_WAIT_SECONDS
         while True:
             done = await self._known(canonical, eng, started)
             if done is not None:
                 return done
             if await self._acquire(lease):
                 break
+            if time.monotonic() > deadline:  # the holder lives but never finishes: stop waiting on it
+                raise TimeoutError(f"another process has been analysing {canonical} for too long")
             await asyncio.sleep(LEASE_POLL_SECONDS)  # another process is on it: its result lands in the store
         try:
             # It may have finished between our look and our lease.
@@ -154,6 +160,11 @@ class Pipeline:
                 canonical, eng, started)
         finally:
             await self._release(lease)
+
+    @staticmethod
+    def lease_name(engine_id: str, canonical: str) -> str:
+        """The store lease for analysing `canonical` with `engine_id` (hashed: URLs can be long)."""
+        return "analysis:" + hashlib.sha256(f"{engine_id}\n{canonical}".encode()).hexdigest()
 
     async def _known(self, canonical: str, eng: Engine, started: float) -> Outcome | None:
         """The cached analysis of this address, or its recent fetch failure raised again; None if neither."""
@@ -215,7 +226,7 @@ class Pipeline:
         digest = text_hash(article.text)
         key = cache_key(eng.engine_id, digest)
         if self.store is not None:
-            hit = await self.store.get_analysis(key)
+            hit = await self._cached_text(key)
             if hit:
                 cached = Analysis.from_json(hit)
                 # Same text under another address: keep this request's identity and metadata.
@@ -227,6 +238,13 @@ class Pipeline:
         if self.store is not None and not _degraded(analysis, eng):
             await self._put(key, url, digest, eng.engine_id, analysis, article)
         return Outcome(analysis, False, time.perf_counter() - started)
+
+    async def _cached_text(self, key: str) -> str | None:
+        try:
+            return await self.store.get_analysis(key)
+        except Exception as e:  # the store being down costs an analysis, not the answer
+            log.warning("could not read the analysis cache: %s", e)
+            return None
 
     async def _put(
         self, key: str, url: str | None, digest: str, engine_id: str, analysis: Analysis, article: Article

@@ -27,6 +27,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.analysis.pipeline import Pipeline
 from bot.config import ConfigError, Settings
 from bot.memory.clock import Clock, SystemClock
+from bot.redact import redact
 from bot.slack.work import WorkQueue
 from bot.store import Store
 
@@ -90,7 +91,7 @@ async def resolve_api_url(settings: Settings, session: aiohttp.ClientSession) ->
                 fallback = fallback or base
                 continue
         except Exception as e:  # unreachable: keep Slack's own layout and let auth.test report it
-            log.warning("could not reach SLACK_API_URL %s: %s", settings.slack_api_url, e)
+            log.warning("could not reach SLACK_API_URL %s: %s", settings.slack_api_url, redact(e))
             break
         chosen = base  # auth.test answered, or refused the token: this is where the methods are
         break
@@ -221,7 +222,7 @@ class Runtime:
             log.warning("auth.test failed (%s); carrying on without the bot's identity", error)
             return self.identity
         except Exception as e:  # network trouble at start-up
-            log.warning("could not reach the Slack API for auth.test: %s", e)
+            log.warning("could not reach the Slack API for auth.test: %s", redact(e))
             return self.identity
         self.identity = Identity(user_id=resp.get("user_id"), bot_id=resp.get("bot_id"), team_id=resp.get("team_id"))
         return self.identity
@@ -251,24 +252,51 @@ class Runtime:
             log.warning("%d listeners still busy at shutdown", len(self.listeners))
 
     async def close(self) -> None:
+        """Stop in order, and finish every step even when one fails: a step that raised must never leave
+        the HTTP session and the database open, nor the process unable to exit on SIGTERM."""
+        steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("stopping the recovery of replies owed", self._stop_recovery),
+            ("stopping the digest scheduler", self._stop_memory),
+            ("waiting for listeners", self._drain_listeners),
+            ("stopping the work queue", self.queue.close),
+            ("cancelling analyses", self.pipeline.inflight.cancel_all),
+            ("editing placeholders", self._release_placeholders),
+            ("closing the HTTP session", self.session.close),
+            ("closing the store", self.store.close),
+        ]
+        for what, step in steps:
+            try:
+                await step()
+            except Exception:
+                log.exception("shutdown: %s failed; carrying on", what)
+
+    async def _stop_recovery(self) -> None:
         if self.recovery is not None:
             self.recovery.cancel()
             await asyncio.gather(self.recovery, return_exceptions=True)
+
+    async def _stop_memory(self) -> None:
         if self.scheduler is not None:
             await self.scheduler.stop()
         if self.upkeep is not None:
             self.upkeep.cancel()
             await asyncio.gather(self.upkeep, return_exceptions=True)
-        await self._drain_listeners()
-        await self.queue.close()
-        await self.pipeline.inflight.cancel_all()
-        await self._release_placeholders()
-        await self.session.close()
-        await self.store.close()
 
     async def _release_placeholders(self, timeout: float = 5.0) -> None:
-        """A restart must not leave "Reading…" in a thread forever: say what happened instead. Slash
-        command answers still owed get the same sentence through their response_url."""
+        """A restart must not leave "Reading…" in a thread forever. On PostgreSQL (several processes) the
+        replies owed are handed to the others, which finish them; otherwise, and for any not recorded in
+        the store, say what happened instead. Slash command answers still owed get the same sentence
+        through their response_url."""
+        if self.pending and self.store.backend == "postgresql":
+            try:
+                handed = await self.store.hand_over_replies()
+            except Exception as e:
+                log.warning("could not hand unfinished replies to the other processes: %s", e)
+                handed = set()
+            for key in handed:
+                self.pending.pop(key, None)
+            if handed:
+                log.info("handed %d unfinished replies to the other processes", len(handed))
         if not self.pending and not self.awaiting:
             return
         from bot.slack import blocks  # here, not at the top: blocks is pure formatting, runtime is wiring
@@ -276,19 +304,19 @@ class Runtime:
         reason = RESTARTED
 
         async def one(channel: str, ts: str, site: str) -> None:
-            message = blocks.failure(site, reason)
             try:
+                message = blocks.failure(site, reason)
                 await self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs(update=True))
                 await self.store.settle_reply(channel, ts)
             except Exception as e:
-                log.warning("could not edit the placeholder in %s: %s", channel, e)
+                log.warning("could not edit the placeholder in %s: %s", channel, redact(e))
 
         async def owed(respond: Callable[..., Awaitable[object]], site: str, kwargs: dict) -> None:
-            message = blocks.failure(site, reason.replace("share the link", "run the command"))
             try:
+                message = blocks.failure(site, reason.replace("share the link", "run the command"))
                 await respond(**message.as_kwargs(), **kwargs)
             except Exception as e:
-                log.warning("could not answer through a response_url: %s", e)
+                log.warning("could not answer through a response_url: %s", redact(e))
 
         pending, self.pending = self.pending, {}
         awaiting, self.awaiting = self.awaiting, {}

@@ -18,7 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential, wait_random
 
 from bot.config import ConfigError
@@ -71,15 +71,20 @@ def database_url(db: str) -> URL:
 
 def create_engine(db: str) -> AsyncEngine:
     url = database_url(db)
+    # An error's text never carries the statement's values (whole analyses, user ids) into the log.
+    quiet = {"hide_parameters": True}
     if url.get_backend_name() == "postgresql":
-        return create_async_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800)
+        return create_async_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800,
+                                   **quiet)
     if url.database == ":memory:":
-        engine = create_async_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+        # Each connection would see its own empty database: one connection, taken in turns.
+        engine = create_async_engine(url, poolclass=AsyncAdaptedQueuePool, pool_size=1, max_overflow=0,
+                                     pool_timeout=RETRY_SECONDS, **quiet)
     else:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         # Fail here, in this thread, with sqlite3's own message: a file that is not a database, a directory.
         sqlite3.connect(url.database).close()
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000})
+        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000}, **quiet)
     _sqlite_transactions(engine)
     return engine
 

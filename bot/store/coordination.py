@@ -95,6 +95,15 @@ class Coordination(Database):
         await self.write(lambda conn: conn.execute(stmt), "recording a reply owed")
         self._keep_alive()
 
+    async def reply_owner(self, channel: str, ts: str) -> str | None:
+        """Who owes the reply at (channel, ts) now (a `holder`), or None when nobody does."""
+
+        async def query(conn: AsyncConnection) -> str | None:
+            return (await conn.execute(select(replies_owed.c.owner).where(
+                replies_owed.c.channel == channel, replies_owed.c.ts == ts))).scalar()
+
+        return await self.read(query)
+
     async def settle_reply(self, channel: str, ts: str) -> None:
         await self.write(lambda conn: conn.execute(
             delete(replies_owed).where(replies_owed.c.channel == channel, replies_owed.c.ts == ts)),
@@ -126,6 +135,19 @@ class Coordination(Database):
         if won:
             self._keep_alive()
         return won
+
+    async def hand_over_replies(self) -> set[tuple[str, str]]:
+        """This process is stopping: its replies owed become free at once for another process to finish
+        (no longer ours, so the heartbeat leaves them alone). Returns their (channel, ts)."""
+        where = replies_owed.c.owner == self.holder
+
+        async def query(conn: AsyncConnection) -> set[tuple[str, str]]:
+            rows = await conn.execute(select(replies_owed.c.channel, replies_owed.c.ts).where(where))
+            owed = {(row.channel, row.ts) for row in rows}
+            await conn.execute(update(replies_owed).where(where).values(owner=f"stopped:{self.holder}", expires=0.0))
+            return owed
+
+        return await self.write(query, "handing over replies owed")
 
     # --- heartbeat ----------------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import secrets
 import socket
 import sqlite3
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -26,8 +26,6 @@ Query = Callable[[AsyncConnection], Awaitable[T]]
 class Database:
     """Open with `await Store.open(NEWSBOT_DB)`; close with `await store.close()`."""
 
-    lease_seconds: float = 30.0
-
     def __init__(self, engine: AsyncEngine, db: str) -> None:
         self.engine = engine
         self.db = db
@@ -37,7 +35,7 @@ class Database:
         self._writer = engine.execution_options(newsbot_write=True)
 
     @classmethod
-    async def open(cls, db: str, *, lease_seconds: float | None = None) -> Any:
+    async def open(cls, db: str, *, lease_seconds: float | None = None) -> Self:
         try:
             engine = create_engine(db)
         except (OSError, sqlite3.Error) as e:

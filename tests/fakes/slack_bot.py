@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,6 +27,18 @@ from tests.fakes.article_server import ArticleServer
 from tests.fakes.fake_slack import FakeSlack, command_body, signed_headers
 
 SECRET = "test-signing-secret"
+# What would ping or link if it reached Slack unescaped: <!channel>, <@U…>, <#C…>, a bare @here.
+PING = re.compile(r"<[!@#]|@(?:channel|here|everyone)\b", re.IGNORECASE)
+
+
+def rendered(call) -> str:
+    """Everything a Slack call would show: its blocks (as JSON) and its text."""
+    return json.dumps(call.args.get("blocks", []), ensure_ascii=False) + "\n" + str(call.args.get("text", ""))
+
+
+def crashes(records: list[logging.LogRecord]) -> list[str]:
+    """Log records that carry a traceback, or say that something crashed: there must be none."""
+    return [r.getMessage() for r in records if r.exc_info or "Traceback" in r.getMessage()]
 
 
 class Harness:
@@ -72,9 +86,10 @@ def bot_settings(tmp_path: Path, fake: FakeSlack, **env: str):
 
 @asynccontextmanager
 async def running_bot(tmp_path: Path, *, fake: FakeSlack | None = None, articles: ArticleServer | None = None,
-                      clock: Clock | None = None, keep_servers: bool = False, **env: str) -> AsyncIterator[Harness]:
-    """The app over HTTP on 127.0.0.1 (started and shut down as `newsbot serve` does). The fake Slack and
-    the article server are stopped with it, unless `keep_servers` (restarts, or two bots sharing them)."""
+                      clock: Clock | None = None, keep_fakes: bool = False, **env: str) -> AsyncIterator[Harness]:
+    """The app over HTTP on 127.0.0.1 (started and shut down as `newsbot serve` does). `keep_fakes`: the
+    fakes outlive this bot (several bots sharing them, or restarts; the caller stops them). `clock`: the
+    time digests are scheduled by (tests/fakes/clock.py)."""
     fake = fake or await FakeSlack().start()
     articles = articles or await ArticleServer().start()
     web_app = create_web_app(bot_settings(tmp_path, fake, **env), clock=clock)
@@ -88,6 +103,6 @@ async def running_bot(tmp_path: Path, *, fake: FakeSlack | None = None, articles
             yield Harness(fake, articles, f"http://127.0.0.1:{port}/slack/events", session, web_app)
     finally:
         await runner.cleanup()
-        if not keep_servers:
+        if not keep_fakes:
             await articles.stop()
             await fake.stop()

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.fetch.links import find_article_urls, find_urls
-from bot.slack import blocks, replies
+from bot.slack import blocks, payload, replies
 from bot.slack.listeners import digest, lookup
 from bot.slack.runtime import Runtime
 
 HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
 # `/claims www.example.com/news/story`: Slack links such text in messages, but hands a slash command the
 # words as typed, so a host with a dot and a path (or a www. host) is read as an https link.
+# `gopher://…`, `file:///…`, `ftp://…`: an address, but not one of the web pages I read.
+_OTHER_SCHEME = re.compile(r"(?<![\w+.-])(?!https?://)[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _BARE_LINK = re.compile(r"(?:www\.[\w.-]+\.[a-z]{2,}|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?::\d+)?/)\S*", re.IGNORECASE)
 _ARTICLE_NOTE = ("The answer is visible only to you, with a button to share it in the channel. "
                  "Links pasted in a channel I'm a member of get an analysis in the thread automatically.")
@@ -52,16 +54,18 @@ def _command_urls(text: str) -> list[str]:
 
 async def answer_link(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command: dict, respond: AsyncRespond) -> None:
     """A command about one article: ack with a placeholder, answer through response_url when analysed."""
-    text = (command.get("text") or "").strip()
+    text = (payload.text(command, "text") or "").strip()
     if not text or text.lower() in HELP_WORDS:
         await ack(response_type="ephemeral", **cmd.usage_message().as_kwargs())
         return
     urls = _command_urls(text)
     if not urls:
-        reason = (
-            "That link goes to Slack, an image or a video, not a news article."
-            if find_urls(text) else "I couldn't find a link in that."
-        )
+        if find_urls(text):
+            reason = "That link goes to Slack, an image or a video, not a news article."
+        elif _OTHER_SCHEME.search(text):
+            reason = "I only read http and https links."
+        else:
+            reason = "I couldn't find a link in that."
         await ack(response_type="ephemeral", text=f"{reason}\n{cmd.usage}")
         return
     assert cmd.view is not None
@@ -72,8 +76,9 @@ async def answer_link(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command: di
 async def answer_sources(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command: dict,
                          respond: AsyncRespond) -> None:
     """`/sources URL` is about one article; `/sources NAME` looks the name up across shared articles."""
-    text = (command.get("text") or "").strip()
-    if not text or text.lower() in HELP_WORDS or _command_urls(text) or find_urls(text):
+    text = (payload.text(command, "text") or "").strip()
+    if not text or text.lower() in HELP_WORDS or _command_urls(text) or find_urls(text) \
+            or _OTHER_SCHEME.search(text):
         await answer_link(rt, cmd, ack, command, respond)
         return
     await lookup.answer(rt, ack, command, respond, text)

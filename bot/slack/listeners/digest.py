@@ -13,7 +13,7 @@ from slack_bolt.async_app import AsyncAck, AsyncRespond
 from slack_sdk.errors import SlackApiError
 
 from bot.memory.schedule import ChannelSchedule, ScheduleError, moment_label, parse_schedule
-from bot.slack import blocks
+from bot.slack import blocks, payload
 from bot.slack.conversations import membership, user_tz
 from bot.slack.runtime import Runtime, slack_error
 
@@ -35,7 +35,7 @@ DEFAULT_TZ = "UTC"
 
 
 async def answer(rt: Runtime, cmd: object, ack: AsyncAck, command: dict, respond: AsyncRespond) -> None:
-    words = (command.get("text") or "").split()
+    words = (payload.text(command, "text") or "").split()
     verb = words[0].lower() if words else ""
     if verb in ("", "help", "-h", "--help", "?", "usage", "status", "show"):
         await ack()
@@ -70,7 +70,7 @@ async def _reply(respond: AsyncRespond, text: str, *, in_channel: bool = False) 
 
 
 def _where(command: dict) -> tuple[str | None, str]:
-    return command.get("team_id"), command.get("channel_id") or ""
+    return payload.text(command, "team_id"), payload.text(command, "channel_id") or ""
 
 
 async def _status(rt: Runtime, command: dict) -> str:
@@ -83,7 +83,7 @@ async def _status(rt: Runtime, command: dict) -> str:
 
 async def _set(rt: Runtime, command: dict, words: list[str]) -> str:
     team, channel = _where(command)
-    user = command.get("user_id")
+    user = payload.text(command, "user_id")
     tz = await user_tz(rt, user)
     note = ""
     if not tz:
@@ -126,7 +126,7 @@ async def _now(rt: Runtime, command: dict) -> str:
         since = row.schedule.previous_due(now)
     else:
         since = now - timedelta(days=1)
-    tz = row.schedule.tz if row else (await user_tz(rt, command.get("user_id")) or DEFAULT_TZ)
+    tz = row.schedule.tz if row else (await user_tz(rt, payload.text(command, "user_id")) or DEFAULT_TZ)
     label = f"{moment_label(now, tz)} {tz} (on request)"
     digest = await build(rt, team=team, channel=channel, since=since, until=now, label=label, tz=tz)
     when = f"{moment_label(since, tz)} {tz}"

@@ -15,7 +15,7 @@ from bot.memory.names import query_key
 from bot.memory.schedule import moment_label
 from bot.memory.sources import group_hits
 from bot.memory.visibility import PUBLIC, Viewer, visible
-from bot.slack import blocks
+from bot.slack import blocks, payload
 from bot.slack.conversations import permalinks
 from bot.slack.lookup_blocks import PEOPLE_SHOWN, HomeDigest, HomeLink, home_view, sources_message
 from bot.slack.runtime import Runtime, slack_error
@@ -39,7 +39,7 @@ async def answer(rt: Runtime, ack: AsyncAck, command: dict, respond: AsyncRespon
         await ack(response_type="ephemeral", text="Give me a name to look up, e.g. `/sources Putin`.")
         return
     await ack()
-    viewer = Viewer(command.get("team_id"), command.get("channel_id"))
+    viewer = Viewer(payload.text(command, "team_id"), payload.text(command, "channel_id"))
     try:
         hits = await rt.store.find_sources(key, team=viewer.team, engine_id=_engine_id(rt))
         people = group_hits([h for h in hits if visible(viewer, team=h.team, channel=h.channel,
@@ -59,8 +59,9 @@ def register(app: AsyncApp, rt: Runtime) -> None:
     @app.event("app_home_opened")
     async def on_home(body: dict, event: dict) -> None:
         with rt.handling():
-            if event.get("tab", "home") == "home" and event.get("user"):
-                await publish_home(rt, team=body.get("team_id"), user=event["user"])
+            user = payload.text(event, "user")
+            if (payload.text(event, "tab") or "home") == "home" and user:
+                await publish_home(rt, team=payload.text(body, "team_id"), user=user)
 
 
 async def publish_home(rt: Runtime, *, team: str | None, user: str) -> None:
