@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, PlainTextObject
+from slack_sdk.models.blocks import DividerBlock, HeaderBlock, PlainTextObject
 
 from bot.memory.digest import Article, Digest, Story
 from bot.memory.schedule import moment_label
@@ -19,14 +19,10 @@ from bot.slack.blocks import (
     MAX_BLOCKS,
     Message,
     _Builder,
+    _context,
     _count,
-    _md,
-    clip,
-    escape,
-    escaped_clip,
-    plain,
-    safe_link,
 )
+from bot.slack.mrkdwn import clip, escape, escaped_clip, plain, safe_link
 
 # Blocks and fallback together stay under Slack's ~4,000 characters (see blocks.MESSAGE_BUDGET).
 BLOCK_BUDGET = 2700
@@ -137,7 +133,7 @@ def digest_messages(digest: Digest, *, channel_label: str = "", schedule: str | 
     b = _Builder(BLOCK_BUDGET, MAX_BLOCKS - 2)
     header = HeaderBlock(text=PlainTextObject(text=plain(clip(heading, HEADER_MAX)), emoji=False))
     b.add(header, len(header.text.text))
-    b.add(ContextBlock(elements=[_md(escape(summary))]), len(summary))
+    b.add(_context(escape(summary)), len(summary))
     fallback = _Fallback(f"{heading}: {summary}")
     closing = _watch_lines(digest), _quoted_lines(digest)
     reserve = min(WATCH_ROOM, sum(len(line) + 1 for lines in closing for line in lines) + 80)
@@ -147,7 +143,7 @@ def digest_messages(digest: Digest, *, channel_label: str = "", schedule: str | 
     b.add(DividerBlock(), 0)
     b.listing("Unconfirmed claims to watch", closing[0], cap=b.room // 2 + 40 if closing[1] else None)
     b.listing("Most quoted", closing[1])
-    b.blocks.append(ContextBlock(elements=[_md(NOTE)]))
+    b.blocks.append(_context(NOTE))
     messages = [Message(text=fallback.text, blocks=[blk.to_dict() for blk in b.blocks])]
     while rest and len(messages) <= THREAD_MAX:
         b = _Builder(BLOCK_BUDGET, MAX_BLOCKS)
@@ -158,7 +154,7 @@ def digest_messages(digest: Digest, *, channel_label: str = "", schedule: str | 
     if rest:
         last = messages[-1]
         more = f"_…and {_count(len(rest), 'more story', 'more stories')}: `newsbot digest` lists them all_"
-        messages[-1] = Message(text=last.text, blocks=[*last.blocks, ContextBlock(elements=[_md(more)]).to_dict()])
+        messages[-1] = Message(text=last.text, blocks=[*last.blocks, _context(more).to_dict()])
     return messages
 
 

@@ -19,12 +19,11 @@ from bot.slack.blocks import (
     MESSAGE_BUDGET,
     Message,
     _Builder,
+    _context,
     _count,
     _md,
-    clip,
-    escape,
-    safe_link,
 )
+from bot.slack.mrkdwn import clip, escape, safe_link
 
 HOME_BLOCKS = 100  # Slack's limit for a Home tab view
 HOME_BUDGET = 12000
@@ -69,7 +68,7 @@ def sources_message(query: str, people: list[Person], permalinks: dict[tuple[str
                   lines, cap=share)
     if len(people) > PEOPLE_SHOWN:
         b.section(f"_…and {len(people) - PEOPLE_SHOWN} more sources: add a first name or title to narrow it_")
-    b.blocks.append(ContextBlock(elements=[_md("Words as the stored analyses have them; quotes are verbatim.")]))
+    b.blocks.append(_context("Words as the stored analyses have them; quotes are verbatim."))
     fallback = (f"What {', '.join(escape(clip(p.name, 60)) for p in people[:PEOPLE_SHOWN])} said in the articles "
                 "shared here")
     return Message(text=fallback, blocks=[block.to_dict() for block in b.blocks])
