@@ -368,3 +368,14 @@ async def test_an_in_memory_store_serves_concurrent_callers():
         assert await s.get_analysis_for_url("u", "e") == "{}"
     finally:
         await s.close()
+
+
+async def test_a_closed_store_refuses_work(db):
+    from bot.store import StoreClosed
+
+    s = await Store.open(db)
+    await s.close()
+    with pytest.raises(StoreClosed):
+        await s.get_analysis("x")
+    with pytest.raises(StoreClosed):
+        await s.claim_event("x")

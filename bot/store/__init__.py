@@ -13,10 +13,11 @@ versioned migrations (Alembic, `migrations/`) applied at start-up. Layout:
 
 from bot.store.connect import StoreError, StoreUnavailable, is_postgres
 from bot.store.coordination import LEASE_SECONDS, OwedReply
+from bot.store.database import StoreClosed
 from bot.store.migrate import head_revision
 from bot.store.store import EVENT_TTL_SECONDS, SharedLink, Store, UrlHit
 
 SCHEMA_VERSION = int(head_revision())
 
 __all__ = ["EVENT_TTL_SECONDS", "LEASE_SECONDS", "SCHEMA_VERSION", "OwedReply", "SharedLink", "Store",
-           "StoreError", "StoreUnavailable", "UrlHit", "is_postgres"]
+           "StoreClosed", "StoreError", "StoreUnavailable", "UrlHit", "is_postgres"]

@@ -23,6 +23,11 @@ T = TypeVar("T")
 Query = Callable[[AsyncConnection], Awaitable[T]]
 
 
+class StoreClosed(ValueError):
+    """The store was closed (ValueError, as for I/O on a closed file): a late caller must not quietly
+    open new connections to a database this process has let go of."""
+
+
 class Database:
     """Open with `await Store.open(NEWSBOT_DB)`; close with `await store.close()`."""
 
@@ -33,6 +38,7 @@ class Database:
         # Who holds this process's leases and owed replies: unique per open store, readable in the table.
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self._writer = engine.execution_options(newsbot_write=True)
+        self.closed = False
 
     @classmethod
     async def open(cls, db: str, *, lease_seconds: float | None = None) -> Self:
@@ -54,6 +60,7 @@ class Database:
         return store
 
     async def close(self) -> None:
+        self.closed = True
         await self.engine.dispose()
 
     async def schema_version(self) -> int:
@@ -62,6 +69,8 @@ class Database:
         return int(revision or 0)
 
     async def read(self, query: Query[T], what: str = "reading") -> T:
+        self._check_open()
+
         async def once() -> T:
             async with self.engine.connect() as conn:
                 return await query(conn)
@@ -70,12 +79,17 @@ class Database:
 
     async def write(self, query: Query[T], what: str = "writing") -> T:
         """One transaction, committed; retried whole while the database is locked or unreachable."""
+        self._check_open()
 
         async def once() -> T:
             async with self._writer.begin() as conn:
                 return await query(conn)
 
         return await retrying(once, what)
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise StoreClosed("the store is closed")
 
     def insert(self, table: Table) -> Any:
         """INSERT with ON CONFLICT support, in this backend's dialect."""
