@@ -37,11 +37,8 @@ DEFAULT_TZ = "UTC"
 async def answer(rt: Runtime, cmd: object, ack: AsyncAck, command: dict, respond: AsyncRespond) -> None:
     words = (payload.text(command, "text") or "").split()
     verb = words[0].lower() if words else ""
-    if verb in ("", "help", "-h", "--help", "?", "usage", "status", "show"):
-        await ack()
-        await _reply(respond, await _status(rt, command))
-        return
-    if verb not in ("off", "stop", "now", "daily", "weekly"):
+    if verb not in ("", "help", "-h", "--help", "?", "usage", "status", "show", "off", "stop", "now", "daily",
+                    "weekly"):
         await ack(response_type="ephemeral",
                   text=f"I don't know `/digest {blocks.escape(blocks.clip(verb, 40))}`.\n{USAGE}")
         return
@@ -51,8 +48,10 @@ async def answer(rt: Runtime, cmd: object, ack: AsyncAck, command: dict, respond
             text = await _off(rt, command)
         elif verb == "now":
             text = await _now(rt, command)
-        else:
+        elif verb in ("daily", "weekly"):
             text = await _set(rt, command, words)
+        else:
+            text = await _status(rt, command)
     except ScheduleError as e:
         text = f"{e}.\n{USAGE}"
     except Exception:
