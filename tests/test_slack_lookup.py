@@ -106,9 +106,11 @@ async def test_app_mention_first_then_message_keeps_the_private_type(bot):
 
 
 async def test_index_is_rebuilt_for_analyses_stored_before_it(tmp_path):
-    """Analyses stored before the sources index existed are indexed when the bot starts."""
+    """Analyses stored before the sources index existed are indexed when the bot starts, and shares
+    recorded before their conversation type was kept get it from Slack (so a public one is found from
+    another channel)."""
     from bot.store import Store
-    from bot.store.tables import sources_index, sources_indexed
+    from bot.store.tables import shared_links, sources_index, sources_indexed
     from tests.fakes.article_server import ArticleServer
     from tests.fakes.fake_slack import FakeSlack
 
@@ -118,16 +120,17 @@ async def test_index_is_rebuilt_for_analyses_stored_before_it(tmp_path):
             await share(bot, articles.add("putin", PUTIN_TEXT), "C1")
         store = await Store.open(str(tmp_path / "newsbot.sqlite"))
 
-        async def forget(conn):  # as a database from before the index would be
+        async def forget(conn):  # as a database from before the index and the shares' types would be
             await conn.execute(sources_index.delete())
             await conn.execute(sources_indexed.delete())
+            await conn.execute(shared_links.update().values(channel_type=None))
 
         await store.write(forget)
         await store.close()
         async with running_bot(tmp_path, fake=fake, articles=articles, keep_fakes=True) as bot:
             rt = bot.web_app[RUNTIME]
             await rt.upkeep
-            assert "calm in Gaza" in _shown(await _answer(bot, "putin", "after"))
+            assert "calm in Gaza" in _shown(await _answer(bot, "putin", "after", channel="C2"))
     finally:
         await articles.stop()
         await fake.stop()

@@ -74,9 +74,13 @@ async def test_shared_links_for_digests_and_channel_type(store):
                                 url=f"https://x.example/{i}", channel_type=kind)
     await store.fill_channel_type(channel="C1", message_ts="1.1", url="https://x.example/1", channel_type="channel")
     await store.fill_channel_type(channel="G1", message_ts="1.2", url="https://x.example/2", channel_type="channel")
+    await store.record_link(team="T1", channel="C3", message_ts="1.9", user="U1", url="https://x.example/9")
+    assert await store.untyped_channels() == ["C3"]
+    assert await store.type_channel_shares("C3", "channel") == 1
+    assert await store.untyped_channels() == []
     links = await store.links_since(team="T1", since=0)
     assert [(link.channel, link.channel_type) for link in links] == \
-        [("C1", "channel"), ("C1", "channel"), ("G1", "group"), ("C2", "channel")]  # a known type is kept
+        [("C1", "channel"), ("C1", "channel"), ("G1", "group"), ("C2", "channel"), ("C3", "channel")]
     c1 = await store.links_between(team="T1", channel="C1", since=0, until=9e9)
     assert [link.url for link in c1] == ["https://x.example/0", "https://x.example/1"]
     assert await store.links_between(team="T2", channel="C1", since=0, until=9e9) == []

@@ -189,11 +189,12 @@ class Runtime:
         from bot.slack import recovery  # here: recovery builds on replies, which builds on this module
 
         rt.recovery = asyncio.create_task(recovery.watch(rt), name="newsbot-recovery")
-        from bot.slack.digests import Scheduler  # here: digests builds on this module
+        from bot.slack import upkeep  # here: these build on this module
+        from bot.slack.digests import Scheduler
 
         rt.scheduler = Scheduler(rt, rt.clock)
         rt.scheduler.start()
-        rt.upkeep = asyncio.create_task(_index_earlier_analyses(store))
+        rt.upkeep = asyncio.create_task(upkeep.catch_up(rt), name="newsbot-memory-upkeep")
         return rt
 
     async def who_am_i(self, *, strict: bool = False) -> Identity:
@@ -327,14 +328,3 @@ class Runtime:
         except TimeoutError:
             log.warning("gave up editing %d placeholders at shutdown", len(jobs))
 
-
-async def _index_earlier_analyses(store: Store) -> None:
-    """/sources NAME reads an index filled as analyses are stored; analyses stored before the index
-    existed (or before its format changed) are indexed once, in the background, at start-up."""
-    try:
-        done = await store.index_missing_sources()
-    except Exception:
-        log.exception("could not index earlier analyses for /sources")
-        return
-    if done:
-        log.info("indexed the sources of %d earlier analyses", done)

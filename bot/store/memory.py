@@ -69,6 +69,23 @@ class Memory(Database):
             update(t).where(t.c.channel == channel, t.c.message_ts == message_ts, t.c.url == url,
                             t.c.channel_type.is_(None)).values(channel_type=channel_type)), "noting a channel type")
 
+    async def untyped_channels(self, limit: int = 200) -> list[str]:
+        """Channels with shares whose conversation type is unknown (recorded before it was kept)."""
+        t = shared_links
+        stmt = select(t.c.channel).where(t.c.channel_type.is_(None)).group_by(t.c.channel).limit(limit)
+        return await self.read(lambda conn: _column(conn, stmt))
+
+    async def type_channel_shares(self, channel: str, channel_type: str) -> int:
+        """Give every untyped share in `channel` its type; returns how many rows changed."""
+        t = shared_links
+
+        async def query(conn: AsyncConnection) -> int:
+            result = await conn.execute(update(t).where(t.c.channel == channel, t.c.channel_type.is_(None))
+                                        .values(channel_type=channel_type))
+            return result.rowcount
+
+        return await self.write(query, "noting channel types")
+
     async def _links(self, *conditions) -> list[Shared]:  # noqa: ANN002 - SQL conditions
         t = shared_links
         # The newest LINKS_MAX (a bound on what one digest or Home tab reads), returned oldest first.
@@ -287,6 +304,10 @@ class Memory(Database):
 
 async def _all(conn: AsyncConnection, stmt) -> list:  # noqa: ANN001 - any select
     return list(await conn.execute(stmt))
+
+
+async def _column(conn: AsyncConnection, stmt) -> list:  # noqa: ANN001 - a one-column select
+    return [row[0] for row in await conn.execute(stmt)]
 
 
 def _index_row(key: str, e: SourceEntry, analysis: Analysis) -> dict:
