@@ -12,7 +12,7 @@ import unicodedata
 from functools import cache
 
 from bot.analysis.model import Speaker
-from bot.analysis.offline.quote_lexicon import sections
+from bot.analysis.offline.lexicon import sections
 
 # Who /sources can be asked about: named speakers. Unnamed ones ("a senior official") and the article's
 # own voice are not anyone a reader could look up.
