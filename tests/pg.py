@@ -106,7 +106,9 @@ async def temporary_database(prefix: str = "newsbot_test") -> AsyncIterator[str]
 
 class Outage:
     """A TCP relay in front of the PostgreSQL server: `await cut()` drops every connection and refuses new
-    ones, as a server restart does; `await restore()` listens again on the same port."""
+    ones, as a server restart does; `await cut(starting_up=True)` drops them and answers each new one as a
+    restarting server does ("the database system is starting up", sqlstate 57P03); `await restore()`
+    relays again on the same port."""
 
     def __init__(self, url: str) -> None:
         from urllib.parse import urlsplit
@@ -116,6 +118,8 @@ class Outage:
         self._url = url
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._starting_up = False
+        self.refused = 0  # connections answered "starting up"
         self.port = 0
 
     @property
@@ -124,17 +128,26 @@ class Outage:
         return self._url.replace(f"{host}:{port}", f"127.0.0.1:{self.port}", 1)
 
     async def restore(self) -> None:
-        self._server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
-        self.port = self._server.sockets[0].getsockname()[1]
+        self._starting_up = False
+        if self._server is None:
+            self._server = await asyncio.start_server(self._relay, "127.0.0.1", self.port)
+            self.port = self._server.sockets[0].getsockname()[1]
 
-    async def cut(self) -> None:
+    async def cut(self, *, starting_up: bool = False) -> None:
         assert self._server is not None
-        self._server.close()
+        self._starting_up = starting_up
+        if not starting_up:
+            self._server.close()
         for w in list(self._writers):
             w.transport.abort()
-        await self._server.wait_closed()
+        if not starting_up:
+            await self._server.wait_closed()
+            self._server = None
 
     async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        if self._starting_up:
+            await self._refuse(reader, writer)
+            return
         up_reader, up_writer = await asyncio.open_connection(*self._target)
         self._writers |= {writer, up_writer}
 
@@ -150,3 +163,26 @@ class Outage:
                 self._writers.discard(dst)
 
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    async def _refuse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """What a PostgreSQL server that is starting up says to a new client: a FATAL ErrorResponse with
+        sqlstate 57P03 after the startup message (an SSLRequest before it is declined with 'N')."""
+        import struct
+
+        self.refused += 1
+        try:
+            length = struct.unpack("!I", await reader.readexactly(4))[0]
+            body = await reader.readexactly(length - 4)
+            if length == 8 and struct.unpack("!I", body)[0] == 80877103:  # SSLRequest
+                writer.write(b"N")
+                length = struct.unpack("!I", await reader.readexactly(4))[0]
+                await reader.readexactly(length - 4)
+            fields = b"".join(code + text.encode() + b"\0" for code, text in (
+                (b"S", "FATAL"), (b"V", "FATAL"), (b"C", "57P03"), (b"M", "the database system is starting up")))
+            fields += b"\0"
+            writer.write(b"E" + struct.pack("!I", len(fields) + 4) + fields)
+            await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            pass
+        finally:
+            writer.transport.abort()

@@ -359,6 +359,28 @@ async def test_postgres_restart_mid_run_is_survived(pg_db):
         await s.close()
 
 
+async def test_postgres_starting_up_after_a_restart_is_waited_for(pg_db):
+    """After a restart the server answers new connections "the database system is starting up" (57P03,
+    wrapped by SQLAlchemy in a class named `Error`) for a few seconds: the writes wait it out."""
+    outage = pg.Outage(pg_db)
+    await outage.restore()
+    s = await Store.open(outage.url)
+    try:
+        await s.add_tokens("d", 1)
+        await outage.cut(starting_up=True)
+        writes = asyncio.gather(*(s.add_tokens("d", 1) for _ in range(5)), s.claim_event("during"))
+        while outage.refused < 2:  # the pool reconnected and was told the server is starting up
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)
+        assert not writes.done()
+        await outage.restore()
+        await asyncio.wait_for(writes, timeout=15)
+        assert await s.tokens_used("d") == 6
+        assert await s.claim_event("during") is False
+    finally:
+        await s.close()
+
+
 async def test_an_in_memory_store_serves_concurrent_callers():
     s = await Store.open(":memory:")
     try:

@@ -109,19 +109,49 @@ def _sqlite_transactions(engine: AsyncEngine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# PostgreSQL's own word that the server is going away or not there yet (a restart, a failover):
+# admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections; class 08 is "connection exception".
+# Serialization failures and deadlocks are transient too: the whole transaction is run again.
+_TRANSIENT_SQLSTATES = {"57P01", "57P02", "57P03", "53300", "40001", "40P01"}
+_TRANSIENT_TEXT = ("database is locked", "database is busy", "database table is locked",
+                   "the database system is", "terminating connection", "connection was closed",
+                   "connection is closed", "connection refused", "connection reset")
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc`, the driver error SQLAlchemy wrapped (`.orig`), and what each was raised from: SQLAlchemy's
+    asyncpg adapter turns every asyncpg error into one class named `Error`/`InterfaceError`, so only the
+    chain says which failure it was."""
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo and len(seen) < 10:
+        e = todo.pop()
+        if e is None or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
+    return seen
+
+
 def transient(exc: BaseException) -> bool:
-    """A failure worth trying again: SQLite locked or busy; PostgreSQL gone (restart, network)."""
-    if isinstance(exc, DBAPIError):
-        if exc.connection_invalidated:
+    """A failure worth trying again: SQLite locked or busy; PostgreSQL gone, restarting or not accepting
+    connections yet (sqlstate 57P01/57P02/57P03, class 08), a dropped or refused connection."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    for e in _causes(exc):
+        state = getattr(e, "sqlstate", None) or getattr(e, "pgcode", None)
+        if isinstance(state, str) and (state in _TRANSIENT_SQLSTATES or state.startswith("08")):
             return True
-        text = str(exc.orig).lower()
-        if "database is locked" in text or "database is busy" in text or "database table is locked" in text:
+        if isinstance(e, (ConnectionError, TimeoutError)) or (isinstance(e, OSError) and e.errno is not None):
             return True
-        name = type(exc.orig).__name__
-        return name in {"CannotConnectNowError", "ConnectionDoesNotExistError", "AdminShutdownError",
-                        "ConnectionFailureError", "InterfaceError", "TooManyConnectionsError"} or (
-            "connection" in text and ("closed" in text or "refused" in text or "reset" in text))
-    return isinstance(exc, (ConnectionError, OSError, TimeoutError))
+        if type(e).__name__ in {"ConnectionDoesNotExistError", "CannotConnectNowError", "AdminShutdownError",
+                                "ConnectionFailureError", "TooManyConnectionsError"}:
+            return True
+        if isinstance(e, (DBAPIError, sqlite3.OperationalError)) or type(e).__module__.startswith("asyncpg"):
+            text = str(e).lower()
+            if any(t in text for t in _TRANSIENT_TEXT):
+                return True
+    return isinstance(exc, OSError)
 
 
 async def retrying(call: Callable[[], Awaitable[T]], what: str) -> T:

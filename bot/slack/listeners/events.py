@@ -98,17 +98,21 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
             # The message event after an app_mention for one post: fill in the type if still unknown.
             try:
                 await rt.store.fill_channel_type(channel=channel, message_ts=ts, url=url, channel_type=kind)
-            except StoreUnavailable as e:
+            except Exception as e:  # only the privacy label of a link already answered is at stake
                 log.warning("could not note where %s was shared: %s", url, e)
 
 
 async def _first(claim: Awaitable[bool], what: str) -> bool:
     """Whether this is the first time (a claim in the store). When the store stays unavailable after its
-    retries, answer anyway: a rare double answer beats a request acked and then dropped."""
+    retries, or fails in any other way, answer anyway: once acked, the person gets an answer (a rare double
+    answer beats a request acked and then dropped)."""
     try:
         return await claim
     except StoreUnavailable as e:
         log.warning("could not check whether %s was already handled (%s); answering it", what, e)
+        return True
+    except Exception:
+        log.exception("could not check whether %s was already handled; answering it", what)
         return True
 
 
