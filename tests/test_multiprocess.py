@@ -110,3 +110,33 @@ async def test_two_processes_on_one_database(db, tmp_path):
     finally:
         await articles.stop()
         await fake.stop()
+
+
+async def test_events_acked_while_postgresql_restarts_are_all_answered(pg_db, tmp_path):
+    """PostgreSQL goes away under two processes (connections dropped, new ones told "the database system
+    is starting up") while shares arrive, and is back 3 s later: every acked share is answered, once."""
+    from tests import pg
+
+    outage = pg.Outage(pg_db)
+    await outage.restore()
+    fake = await FakeSlack().start()
+    articles = await ArticleServer().start()
+    try:
+        async with two_bots(outage.url, tmp_path, fake, articles) as bots, aiohttp.ClientSession() as session:
+            await outage.cut(starting_up=True)
+            shares = [message_event(f"<{articles.url('/news/water')}?s={i}>", channel=f"CR{i}",
+                                    ts=f"17000002{i:02d}.000001") for i in range(10)]
+            statuses = await asyncio.gather(*(bots[i % 2].post_event(session, e) for i, e in enumerate(shares)))
+            assert statuses == [200] * 10
+            await asyncio.sleep(3.0)
+            await outage.restore()
+            await fake.wait_for(lambda f: len(f.of("chat.update")) >= 10, timeout=40)
+            await asyncio.sleep(0.5)  # anything doubled would arrive now
+            assert outage.refused >= 1  # the processes did meet the restarting server
+            placeholders, updates = fake.of("chat.postMessage"), fake.of("chat.update")
+            assert sorted(c.args["channel"] for c in placeholders) == sorted(f"CR{i}" for i in range(10))
+            assert len(updates) == 10 and len({(c.args["channel"], c.args["ts"]) for c in updates}) == 10
+            assert all("Harbor city" in _text(c) for c in updates)
+    finally:
+        await articles.stop()
+        await fake.stop()
