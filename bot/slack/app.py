@@ -111,6 +111,10 @@ def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None,
             await app[RUNTIME].close()
 
     async def events(request: web.Request) -> web.Response:
+        with request.app[RUNTIME].acks.acking():
+            return await _events(request)
+
+    async def _events(request: web.Request) -> web.Response:
         try:
             body, _ = await gate.checked_body(request, settings.slack_signing_secret or "")
         except gate.Refused as refused:

@@ -96,7 +96,9 @@ async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) 
 
 
 async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
-    message = _answer(await analyse(rt, url), url, "thread")
+    result = await analyse(rt, url)
+    await rt.acks.wait()  # rendering and sending a whole analysis is the heaviest step: acks go first
+    message = _answer(result, url, "thread")
     await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=message)
 
 

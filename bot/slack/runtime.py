@@ -33,6 +33,7 @@ from bot.config import ConfigError, Settings
 from bot.cpu_pool import CpuPool
 from bot.memory.clock import Clock, SystemClock
 from bot.redact import redact
+from bot.slack.acks_first import AcksFirst
 from bot.slack.work import WorkQueue
 from bot.store import Store
 
@@ -164,6 +165,8 @@ class Runtime:
     # Worker processes for extraction and the offline engine, so no analysis ever holds an ack.
     cpu: CpuPool = field(default_factory=lambda: CpuPool(0))
     identity: Identity = field(default_factory=Identity)
+    # Requests being acked, which the work after other acks gives way to (bot.slack.acks_first).
+    acks: AcksFirst = field(default_factory=AcksFirst)
     analysis_timeout: float = ANALYSIS_TIMEOUT
     # Placeholders still saying "Reading…": (channel, ts) → site. Shutdown edits each into an apology.
     pending: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -194,13 +197,15 @@ class Runtime:
             await session.close()
             await store.close()
             raise
+        acks = AcksFirst()
         rt = cls(
             settings=settings,
             store=store,
             pipeline=pipeline or Pipeline(settings, store, cpu=cpu),
             client=web_client(settings, session, settings.slack_bot_token),
-            queue=WorkQueue(settings.max_concurrent_analyses, settings.max_queued_analyses),
+            queue=WorkQueue(settings.max_concurrent_analyses, settings.max_queued_analyses, pause=acks.wait),
             session=session,
+            acks=acks,
             cpu=cpu,
             clock=clock or SystemClock(),
         )

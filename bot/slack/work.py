@@ -22,7 +22,9 @@ Job = Callable[[], Awaitable[None]]
 
 
 class WorkQueue:
-    def __init__(self, workers: int, max_queued: int) -> None:
+    def __init__(self, workers: int, max_queued: int, pause: Callable[[], Awaitable[None]] | None = None) -> None:
+        # Awaited before each job: lets requests being acked go first (bot.slack.acks_first).
+        self._pause = pause
         self._queue: asyncio.Queue[tuple[Job, str | None]] = asyncio.Queue(maxsize=max_queued)
         self._size = workers
         self._workers: list[asyncio.Task[None]] = []
@@ -75,6 +77,8 @@ class WorkQueue:
             job, key = await self._queue.get()
             self.active += 1
             try:
+                if self._pause is not None:
+                    await self._pause()
                 await _run(job)
                 # Then the jobs that came for the same link meanwhile, one by one: each is a cache hit now,
                 # and running them here keeps the number of jobs at once bounded.

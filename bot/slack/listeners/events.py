@@ -70,6 +70,7 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
         urls = []
     if not urls and not mention:
         return
+    await rt.acks.wait()  # the acks of the events arriving with this one go first
     event_id = payload.text(body, "event_id")
     if event_id and not await _first(rt.store.claim_event(event_id), f"event {event_id}"):
         log.info("event %s already handled (a retry)", event_id)
