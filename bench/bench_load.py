@@ -2,7 +2,7 @@
 lost or doubled.
 
     .venv/bin/python bench/bench_load.py                       # one process, SQLite
-    .venv/bin/python bench/bench_load.py --processes 2 --postgres [--restart-postgres]
+    .venv/bin/python bench/bench_load.py --processes 2 --postgres [--restart-postgres | --outage 3.3]
 
 Starts the fakes in their own process (article servers answering after --article-delay seconds, a fake
 OpenAI-compatible model answering after --model-delay seconds, a fake Slack Web API that now and then
@@ -16,7 +16,10 @@ Prints ack p50/p99/max; per message whether it got exactly one answer (lost: non
 doubled: more than one message in its thread); how many answers were failures and why; article fetches
 against distinct links; model calls; 429/5xx answered by the fake Slack; peak RSS per process. With
 --restart-postgres the PostgreSQL server is restarted once mid-run (other users of it notice: keep it
-brief and rare), and a second wave sent afterwards shows the bot recovered by itself.
+brief and rare), and a second wave sent afterwards shows the bot recovered by itself. --outage SECONDS does
+the same to newsbot alone, through a TCP relay of this bench's own in front of PostgreSQL: mid-run the relay
+drops every connection and answers new ones "the database system is starting up" (as a restarting server
+does) for SECONDS, then relays again; nobody else using the server notices.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import uuid
 from harness import SECRET, PeakRss, fake_stats, send, signed_events, start_fakes, start_newsbot, summary_ms
 
 from tests.fakes.fake_slack import signed_headers
+from tests.pg import Outage
 
 RETRY_SHARE = 0.05  # of the events, sent again as Slack's retries
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
@@ -130,6 +134,8 @@ async def main() -> None:
     ap.add_argument("--processes", type=int, default=1)
     ap.add_argument("--postgres", action="store_true", help="share a PostgreSQL database, not a SQLite file")
     ap.add_argument("--restart-postgres", action="store_true", help="restart PostgreSQL once mid-run")
+    ap.add_argument("--outage", type=float, default=0.0,
+                    help="seconds PostgreSQL seems to restart mid-run, through a relay of the bench's own")
     ap.add_argument("--timeout", type=float, default=900, help="seconds to wait for every answer")
     ap.add_argument("--stall", type=float, default=120,
                     help="stop waiting when no answer came for this many seconds (the rest are lost)")
@@ -145,6 +151,10 @@ async def main() -> None:
     if args.postgres:
         await psql(admin, f"CREATE DATABASE {database}")
         db = admin.rsplit("/", 1)[0] + "/" + database
+        if args.outage:
+            relay = Outage(db)
+            await relay.restore()
+            db = relay.url
     else:
         db = f"{tmp}/newsbot.sqlite"
     env = {"SLACK_API_URL": info["slack_api"], "NEWSBOT_ENGINE": "openai", "OPENAI_API_KEY": "sk-bench",
@@ -169,6 +179,16 @@ async def main() -> None:
                 return await restart_postgres()
 
             restart = asyncio.ensure_future(restart_midway())
+        elif args.outage and args.postgres:
+            async def outage_midway() -> float:
+                await asyncio.sleep(3)
+                started = time.perf_counter()
+                await relay.cut(starting_up=True)
+                await asyncio.sleep(args.outage)
+                await relay.restore()
+                return time.perf_counter() - started
+
+            restart = asyncio.ensure_future(outage_midway())
         started = time.perf_counter()
         latencies = await send(urls, requests, args.at_once)
         # Retries go to the other process than the first delivery when there are two.
@@ -177,11 +197,12 @@ async def main() -> None:
         print(f"acks, {len(requests)} events + {len(retries)} retries, {args.at_once} at a time, over "
               f"{len(urls)} process(es): {summary_ms(latencies)}   (all acked in {acked:.1f} s)", flush=True)
         if restart is not None:
-            print(f"PostgreSQL restarted mid-run (took {await restart:.1f} s)", flush=True)
+            how = "seemed to restart, through the relay" if args.outage else "restarted"
+            print(f"PostgreSQL {how} mid-run (took {await restart:.1f} s)", flush=True)
 
         waited, stats, verdict = await wait_answered(info, channels, args.timeout, args.stall)
         report("first wave", channels, verdict, waited)
-        if args.restart_postgres:
+        if restart is not None:
             after = [signed_events(info["links"], 1, f"CAFTER{i:04d}", start=100000 + i)[0] for i in range(100)]
             after_channels = [f"CAFTER{i:04d}" for i in range(100)]
             lat = await send(urls, after, args.at_once)

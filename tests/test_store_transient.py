@@ -84,3 +84,30 @@ def test_other_failures_are_not_retried():
     assert not transient(ValueError("no"))
     assert not transient(DBAPIError.instance("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed"),
                                              sqlite3.Error))
+
+
+async def test_a_claim_whose_answer_was_lost_is_still_won(db, monkeypatch):
+    """The server committed the claim, then the connection dropped before its answer arrived (a restart):
+    the retry meets the row its own first try wrote and wins the claim, or the event would be acked and
+    never answered. A row another caller wrote still loses."""
+    from bot.store import Store, database
+
+    s = await Store.open(db)
+    try:
+        assert await s.claim_event("theirs") is True
+        retrying = database.retrying
+
+        async def answer_lost(call, what):
+            await call()  # went through, but as far as the caller knows it failed: tried again
+            return await retrying(call, what)
+
+        monkeypatch.setattr(database, "retrying", answer_lost)
+        assert await s.claim_event("mine") is True
+        assert await s.record_link(team="T", channel="C", message_ts="1.0", user="U", url="https://a.example/x")
+        assert await s.claim_event("theirs") is False
+        monkeypatch.undo()
+        assert await s.claim_event("mine") is False
+        assert await s.record_link(team="T", channel="C", message_ts="1.0", user="U", url="https://a.example/x") \
+            is False
+    finally:
+        await s.close()

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any, Self, TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import Table, UniqueConstraint, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -98,13 +98,34 @@ class Database:
     async def claim_once(self, table: Table, **values: object) -> bool:
         """Insert `values` into `table` unless a row with the same unique key exists: True for the one
         caller (in any process) whose row went in, False for everyone else. Claim before the side effect
-        (posting a digest, answering an event) so restarts and parallel processes cannot double it."""
+        (posting a digest, answering an event) so restarts and parallel processes cannot double it.
+
+        A connection lost after the server committed the insert but before its answer came back (a
+        PostgreSQL restart) makes the retry meet its own row: `values["created"]` (the claim's time, to the
+        microsecond) tells that row from another caller's, so the claim is still won, not dropped."""
+        attempts = 0
 
         async def query(conn: AsyncConnection) -> bool:
+            nonlocal attempts
+            attempts += 1
             result = await conn.execute(self.insert(table).values(**values).on_conflict_do_nothing())
-            return result.rowcount == 1
+            if result.rowcount == 1:
+                return True
+            if attempts == 1 or "created" not in values:
+                return False
+            key = _claim_key(table)
+            mine = await conn.execute(select(table.c.created).where(*(table.c[c] == values[c] for c in key)))
+            return mine.scalar() == values["created"]
 
         return await self.write(query, f"claiming a {table.name} row")
+
+
+def _claim_key(table: Table) -> list[str]:
+    """The columns that make a claim unique: the table's unique constraint, else its primary key."""
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            return [c.name for c in constraint.columns]
+    return [c.name for c in table.primary_key.columns]
 
 
 def _unusable(db: str, e: BaseException) -> str:
