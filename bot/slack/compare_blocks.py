@@ -11,7 +11,7 @@ from slack_sdk.models.blocks import DividerBlock
 
 from bot.memory.compare import LINE_MAX, SHOWN, Comparison, Said, status_phrase
 from bot.slack.blocks import MAX_BLOCKS, MESSAGE_BUDGET, Addendum, Message, _Builder, _context, _header_block
-from bot.slack.mrkdwn import clip, escape, escaped_clip, safe_link
+from bot.slack.mrkdwn import clip, escape, escaped_clip, plain, safe_link
 
 THREAD_ROOM = 1200  # characters of the thread reply kept for the comparison
 NOTE = "Lines are the articles' own words; a difference is what each article says, not a fact-check."
@@ -43,16 +43,18 @@ def parts(cmp: Comparison) -> list[tuple[str, list[str]]]:
     """The comparison's titled lists, the differences in how sure the articles are first (what a reader
     most needs), then what only one reports, then whom only one quotes; empty lists left out."""
     this, earlier = _outlet(cmp.this_outlet), _outlet(cmp.earlier_outlet)
+    # Titles are set in bold by the listing: the names go in them as they are, bold in bold breaks mrkdwn.
+    this_name, earlier_name = escaped_clip(cmp.this_outlet, 60), escaped_clip(cmp.earlier_outlet, 60)
     flag_lines = [
         f"• {this} {status_phrase(d.this_status)}; {earlier} {status_phrase(d.earlier_status)}\n"
         f"      {this}: {_said(d.this, LINE_MAX // 2)}\n      {earlier}: {_said(d.earlier, LINE_MAX // 2)}"
         for d in cmp.flags[:SHOWN]]
     listed = [
         ("Flagged differently", flag_lines),
-        (f"Only {this} reports", [_said_line(s) for s in cmp.only_this[:SHOWN]]),
-        (f"Only {earlier} reported", [_said_line(s) for s in cmp.only_earlier[:SHOWN]]),
-        (f"Quoted only by {this}", [_quoted_line(s) for s in cmp.quoted_only_this[:SHOWN]]),
-        (f"Quoted only by {earlier}", [_quoted_line(s) for s in cmp.quoted_only_earlier[:SHOWN]]),
+        (f"Only {this_name} reports", [_said_line(s) for s in cmp.only_this[:SHOWN]]),
+        (f"Only {earlier_name} reported", [_said_line(s) for s in cmp.only_earlier[:SHOWN]]),
+        (f"Quoted only by {this_name}", [_quoted_line(s) for s in cmp.quoted_only_this[:SHOWN]]),
+        (f"Quoted only by {earlier_name}", [_quoted_line(s) for s in cmp.quoted_only_earlier[:SHOWN]]),
     ]
     return [(title, lines) for title, lines in listed if lines]
 
@@ -69,7 +71,7 @@ def thread_addendum(cmp: Comparison, earlier_url: str | None) -> Addendum | None
 def compare_message(cmp: Comparison, this_url: str, earlier_url: str, *, same_story: bool) -> Message:
     """The `/compare URL URL` answer: the second link compared with the first."""
     b = _Builder(MESSAGE_BUDGET - len(NOTE), MAX_BLOCKS - 1)
-    header = _header_block(f"{clip(cmp.earlier_outlet, 60)} vs {clip(cmp.this_outlet, 60)}")
+    header = _header_block(plain(f"{clip(cmp.earlier_outlet, 60)} vs {clip(cmp.this_outlet, 60)}"))
     b.add(header, len(header.text.text))
     links = (f"{safe_link(earlier_url, clip(cmp.earlier_outlet, 60))} (first link) · "
              f"{safe_link(this_url, clip(cmp.this_outlet, 60))} (second link)")
