@@ -11,18 +11,13 @@ from bot.analysis.model import Analysis
 from bot.memory.compare import compare, counterpart
 from bot.slack.blocks import Addendum
 from bot.slack.compare_blocks import thread_addendum
+from bot.slack.digests import _engine_id
 from bot.slack.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 WINDOW_DAYS = 7
 EARLIER_READ = 200  # the newest earlier shares read: a busy channel must not make a reply slow
-
-
-def _engine_id(rt: Runtime) -> str | None:
-    from bot.slack.digests import _engine_id
-
-    return _engine_id(rt)
 
 
 async def for_share(rt: Runtime, *, team: str | None, channel: str, url: str, analysis: Analysis) -> Addendum | None:
