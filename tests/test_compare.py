@@ -133,3 +133,14 @@ def test_a_crowded_comparison_stays_within_slacks_limits():
         _check_limits(message)
         _no_leaks(message)
         assert "Quoted only by" in json.dumps(message.blocks)
+
+
+def test_claims_with_different_figures_are_not_one_claim():
+    a = _article("At least 12 people were killed in the bridge collapse.", "Ana Ruiz", "Bridge", "A", "unconfirmed")
+    b = _article("At least 15 people were killed in the bridge collapse.", "Ana Ruiz", "Bridge", "B")
+    cmp = compare(a, b)
+    assert not cmp.flags
+    assert [s.text for s in cmp.only_this] == [a.text] and [s.text for s in cmp.only_earlier] == [b.text]
+    same = _article("At least 15 people were killed in the bridge collapse.", "Ana Ruiz", "Bridge", "C", "unconfirmed")
+    [flag] = compare(same, b).flags
+    assert (flag.this_status, flag.earlier_status) == ("unconfirmed", "attributed")

@@ -138,6 +138,9 @@ def _score(a: _Item, b: _Item) -> float:
     shared = len(a.words & b.words)
     if shared < MIN_SHARED:
         return 0.0
+    figures_a, figures_b = {w for w in a.words if w.isdigit()}, {w for w in b.words if w.isdigit()}
+    if figures_a and figures_b and not figures_a & figures_b:
+        return 0.0  # "12 killed" and "15 killed" are two claims: each is listed as only its article's
     overlap = shared / min(len(a.words), len(b.words))
     ratio = fuzz.token_sort_ratio(" ".join(sorted(a.words)), " ".join(sorted(b.words))) / 100
     if overlap < MATCH_OVERLAP and ratio * 100 < MATCH_RATIO:
