@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from bot.analysis.model import Claim, Cue, Flag, Quote, Sentence, Speaker
-from bot.analysis.offline.body import is_body
+from bot.analysis.offline.body import furniture, is_body
 from bot.analysis.offline.lexicon import words
 
 MAX_CLAIMS = 10
@@ -85,7 +85,10 @@ def _score(text: str, sentence: Sentence, rank: int, has_quote: bool) -> float:
 def _choose(text: str, sentences: list[Sentence], quotes: list[Quote], flags: dict[int, Flag]) -> list[Sentence]:
     chosen: dict[int, Sentence] = {}
     body: list[Sentence] = []
+    skip = furniture(text, sentences)
     for s in sentences:
+        if s.id in skip:
+            continue  # a caption or a credit is the page's, not the article's
         flag = flags.get(s.id)
         ok = is_body(text, s, MIN_WORDS)
         if flag and (flag.level == "unconfirmed" or ok):

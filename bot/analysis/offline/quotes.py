@@ -9,6 +9,7 @@ a quote with no phrase of its own to the speaker of the quote it continues.
 from __future__ import annotations
 
 from bot.analysis.model import Quote, Sentence, Span, Speaker
+from bot.analysis.offline.body import furniture
 from bot.analysis.offline.coref import UNIDENTIFIED, resolve
 from bot.analysis.offline.direct_quotes import find_direct
 from bot.analysis.offline.doc import Doc
@@ -40,14 +41,17 @@ def find_quotes(text: str, sentences: list[Sentence]) -> list[Quote]:
     if not text.strip():
         return []
     doc = Doc(text, sentences)
-    direct = find_direct(doc)
-    indirect = _drop_overlaps(find_indirect(doc, direct), direct)
+    # page furniture and photo credits: no quote comes from them and nobody named there is an antecedent
+    skip = furniture(text, sentences)
+    furniture_spans = [(s.start, s.end) for s in sentences if s.id in skip]
+    direct = _outside(find_direct(doc), furniture_spans)
+    indirect = _outside(_drop_overlaps(find_indirect(doc, direct), direct), furniture_spans)
     # a phrase quoted inside reported speech belongs to that indirect quote, unless it is most of it
     direct = [q for q in direct if not (q.partial and _inside_any(q, indirect))]
     known = frozenset(q.mention.name for q in direct + indirect
                       if q.mention is not None and q.mention.kind == "person" and " " not in q.mention.name)
-    people = scan_people(doc, [(q.start, q.end) for q in direct], known)
-    quotes = _resolve(doc, direct, indirect, people, sentences)
+    people = scan_people(doc, sorted([(q.start, q.end) for q in direct] + furniture_spans), known)
+    quotes = _resolve(doc, direct, indirect, people, sentences, furniture_spans)
     return _merge_interrupted(text, quotes) if MERGE_INTERRUPTED else quotes
 
 
@@ -61,6 +65,10 @@ def _merge_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
         else:
             out.append(q)
     return out
+
+
+def _outside(quotes: list[RawQuote], spans: list[tuple[int, int]]) -> list[RawQuote]:
+    return [q for q in quotes if not any(a <= q.start < b for a, b in spans)]
 
 
 def _inside_any(q: RawQuote, others: list[RawQuote]) -> bool:
@@ -92,11 +100,11 @@ def _drop_overlaps(indirect: list[RawQuote], direct: list[RawQuote]) -> list[Raw
 
 
 def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people: People,
-             sentences: list[Sentence]) -> list[Quote]:
+             sentences: list[Sentence], furniture: list[tuple[int, int]]) -> list[Quote]:
     text = doc.text
     items = sorted(direct + indirect, key=lambda q: (q.start, q.end))
     speakers: dict[int, Speaker] = {}  # id(raw quote) -> speaker
-    quoted = [(q.start, q.end) for q in direct]
+    quoted = sorted([(q.start, q.end) for q in direct] + furniture)  # no antecedent comes from these
     recent: list[Speaker] = []
     last_pos = -1
     out: list[Quote] = []
