@@ -46,13 +46,14 @@ def _quote_speaker(sentence: Sentence, quotes: list[Quote]) -> Speaker | None:
 
     "he said Russia was trying ..., according to the Kremlin": Putin makes the claim, the Kremlin relays it.
     """
-    best: tuple[bool, bool, int, int] | None = None
+    best: tuple[bool, bool, bool, int, int] | None = None
     speaker: Speaker | None = None
     for i, q in enumerate(quotes):
         cover = _overlap(q.start, q.end, sentence.start, sentence.end)
         if q.sentence_id == sentence.id:
             cover = max(cover, 1)
-        rank = (q.kind == "direct", q.speaker.kind == "person", cover, -i)
+        # a relayed report is the inner speaker's: "Reuters reported that officials said …" is the officials'
+        rank = (q.kind == "direct", q.speaker.via is not None, q.speaker.kind == "person", cover, -i)
         if cover and (best is None or rank > best):
             best, speaker = rank, q.speaker
     return speaker
