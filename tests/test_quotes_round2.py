@@ -236,3 +236,12 @@ def test_in_her_words_attributes_the_quote() -> None:
 def test_a_group_or_body_described_before_its_verb(text: str, said: str, speaker: str) -> None:
     q = only(text, "indirect")
     assert (q.text, q.speaker.name) == (said, speaker)
+
+
+def test_a_closing_report_after_a_colon_reports_what_follows_it() -> None:
+    # the name before the colon is the subject, not part of what was said, so "she" can find her
+    text = ("Ecologist Marta Lind is doubtful of that account: the fish pass was checked last spring and "
+            "worked, she said.")
+    (q,) = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert q.text == "the fish pass was checked last spring and worked"
+    assert "Marta Lind" in q.speaker.name

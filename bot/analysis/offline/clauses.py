@@ -221,8 +221,12 @@ def _closing(r: Report) -> RawQuote | None:
         r.tail_end < hi and t[r.tail_end].text == "," and r.cls != "cognition" and _is_short_tail(r.doc, r.tail_end, hi))
     if closing and r.comma_before:
         end = _strip_end(r.doc, r.lo, r.subj_start)
-        if end > r.lo:
-            return r.quote(r.lo, end)
+        # "Voss is skeptical of that explanation: the ladder worked, she said": what she said follows the colon
+        start = next((k + 1 for k in range(end - 1, r.lo, -1) if t[k].text == ":"), r.lo)
+        if end - start < MIN_CONTENT_TOKENS:
+            start = r.lo
+        if end > start:
+            return r.quote(start, end)
     return STOP if r.inverted else None  # "…, said X" reports only what comes before it
 
 
