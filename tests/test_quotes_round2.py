@@ -245,3 +245,10 @@ def test_a_closing_report_after_a_colon_reports_what_follows_it() -> None:
     (q,) = [q for q in quotes_of(text) if q.kind == "indirect"]
     assert q.text == "the fish pass was checked last spring and worked"
     assert "Marta Lind" in q.speaker.name
+
+
+def test_who_after_a_name_and_its_appositive_is_the_person() -> None:
+    text = ("The leak was spotted by Tove Aalund, an independent network engineer, who said she warned the "
+            "operator in May.")
+    (q,) = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert q.speaker.name == "Tove Aalund" and q.speaker.kind == "person"
