@@ -252,3 +252,15 @@ def test_who_after_a_name_and_its_appositive_is_the_person() -> None:
             "operator in May.")
     (q,) = [q for q in quotes_of(text) if q.kind == "indirect"]
     assert q.speaker.name == "Tove Aalund" and q.speaker.kind == "person"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # "A, she said, but B": B has its own subject, so it goes on with what she said
+    ("Ines Roca chairs the board. The plan is sound, she said, but the money will run out by June.",
+     "The plan is sound, she said, but the money will run out by June"),
+    # "…, she said, but declined …": her next act, not her words
+    ("Ines Roca chairs the board. The plan is sound, she said, but declined to say more.", "The plan is sound"),
+])
+def test_a_report_interrupted_by_its_attribution(text: str, said: str) -> None:
+    (q,) = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert q.text == said and q.speaker.name == "Ines Roca"

@@ -135,9 +135,13 @@ def _before_according(doc: Doc, lo: int, hi: int) -> int:
 
 
 def _is_short_tail(doc: Doc, comma: int, hi: int) -> bool:
-    """After `…, X said,` comes only an adjunct or a participle clause, not the reported content."""
+    """After `…, X said,` comes only an adjunct or a participle clause, not the reported content. A
+    "but"/"and" with a subject of its own goes on with what was said ("The plan is sound, she said, but the
+    money will run out by June"), unlike "…, she said, but declined to say more"."""
     t = doc.toks
     nxt = t[comma + 1].lower if comma + 1 < hi else ""
+    if nxt in ("but", "and") and comma + 3 < hi and DET in t[comma + 2].cls:
+        return not any(FINITE in x.cls for x in t[comma + 3:min(hi, comma + 7)])
     return nxt in _SHORT_TAIL
 
 
