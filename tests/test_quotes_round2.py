@@ -264,3 +264,12 @@ def test_who_after_a_name_and_its_appositive_is_the_person() -> None:
 def test_a_report_interrupted_by_its_attribution(text: str, said: str) -> None:
     (q,) = [q for q in quotes_of(text) if q.kind == "indirect"]
     assert q.text == said and q.speaker.name == "Ines Roca"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The streaming service Vidora said it would raise its prices in March.", "Vidora"),
+    ("The relief group Aidline said the convoy was turned back at the border.", "Aidline"),
+])
+def test_a_name_after_a_noun_for_a_body_is_that_body(text: str, name: str) -> None:
+    (q,) = quotes_of(text)
+    assert (q.speaker.name, q.speaker.kind) == (name, "organization")
