@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.analysis.pipeline import Outcome
 from bot.fetch.errors import FetchError
 from bot.redact import redact
-from bot.slack import blocks, payload
+from bot.slack import blocks, followups, payload
 from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,10 @@ async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) 
 
 
 async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
-    message = _answer(await analyse(rt, url), url, "thread")
-    await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=message)
+    result = await analyse(rt, url)
+    await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=_answer(result, url, "thread"))
+    if not isinstance(result, str):  # only once the answer is out: a follow-up never delays it
+        await followups.after_reply(rt, channel=channel, url=url, analysis=result.analysis)
 
 
 async def deliver(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, message: blocks.Message) -> None:
