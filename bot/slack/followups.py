@@ -9,6 +9,7 @@ share): public with public, or both in one conversation; never across teams.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import time
@@ -27,6 +28,7 @@ from bot.store.memory import Shared
 log = logging.getLogger(__name__)
 
 DAY = 86400.0
+EARLIER_MAX = 1000  # earlier articles one new article is matched against
 LABELS = {"confirmed": "confirms", "disputed": "disputes", "unconfirmed": "still calls unconfirmed"}
 
 
@@ -63,6 +65,19 @@ async def after_reply(rt: Runtime, *, channel: str, url: str, analysis: Analysis
         return 0
 
 
+def _match_all(stored: dict[str, str], new: Analysis) -> list[tuple[str, FollowUp]]:
+    out = []
+    for old_url, data in stored.items():
+        if '"flags":[]' in data:  # nothing flagged: skip the parse
+            continue
+        try:
+            old = Analysis.from_json(data)
+        except ValueError:
+            continue
+        out += [(old_url, found) for found in follow_ups(old, new)]
+    return out
+
+
 async def _post_followups(rt: Runtime, *, channel: str, url: str, analysis: Analysis, days: int) -> int:
     share = await rt.store.share_of(channel=channel, url=url)
     if share is None:
@@ -74,27 +89,23 @@ async def _post_followups(rt: Runtime, *, channel: str, url: str, analysis: Anal
             earlier[other.url] = other
     if not earlier:
         return 0
-    stored = await rt.store.analyses_for_urls(list(earlier))
+    # The newest EARLIER_MAX articles; matching them is CPU work, done off the event loop.
+    stored = await rt.store.analyses_for_urls(list(earlier)[-EARLIER_MAX:])
     posted = 0
     link: dict[tuple[str, str], str] | None = None
-    for old_url, data in stored.items():
-        try:
-            old = Analysis.from_json(data)
-        except ValueError:
+    for old_url, found in await asyncio.to_thread(_match_all, stored, analysis):
+        target = earlier[old_url]
+        if not await rt.store.claim_followup(team=share.team, claim_key=claim_key(old_url, found.claim.text),
+                                             new_url=url, decision=found.decision, channel=target.channel,
+                                             thread_ts=target.message_ts):
             continue
-        for found in follow_ups(old, analysis):
-            target = earlier[old_url]
-            if not await rt.store.claim_followup(team=share.team, claim_key=claim_key(old_url, found.claim.text),
-                                                 new_url=url, decision=found.decision, channel=target.channel,
-                                                 thread_ts=target.message_ts):
-                continue
-            if link is None:
-                link = await permalinks(rt, [(share.channel, share.message_ts)])
-            reply = message(found, analysis, url, link.get((share.channel, share.message_ts)))
-            try:
-                await rt.client.chat_postMessage(channel=target.channel, thread_ts=target.message_ts,
-                                                 unfurl_links=False, unfurl_media=False, **reply.as_kwargs())
-                posted += 1
-            except SlackApiError as e:
-                log.warning("could not post a follow-up in %s: %s", target.channel, slack_error(e))
+        if link is None:
+            link = await permalinks(rt, [(share.channel, share.message_ts)])
+        reply = message(found, analysis, url, link.get((share.channel, share.message_ts)))
+        try:
+            await rt.client.chat_postMessage(channel=target.channel, thread_ts=target.message_ts,
+                                             unfurl_links=False, unfurl_media=False, **reply.as_kwargs())
+            posted += 1
+        except SlackApiError as e:
+            log.warning("could not post a follow-up in %s: %s", target.channel, slack_error(e))
     return posted
