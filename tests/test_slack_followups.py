@@ -105,3 +105,21 @@ async def test_never_across_teams(bot):
     await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
     await settle()
     assert updates(bot) == []
+
+
+async def test_without_a_permalink_the_update_still_goes_and_the_answer_is_untouched(bot):
+    bot.fake.fail["chat.getPermalink"] = "channel_not_found"
+    await share(bot, bot.articles.add("rumour", EARLIER), "C1", ts="1700000100.000100")
+    await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+    await bot.fake.wait_for(lambda f: updates(bot))
+    [update] = updates(bot)
+    assert "where it was shared" not in json.dumps(update.args["blocks"]) and update.args["channel"] == "C1"
+    assert all("Carver" in json.dumps(c.args.get("blocks", [])) for c in bot.fake.of("chat.update"))
+
+
+async def test_follow_ups_off(tmp_path):
+    async with running_bot(tmp_path, NEWSBOT_FOLLOWUP_DAYS="0") as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1")
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C1")
+        await settle()
+        assert updates(bot) == []
