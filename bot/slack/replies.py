@@ -17,8 +17,11 @@ from slack_sdk.errors import SlackApiError
 from bot.analysis.pipeline import Outcome
 from bot.cpu_pool import WorkerCrashed
 from bot.fetch.errors import FetchError
+from bot.memory.compare import compare
+from bot.memory.stories import same_story
 from bot.redact import redact
-from bot.slack import blocks, payload
+from bot.slack import blocks, comparisons, followups, payload
+from bot.slack.compare_blocks import compare_message
 from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
@@ -60,7 +63,7 @@ def _momentary(e: SlackApiError) -> bool:
 # --- links shared in channels ------------------------------------------------------------------------------
 
 
-async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) -> None:
+async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str, team: str | None = None) -> None:
     """Post the placeholder in the thread now and queue the analysis that will replace it."""
     site = blocks.site_of(url)
     try:
@@ -81,7 +84,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
         await _owe(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     async def job() -> None:
-        await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
+        await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url, team=team)
 
     if not rt.queue.submit(job, key=url):
         await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=blocks.failure(site, BUSY))
@@ -95,11 +98,20 @@ async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) 
         log.warning("could not record the reply owed in %s: %s", channel, e)
 
 
-async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
+async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str,
+                       team: str | None = None) -> None:
+    """The thread reply; when another outlet's article on the same story was shared earlier in this same
+    conversation, it ends with a comparison of the two (bot/slack/comparisons.py). Follow-ups on earlier
+    unconfirmed claims come after the answer is out, so they never delay it."""
     result = await analyse(rt, url)
+    addendum = None
+    if not isinstance(result, str):
+        addendum = await comparisons.for_share(rt, team=team, channel=channel, url=url, analysis=result.analysis)
     await rt.acks.wait()  # rendering and sending a whole analysis is the heaviest step: acks go first
-    message = _answer(result, url, "thread")
-    await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=message)
+    await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts,
+                  message=_answer(result, url, "thread", addendum=addendum))
+    if not isinstance(result, str):
+        await followups.after_reply(rt, channel=channel, url=url, analysis=result.analysis)
 
 
 async def deliver(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, message: blocks.Message) -> None:
@@ -262,3 +274,31 @@ async def _respond(respond: Respond, message: blocks.Message | None, **kwargs: o
         log.warning("response_url answered %s: %.200s", status, redact(getattr(resp, "body", "")))
         return False
     return True
+
+
+async def answer_compare(rt: Runtime, *, first: str, second: str, respond: Respond) -> None:
+    """Queue `/compare first second`: both read side by side, the second compared with the first, the
+    answer through response_url to the user only; either one unreadable is said plainly."""
+    key = _awaiting(rt, respond, first, response_type="ephemeral")
+
+    async def job() -> None:
+        results = await asyncio.gather(analyse(rt, first), analyse(rt, second))
+        rt.awaiting.pop(key, None)
+        await _respond(respond, _compared(first, second, *results), response_type="ephemeral")
+
+    if not rt.queue.submit(job):
+        rt.awaiting.pop(key, None)
+        await _respond(respond, blocks.notice(BUSY), response_type="ephemeral")
+
+
+def _compared(first: str, second: str, earlier: Outcome | str, this: Outcome | str) -> blocks.Message:
+    for url, result in ((first, earlier), (second, this)):
+        if isinstance(result, str):
+            return blocks.failure(blocks.site_of(url), result)
+    assert isinstance(earlier, Outcome) and isinstance(this, Outcome)
+    try:
+        cmp = compare(this.analysis, earlier.analysis, this_url=second, earlier_url=first)
+        return compare_message(cmp, second, first, same_story=same_story(this.analysis, earlier.analysis))
+    except Exception:
+        log.exception("could not compare %s with %s", first, second)
+        return blocks.failure(blocks.site_of(second), BROKEN)
