@@ -64,13 +64,13 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
     told apart from new shares by the event id, then by (channel, ts, canonical URL)."""
     if not _is_ours_to_read(rt, event):
         return
+    await rt.acks.wait()  # the acks of the events arriving with this one go first, link parsing included
     try:
         urls = find_article_urls(payload.text(event, "text") or "", limit=rt.settings.max_links_per_message)
     except ValueError:
         urls = []
     if not urls and not mention:
         return
-    await rt.acks.wait()  # the acks of the events arriving with this one go first
     event_id = payload.text(body, "event_id")
     if event_id and not await _first(rt.store.claim_event(event_id), f"event {event_id}"):
         log.info("event %s already handled (a retry)", event_id)
@@ -121,6 +121,7 @@ async def _first(claim: Awaitable[bool], what: str) -> bool:
 async def unfurl(rt: Runtime, body: dict, event: dict) -> None:
     """link_shared fires only for the domains listed under unfurl_domains in the manifest: attach a compact
     summary to the message itself. The thread reply still carries the full analysis."""
+    await rt.acks.wait()
     event_id = payload.text(body, "event_id")
     if event_id and not await _first(rt.store.claim_event(event_id), f"event {event_id}"):
         return
