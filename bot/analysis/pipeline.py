@@ -145,6 +145,8 @@ class Pipeline:
                     await self._put(key, url, digest, eng.engine_id, cached)
                 return Outcome(cached, True, time.perf_counter() - started)
         analysis = await eng.analyze(article, id)
+        if article.warnings:
+            analysis = analysis.model_copy(update={"warnings": [*article.warnings, *analysis.warnings]})
         if self.store is not None and not _degraded(analysis, eng):
             await self._put(key, url, digest, eng.engine_id, analysis)
         return Outcome(analysis, False, time.perf_counter() - started)

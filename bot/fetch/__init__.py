@@ -26,7 +26,8 @@ from .errors import (
 )
 from .extract import article_from_text, extract_article
 from .links import canonicalize, find_article_urls, find_urls, is_article_candidate
-from .safe_http import FetchedPage, fetch, new_session
+from .pdf import DEFAULT_MAX_PAGES, article_from_pdf
+from .safe_http import PDF_TYPE, FetchedPage, fetch, new_session
 
 __all__ = [
     "Article", "BlockedAddress", "ConnectionFailed", "FetchError", "FetchTimeout", "FetchedPage",
@@ -36,10 +37,12 @@ __all__ = [
 ]
 
 
-def article_from_page(page: FetchedPage) -> Article:
+def article_from_page(page: FetchedPage, *, max_pdf_pages: int = DEFAULT_MAX_PAGES) -> Article:
     """A fetched page → Article; source.url is the canonical form of the URL the page finally came from."""
     url = canonicalize(page.url_final)
-    if page.content_type == "text/plain":
+    if page.content_type == PDF_TYPE:
+        article = article_from_pdf(page.body, url, max_pages=max_pdf_pages)
+    elif page.content_type == "text/plain":
         article = article_from_text(page.text, url)
     else:
         article = extract_article(page.text, url)
@@ -54,4 +57,4 @@ async def fetch_article(url: str, settings: Settings, session: aiohttp.ClientSes
     loop — and Slack's 3-second acks — responsive.
     """
     page = await fetch(url, settings, session=session)
-    return await asyncio.to_thread(article_from_page, page)
+    return await asyncio.to_thread(article_from_page, page, max_pdf_pages=settings.pdf_max_pages)

@@ -66,28 +66,37 @@ def _forget(rt: Runtime, url: str, task: asyncio.Task) -> None:
 # --- links shared in channels ------------------------------------------------------------------------------
 
 
-async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) -> None:
-    """Post the placeholder in the thread now and queue the analysis that will replace it."""
-    site = blocks.site_of(url)
-    try:
-        resp = await rt.client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
-            **blocks.placeholder(site).as_kwargs(),
-        )
-    except SlackApiError as e:  # e.g. not_in_channel, channel_not_found: nowhere to say anything
-        log.warning("could not post in %s: %s", channel, slack_error(e))
-        return
+async def post_placeholder(rt: Runtime, *, channel: str, thread_ts: str, site: str) -> str | None:
+    """Post "Reading <site>…" in the thread and remember it until it is answered. Returns its ts; raises
+    SlackApiError when Slack refuses (not_in_channel, channel_not_found...)."""
+    resp = await rt.client.chat_postMessage(
+        channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+        **blocks.placeholder(site).as_kwargs(),
+    )
     # Slack always returns the new message's ts; without it (an odd proxy or fake) the answer is posted
     # as a second message rather than lost.
     ts = resp.get("ts") if isinstance(resp.data, dict) else None
     if ts:
         rt.pending[(channel, ts)] = site
+    return ts
+
+
+async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) -> str | None:
+    """Post the placeholder in the thread now and queue the analysis that will replace it. Returns Slack's
+    error when the placeholder could not be posted (the caller may have someone to tell), else None."""
+    site = blocks.site_of(url)
+    try:
+        ts = await post_placeholder(rt, channel=channel, thread_ts=thread_ts, site=site)
+    except SlackApiError as e:  # e.g. not_in_channel, channel_not_found: nowhere in the thread to say it
+        log.warning("could not post in %s: %s", channel, slack_error(e))
+        return slack_error(e)
 
     async def job() -> None:
         await _analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     if not rt.queue.submit(job):
         await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=blocks.failure(site, BUSY))
+    return None
 
 
 async def _analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:

@@ -21,7 +21,7 @@ from bot.config import load_settings
 from bot.fetch.links import canonicalize
 from bot.slack.app import RUNTIME, create_web_app
 from tests.fakes.article_server import ArticleServer
-from tests.fakes.fake_slack import FakeSlack, command_body, signed_headers
+from tests.fakes.fake_slack import FakeSlack, command_body, shortcut_body, signed_headers
 
 SECRET = "test-signing-secret"
 
@@ -44,6 +44,11 @@ class Harness:
 
     async def command(self, command: str, text: str, name: str = "r1") -> tuple[int, str, float]:
         body = command_body(command, text, self.fake.response_url(name))
+        return await self.post(body, content_type="application/x-www-form-urlencoded")
+
+    async def shortcut(self, message: dict, name: str = "r1", **kwargs) -> tuple[int, str, float]:
+        """The "Analyze with newsbot" message shortcut on `message`; its response_url is fake's `name`."""
+        body = shortcut_body(message, self.fake.response_url(name), **kwargs)
         return await self.post(body, content_type="application/x-www-form-urlencoded")
 
     async def cached_analysis(self, url: str) -> Analysis:

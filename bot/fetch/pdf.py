@@ -1,0 +1,216 @@
+"""PDF bytes → Article: the text layer of the first pages, reflowed from printed lines into paragraphs.
+
+pypdf is pure Python and takes tens of milliseconds a page, so callers run this in a worker thread (or
+process), never on the event loop. A scan has no text layer and a password-protected file cannot be
+opened without its password: both are answered plainly, as FetchErrors like every other failure to read.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+from ..analysis.model import Article, Source
+from .errors import FetchError
+from .extract import guess_language
+from .kind import text_kind_and_title, url_says_opinion
+
+log = logging.getLogger(__name__)
+
+PDF_MAGIC = b"%PDF-"
+DEFAULT_MAX_PAGES = 50
+
+# A page number or running footer line on its own: "7", "- 7 -", "Page 7", "Page 7 of 12", "7/12".
+_PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
+_ENDS_SENTENCE = re.compile(r"[.!?:;\"”’)\]]$")
+# Titles a PDF's metadata carries that are not the document's title.
+_JUNK_TITLE = re.compile(r"^(untitled|document\d*|microsoft (word|powerpoint) - .*|.*\.(docx?|pdf|indd|tex))$",
+                         re.IGNORECASE)
+
+
+class PDFError(FetchError):
+    code = "pdf_error"
+
+
+class NotAPDF(PDFError):
+    code = "not_a_pdf"
+
+    def __init__(self, *, url: str | None = None) -> None:
+        super().__init__("That file isn't a PDF (it doesn't start with %PDF), so I couldn't read it", url=url)
+
+
+class DamagedPDF(PDFError):
+    code = "damaged_pdf"
+
+    def __init__(self, *, url: str | None = None) -> None:
+        super().__init__("That PDF is damaged or incomplete (cut short?), so I couldn't read it", url=url)
+
+
+class EncryptedPDF(PDFError):
+    code = "encrypted_pdf"
+
+    def __init__(self, *, url: str | None = None) -> None:
+        super().__init__("That PDF is password-protected, so I can't read it; paste its text instead", url=url)
+
+
+class NoTextLayer(PDFError):
+    code = "no_text_layer"
+
+    def __init__(self, *, url: str | None = None) -> None:
+        super().__init__("This PDF has no text layer (a scan?), so there is no text for me to read; "
+                         "paste its text instead", url=url)
+
+
+def looks_like_pdf(body: bytes) -> bool:
+    """The %PDF- header; readers accept it anywhere in the first 1 KB, after junk some servers prepend."""
+    return PDF_MAGIC in body[:1024]
+
+
+@dataclass(frozen=True)
+class PDFText:
+    text: str
+    pages_read: int
+    pages_total: int
+    pages_failed: int
+    title: str | None
+    author: str | None
+
+
+def read_pdf(body: bytes, *, max_pages: int = DEFAULT_MAX_PAGES, url: str | None = None) -> PDFText:
+    """The text of the first `max_pages` pages, reflowed. Raises a PDFError for what can't be read."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError
+
+    if not looks_like_pdf(body):
+        raise NotAPDF(url=url)
+    try:
+        reader = PdfReader(io.BytesIO(body), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):  # an owner-only lock opens with no password
+            raise EncryptedPDF(url=url)
+        total = len(reader.pages)
+        metadata = reader.metadata
+    except PDFError:
+        raise
+    except (DependencyError, FileNotDecryptedError):
+        raise EncryptedPDF(url=url) from None
+    except Exception as error:  # a parser on untrusted bytes fails in every way there is
+        log.info("unreadable PDF from %s: %s: %s", url, type(error).__name__, error)
+        raise DamagedPDF(url=url) from None
+    pages: list[str] = []
+    failed = 0
+    for page in reader.pages[:max_pages]:
+        try:
+            pages.append(page.extract_text() or "")
+        except Exception as error:  # one broken page must not cost the rest
+            log.info("page of PDF from %s unreadable: %s: %s", url, type(error).__name__, error)
+            failed += 1
+    if failed and not pages:
+        raise DamagedPDF(url=url)
+    text = reflow(pages)
+    words = len(re.findall(r"\w+", text))
+    if words < 3 * max(len(pages), 1) and words < 25:
+        raise NoTextLayer(url=url)
+    return PDFText(text=text, pages_read=len(pages) + failed, pages_total=total, pages_failed=failed,
+                   title=_meta(metadata, "title"), author=_meta(metadata, "author"))
+
+
+def _meta(metadata: object, field: str) -> str | None:
+    try:
+        value = getattr(metadata, field, None)
+    except Exception:  # malformed metadata is no reason to refuse the text
+        return None
+    value = " ".join(str(value).split()) if value else ""
+    if not value or len(value) > 250 or (field == "title" and _JUNK_TITLE.match(value)):
+        return None
+    return value
+
+
+def article_from_pdf(body: bytes, url: str | None = None, *, max_pages: int = DEFAULT_MAX_PAGES,
+                     name: str | None = None) -> Article:
+    """A PDF as an Article: its reflowed text, a title (metadata, else the top lines), notes on pages not read."""
+    pdf = read_pdf(body, max_pages=max_pages, url=url)
+    kind, top_title = text_kind_and_title(pdf.text)
+    if url_says_opinion(url):
+        kind = "opinion"
+    source = Source(url=url, title=pdf.title or top_title or name, site=None if url else name,
+                    author=pdf.author, language=guess_language(pdf.text) or "en", kind=kind)
+    warnings: list[str] = []
+    if pdf.pages_total > pdf.pages_read:
+        warnings.append(f"Only the first {pdf.pages_read} of the PDF's {pdf.pages_total} pages were read "
+                        "(NEWSBOT_PDF_MAX_PAGES)")
+    if pdf.pages_failed:
+        warnings.append(f"{pdf.pages_failed} of the PDF's pages could not be read and were skipped")
+    return Article(text=pdf.text, source=source, warnings=warnings)
+
+
+# --- printed lines → paragraphs ------------------------------------------------------------------------
+
+
+def reflow(pages: list[str]) -> str:
+    """Join the printed lines of each paragraph, mend words hyphenated at a line end, drop page numbers
+    and running headers/footers; paragraphs are separated by a blank line, as the sentence splitter wants.
+
+    A PDF keeps no paragraphs, only positioned lines: a paragraph ends at a blank line, at a line shorter
+    than wrapping explains (a heading, or the last line of a paragraph), or at a line that ends a sentence
+    short of the full width.
+    """
+    page_lines = [[" ".join(line.split()) for line in page.splitlines()] for page in pages]
+    running = _running_lines(page_lines)
+    lines: list[str] = []
+    for page in page_lines:
+        for line in page:
+            if line and (_PAGE_NUMBER.match(line) or _shape(line) in running):
+                continue
+            lines.append(line)
+    full = _full_width(lines)
+    paragraphs: list[str] = []
+    current = ""
+    for line in lines:
+        if not line:
+            if current:
+                paragraphs.append(current)
+            current = ""
+            continue
+        current = _join(current, line) if current else line
+        # A wrapped line falls short of the full width by at most one long word: shorter than that, the
+        # paragraph (or heading) ended there.
+        if len(line) < full - max(15, full // 4) or (_ENDS_SENTENCE.search(line) and len(line) < 0.9 * full):
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return "\n\n".join(paragraphs)
+
+
+def _join(before: str, line: str) -> str:
+    # "govern-" + "ment" was one word broken by the printer; "well-" + "known" keeps its hyphen only if
+    # the next part starts in capitals, which a broken word never does.
+    if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and line[:1].islower():
+        return before[:-1] + line
+    return f"{before} {line}"
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", line.lower())
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Lines (digits ignored) at the top or bottom of at least half the pages of a 3+ page document."""
+    if len(pages) < 3:
+        return set()
+    counts: dict[str, int] = {}
+    for page in pages:
+        content = [line for line in page if line]
+        for shape in {_shape(line) for line in content[:2] + content[-2:]}:
+            counts[shape] = counts.get(shape, 0) + 1
+    return {shape for shape, n in counts.items() if n * 2 >= len(pages)}
+
+
+def _full_width(lines: list[str]) -> int:
+    """The length of a full printed line: a high percentile, so short last lines don't drag it down."""
+    lengths = sorted(len(line) for line in lines if line)
+    if not lengths:
+        return 0
+    return lengths[min(len(lengths) - 1, int(len(lengths) * 0.8))]
