@@ -28,6 +28,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_slack.py
 
 serve: $(STAMP)

@@ -100,3 +100,18 @@ def test_batch_engines_without_key(engine):
     r = newsbot("batch", "--engine", engine, stdin=json.dumps({"id": "x", "text": "Hello there."}) + "\n")
     assert r.returncode == 0
     assert json.loads(r.stdout)["engine"]["name"] == "offline"
+
+
+def test_analyze_pdf_file(tmp_path):
+    from tests.fakes.pdfs import scanned_pdf, text_pdf
+
+    article = EXAMPLE.read_text()
+    (tmp_path / "water.pdf").write_bytes(text_pdf(article))
+    r = newsbot("analyze", "--json", "--engine", "offline", str(tmp_path / "water.pdf"))
+    assert r.returncode == 0, r.stderr
+    a = json.loads(r.stdout)
+    assert a["text"].split() == article.split() and a["quotes"] and a["claims"]
+    assert a["source"]["title"] == article.splitlines()[0]
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
+    r = newsbot("analyze", "--engine", "offline", str(tmp_path / "scan.pdf"))
+    assert r.returncode == 1 and "no text layer (a scan?)" in r.stderr and "Traceback" not in r.stderr

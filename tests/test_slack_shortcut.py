@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from bot.config import Settings
 from bot.slack.listeners.shortcuts import PASTED
 from tests.fakes.article_server import EXAMPLE, article_html
 from tests.fakes.fake_slack import BOT_ID, message_event
@@ -217,3 +218,50 @@ async def test_scanned_pdf_link_is_answered_plainly(bot):
     await bot.event(message_event(f"<{link}>", ts="1700000115.000100"))
     text = await _answer(bot)
     assert "couldn't read 127.0.0.1: This PDF has no text layer (a scan?)" in text, text
+
+
+# --- what a message offers, and where the token may go (pure functions) -------------------------------------
+
+
+def test_plain_text_undoes_slack_markup():
+    from bot.slack.pasted import plain_text
+
+    slack = "Tom &amp; Jerry &lt;3 <https://x.example/a|the report>, <https://y.example/b>, <@U123|ana>, <!here>"
+    assert plain_text(slack) == "Tom & Jerry <3 the report, https://y.example/b, ana, @here"
+
+
+def test_choose_prefers_a_readable_file_then_a_bare_link_then_text():
+    from bot.slack.pasted import choose
+
+    pdf = {"id": "F1", "name": "a.pdf", "mimetype": "application/pdf", "filetype": "pdf"}
+    png = {"id": "F2", "name": "b.png", "mimetype": "image/png", "filetype": "png"}
+    link = "<https://news.example/story>"
+    assert choose({"text": ARTICLE, "files": [png, pdf]}).file.id == "F1"
+    assert choose({"text": f"have a look {link}"}).url == "https://news.example/story"
+    # A pasted article that names its source is the article, not the link.
+    assert choose({"text": f"{ARTICLE}\n{link}"}).kind == "text"
+    assert choose({"text": ARTICLE, "files": [png]}).kind == "text"
+    assert "an image" in choose({"text": "lol", "files": [png]})
+
+
+def test_only_slacks_file_host_or_slack_api_urls_own_origin_gets_the_token():
+    from bot.slack.files import _origin, allowed_origins
+
+    real = allowed_origins(Settings())
+    assert _origin("https://files.slack.com/files-pri/T1-F1/a.pdf") in real
+    for url in ("http://files.slack.com/x", "https://files.slack.com.evil.example/x", "https://evil.example/x",
+                "https://files.slack.com:8443/x", "ftp://files.slack.com/x"):
+        assert _origin(url) not in real, url
+    faked = allowed_origins(Settings(slack_api_url="http://127.0.0.1:8080/api/"))
+    assert _origin("http://127.0.0.1:8080/files-pri/x") in faked and _origin("http://127.0.0.1:8081/x") not in faked
+
+
+def test_both_manifests_declare_the_shortcut_and_files_read():
+    from bot.slack.listeners.shortcuts import CALLBACK_ID
+    from tests.fakes.article_server import EXAMPLE as example
+
+    root = example.parents[1]
+    for name in ("manifest.yml", "manifest.socket.yml"):
+        text = (root / name).read_text()
+        assert f"callback_id: {CALLBACK_ID}" in text and "type: message" in text, name
+        assert "\n      - files:read\n" in text, name

@@ -25,6 +25,7 @@ DEFAULT_MAX_PAGES = 50
 # A page number or running footer line on its own: "7", "- 7 -", "Page 7", "Page 7 of 12", "7/12".
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
 _ENDS_SENTENCE = re.compile(r"[.!?:;\"”’)\]]$")
+_HYPHENATED = re.compile(r"[^\W\d_]-$")
 # Titles a PDF's metadata carries that are not the document's title.
 _JUNK_TITLE = re.compile(r"^(untitled|document\d*|microsoft (word|powerpoint) - .*|.*\.(docx?|pdf|indd|tex))$",
                          re.IGNORECASE)
@@ -157,14 +158,10 @@ def reflow(pages: list[str]) -> str:
     short of the full width.
     """
     page_lines = [[" ".join(line.split()) for line in page.splitlines()] for page in pages]
-    running = _running_lines(page_lines)
-    lines: list[str] = []
-    for page in page_lines:
-        for line in page:
-            if line and (_PAGE_NUMBER.match(line) or _shape(line) in running):
-                continue
-            lines.append(line)
-    full = _full_width(lines)
+    full = _full_width([line for page in page_lines for line in page])
+    running = _running_lines(page_lines, full)
+    lines = [line for page in page_lines for line in page
+             if not line or not (_PAGE_NUMBER.match(line) or _shape(line) in running)]
     paragraphs: list[str] = []
     current = ""
     for line in lines:
@@ -174,6 +171,8 @@ def reflow(pages: list[str]) -> str:
             current = ""
             continue
         current = _join(current, line) if current else line
+        if _HYPHENATED.search(line):
+            continue  # a word broken at the line's end goes on in the next line
         # A wrapped line falls short of the full width by at most one long word: shorter than that, the
         # paragraph (or heading) ended there.
         if len(line) < full - max(15, full // 4) or (_ENDS_SENTENCE.search(line) and len(line) < 0.9 * full):
@@ -196,14 +195,17 @@ def _shape(line: str) -> str:
     return re.sub(r"\d+", "#", line.lower())
 
 
-def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Lines (digits ignored) at the top or bottom of at least half the pages of a 3+ page document."""
+def _running_lines(pages: list[list[str]], full: int) -> set[str]:
+    """Short lines (digits ignored) at the top or bottom of at least half the pages of a 3+ page document."""
     if len(pages) < 3:
         return set()
     counts: dict[str, int] = {}
     for page in pages:
-        content = [line for line in page if line]
-        for shape in {_shape(line) for line in content[:2] + content[-2:]}:
+        lines = [line for line in page if line]
+        edges = [_shape(line) for line in lines[:2] + lines[-2:] if len(line) < 0.8 * full]
+        # A running head is printed once a page; a line repeated within the page is the text's own.
+        shapes = [_shape(line) for line in lines]
+        for shape in {s for s in edges if shapes.count(s) == 1}:
             counts[shape] = counts.get(shape, 0) + 1
     return {shape for shape, n in counts.items() if n * 2 >= len(pages)}
 
