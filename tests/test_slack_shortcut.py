@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import urllib.parse
 
 import pytest
 
@@ -265,3 +266,33 @@ def test_both_manifests_declare_the_shortcut_and_files_read():
         text = (root / name).read_text()
         assert f"callback_id: {CALLBACK_ID}" in text and "type: message" in text, name
         assert "\n      - files:read\n" in text, name
+
+
+async def test_shortcut_over_socket_mode(tmp_path):
+    """Socket Mode: the shortcut's envelope is acked over the WebSocket and the PDF answered in the thread."""
+    from bot.config import load_settings
+    from bot.slack.app import run_socket_mode
+    from tests.fakes.fake_slack import FakeSlack, shortcut_body
+
+    fake = await FakeSlack(bot_token="xoxb-socket").start()
+    fake_file = fake.add_file("F0000011", "water.pdf", text_pdf(ARTICLE, title=TITLE), "application/pdf", "pdf")
+    settings = load_settings({
+        "SLACK_BOT_TOKEN": "xoxb-socket", "SLACK_APP_TOKEN": "xapp-1-socket", "SLACK_API_URL": fake.api_url,
+        "NEWSBOT_ENGINE": "offline", "NEWSBOT_DB": str(tmp_path / "db.sqlite"),
+    })
+    task = asyncio.create_task(run_socket_mode(settings))
+    try:
+        await fake.wait_for(lambda f: f.of("socket_connect"))
+        body = shortcut_body({"ts": "1700000120.000100", "text": "", "files": [_file_stub(fake_file)]},
+                             fake.response_url("s"))
+        payload = json.loads(dict(urllib.parse.parse_qsl(body))["payload"])
+        envelope = await fake.send_envelope("interactive", payload)
+        await fake.wait_for(lambda f: f.of("chat.update"))
+        assert fake.of("socket_ack")[0].args["envelope_id"] == envelope
+        assert fake.of("file_download")[0].token == "xoxb-socket"
+        assert TITLE in _rendered(fake.of("chat.update")[0])
+        assert fake.of("chat.postMessage")[0].args["thread_ts"] == "1700000120.000100"
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await fake.stop()
