@@ -12,9 +12,9 @@ import logging
 import re
 from dataclasses import dataclass
 
+from ..analysis.language import detect as detect_language
 from ..analysis.model import Article, Source
 from .errors import FetchError
-from .extract import guess_language
 from .kind import text_kind_and_title, url_says_opinion
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,7 @@ class PDFText:
     pages_failed: int
     title: str | None
     author: str | None
+    language: str | None = None  # the document's declared language (/Lang), e.g. "en-GB"
 
 
 def read_pdf(body: bytes, *, max_pages: int = DEFAULT_MAX_PAGES, url: str | None = None) -> PDFText:
@@ -92,6 +93,7 @@ def read_pdf(body: bytes, *, max_pages: int = DEFAULT_MAX_PAGES, url: str | None
             raise EncryptedPDF(url=url)
         total = len(reader.pages)
         metadata = reader.metadata
+        declared = reader.root_object.get("/Lang")
     except PDFError:
         raise
     except (DependencyError, FileNotDecryptedError):
@@ -114,7 +116,8 @@ def read_pdf(body: bytes, *, max_pages: int = DEFAULT_MAX_PAGES, url: str | None
     if words < 3 * max(len(pages), 1) and words < 25:
         raise NoTextLayer(url=url)
     return PDFText(text=text, pages_read=len(pages) + failed, pages_total=total, pages_failed=failed,
-                   title=_meta(metadata, "title"), author=_meta(metadata, "author"))
+                   title=_meta(metadata, "title"), author=_meta(metadata, "author"),
+                   language=str(declared) if declared else None)
 
 
 def _meta(metadata: object, field: str) -> str | None:
@@ -136,7 +139,7 @@ def article_from_pdf(body: bytes, url: str | None = None, *, max_pages: int = DE
     if url_says_opinion(url):
         kind = "opinion"
     source = Source(url=url, title=pdf.title or top_title or name, site=None if url else name,
-                    author=pdf.author, language=guess_language(pdf.text) or "en", kind=kind)
+                    author=pdf.author, language=detect_language(pdf.text, pdf.language), kind=kind)
     warnings: list[str] = []
     if pdf.pages_total > pdf.pages_read:
         warnings.append(f"Only the first {pdf.pages_read} of the PDF's {pdf.pages_total} pages were read "
