@@ -10,6 +10,7 @@ import urllib.parse
 import pytest
 
 from bot.config import Settings
+from bot.slack.app import RUNTIME
 from bot.slack.listeners.shortcuts import PASTED
 from tests.fakes.article_server import EXAMPLE, article_html
 from tests.fakes.fake_slack import BOT_ID, message_event
@@ -71,6 +72,9 @@ async def test_message_that_is_only_a_link_is_read_as_a_link(bot):
     rendered = await _answer(bot)
     assert bot.replies()[0].args["text"] == "Reading 127.0.0.1…"
     assert TITLE in rendered and bot.articles.hits["/news/water"] == 1
+    rt = bot.web_app[RUNTIME]
+    shared = await rt.store.shared_links(channel="C0000001")
+    assert [(row.message_ts, row.url) for row in shared] == [("1700000101.000100", link)]
 
 
 async def test_reply_goes_to_the_thread_the_message_is_in(bot):

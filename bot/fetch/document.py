@@ -19,7 +19,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ""})
 # Slack's own `filetype` names for what this module reads (files.info)
 SLACK_FILETYPES = {"pdf": "application/pdf", "html": "text/html", "text": "text/plain", "markdown": "text/plain",
-                   "txt": "text/plain", "post": "text/html"}
+                   "txt": "text/plain"}
 
 
 def kind_of(content_type: str | None, name: str | None = None) -> str | None:

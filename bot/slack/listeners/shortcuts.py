@@ -66,6 +66,10 @@ async def handle(rt: Runtime, body: dict, respond: AsyncRespond) -> None:
         error = await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=target.url)
         if error:
             await _tell(respond, _cant_post(error))
+            return
+        # The link was shared in this conversation, as if the bot had seen it posted (digests read these).
+        await rt.store.record_link(team=(body.get("team") or {}).get("id"), channel=channel, message_ts=ts,
+                                   user=message.get("user"), url=target.url)
         return
     site = target.file.name if target.file else PASTED
     try:
