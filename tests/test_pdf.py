@@ -18,10 +18,10 @@ from bot.fetch.pdf import (
     article_from_pdf,
     looks_like_pdf,
     read_pdf,
-    reflow,
 )
+from bot.fetch.pdf_layout import reflow
 from tests.fakes.article_server import EXAMPLE
-from tests.fakes.pdfs import encrypted, scanned_pdf, text_pdf
+from tests.fakes.pdfs import encrypted, scanned_pdf, text_pdf, wrap
 
 ARTICLE = EXAMPLE.read_text()
 TITLE = ARTICLE.splitlines()[0]
@@ -32,14 +32,22 @@ def _words(text: str) -> list[str]:
 
 
 def test_text_layer_comes_back_word_for_word_in_paragraphs():
+    """Paragraphs are separated by a wider gap (as a web page printed to PDF has them): all come back."""
     pdf = read_pdf(text_pdf(ARTICLE))
     assert _words(pdf.text) == _words(ARTICLE)  # curly quotes and dashes survive (WinAnsiEncoding)
-    paragraphs = pdf.text.split("\n\n")
+    assert pdf.text.split("\n\n") == [" ".join(p.split()) for p in ARTICLE.strip().split("\n\n")]
+
+
+def test_paragraphs_without_gaps_end_where_a_line_stops_short():
+    """No gap between paragraphs (a book or newspaper layout): a line that stops where the next word
+    would have fitted ends its paragraph; only one whose last line runs the full width is merged."""
+    lines = [line for line in wrap(ARTICLE) if line]
+    text = read_pdf(text_pdf(pages=[lines])).text
+    assert _words(text) == _words(ARTICLE)
     original = [" ".join(p.split()) for p in ARTICLE.strip().split("\n\n")]
-    # A paragraph whose last printed line happens to run the full width can't be told from the next one;
-    # every other paragraph is found, and none is split.
+    paragraphs = text.split("\n\n")
     assert sum(p in original for p in paragraphs) >= len(original) - 2
-    assert all(any(p in o or o in p for o in original) for p in paragraphs)
+    assert all(any(p in o or o in p for o in original) for p in paragraphs)  # none is split
 
 
 def test_hyphenated_words_page_numbers_and_running_heads():

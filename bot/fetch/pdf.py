@@ -16,16 +16,13 @@ from ..analysis.language import detect as detect_language
 from ..analysis.model import Article, Source
 from .errors import FetchError
 from .kind import text_kind_and_title, url_says_opinion
+from .pdf_layout import page_text, reflow
 
 log = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF-"
 DEFAULT_MAX_PAGES = 50
 
-# A page number or running footer line on its own: "7", "- 7 -", "Page 7", "Page 7 of 12", "7/12".
-_PAGE_NUMBER = re.compile(r"^[-–—\s]*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE)
-_ENDS_SENTENCE = re.compile(r"[.!?:;\"”’)\]]$")
-_HYPHENATED = re.compile(r"[^\W\d_]-$")
 # Titles a PDF's metadata carries that are not the document's title.
 _JUNK_TITLE = re.compile(r"^(untitled|document\d*|microsoft (word|powerpoint) - .*|.*\.(docx?|pdf|indd|tex))$",
                          re.IGNORECASE)
@@ -105,7 +102,7 @@ def read_pdf(body: bytes, *, max_pages: int = DEFAULT_MAX_PAGES, url: str | None
     failed = 0
     for page in reader.pages[:max_pages]:
         try:
-            pages.append(page.extract_text() or "")
+            pages.append(page_text(page))
         except Exception as error:  # one broken page must not cost the rest
             log.info("page of PDF from %s unreadable: %s: %s", url, type(error).__name__, error)
             failed += 1
@@ -147,75 +144,3 @@ def article_from_pdf(body: bytes, url: str | None = None, *, max_pages: int = DE
     if pdf.pages_failed:
         warnings.append(f"{pdf.pages_failed} of the PDF's pages could not be read and were skipped")
     return Article(text=pdf.text, source=source, warnings=warnings)
-
-
-# --- printed lines → paragraphs ------------------------------------------------------------------------
-
-
-def reflow(pages: list[str]) -> str:
-    """Join the printed lines of each paragraph, mend words hyphenated at a line end, drop page numbers
-    and running headers/footers; paragraphs are separated by a blank line, as the sentence splitter wants.
-
-    A PDF keeps no paragraphs, only positioned lines: a paragraph ends at a blank line, at a line shorter
-    than wrapping explains (a heading, or the last line of a paragraph), or at a line that ends a sentence
-    short of the full width.
-    """
-    page_lines = [[" ".join(line.split()) for line in page.splitlines()] for page in pages]
-    full = _full_width([line for page in page_lines for line in page])
-    running = _running_lines(page_lines, full)
-    lines = [line for page in page_lines for line in page
-             if not line or not (_PAGE_NUMBER.match(line) or _shape(line) in running)]
-    paragraphs: list[str] = []
-    current = ""
-    for line in lines:
-        if not line:
-            if current:
-                paragraphs.append(current)
-            current = ""
-            continue
-        current = _join(current, line) if current else line
-        if _HYPHENATED.search(line):
-            continue  # a word broken at the line's end goes on in the next line
-        # A wrapped line falls short of the full width by at most one long word: shorter than that, the
-        # paragraph (or heading) ended there.
-        if len(line) < full - max(15, full // 4) or (_ENDS_SENTENCE.search(line) and len(line) < 0.9 * full):
-            paragraphs.append(current)
-            current = ""
-    if current:
-        paragraphs.append(current)
-    return "\n\n".join(paragraphs)
-
-
-def _join(before: str, line: str) -> str:
-    # "govern-" + "ment" was one word broken by the printer; "well-" + "known" keeps its hyphen only if
-    # the next part starts in capitals, which a broken word never does.
-    if before.endswith("-") and len(before) > 1 and before[-2].isalpha() and line[:1].islower():
-        return before[:-1] + line
-    return f"{before} {line}"
-
-
-def _shape(line: str) -> str:
-    return re.sub(r"\d+", "#", line.lower())
-
-
-def _running_lines(pages: list[list[str]], full: int) -> set[str]:
-    """Short lines (digits ignored) at the top or bottom of at least half the pages of a 3+ page document."""
-    if len(pages) < 3:
-        return set()
-    counts: dict[str, int] = {}
-    for page in pages:
-        lines = [line for line in page if line]
-        edges = [_shape(line) for line in lines[:2] + lines[-2:] if len(line) < 0.8 * full]
-        # A running head is printed once a page; a line repeated within the page is the text's own.
-        shapes = [_shape(line) for line in lines]
-        for shape in {s for s in edges if shapes.count(s) == 1}:
-            counts[shape] = counts.get(shape, 0) + 1
-    return {shape for shape, n in counts.items() if n * 2 >= len(pages)}
-
-
-def _full_width(lines: list[str]) -> int:
-    """The length of a full printed line: a high percentile, so short last lines don't drag it down."""
-    lengths = sorted(len(line) for line in lines if line)
-    if not lengths:
-        return 0
-    return lengths[min(len(lengths) - 1, int(len(lengths) * 0.8))]
