@@ -55,6 +55,7 @@ async def _told(bot) -> str:
 async def test_pasted_text_is_analysed_in_the_thread(bot):
     # Slack escapes &, < and > and wraps links; the analysis reads the text as the person sees it.
     text = ARTICLE.replace("City Hall", "City Hall &amp; the <https://port.example/|harbour office>")
+    text = text.replace("Varga told reporters", "Varga told <!channel> <@U0123ABCD> reporters")
     status, _, elapsed = await bot.shortcut({"ts": "1700000100.000100", "user": "U0000002", "text": text})
     assert status == 200 and elapsed < 1.0
     rendered = await _answer(bot)
@@ -63,6 +64,10 @@ async def test_pasted_text_is_analysed_in_the_thread(bot):
     assert placeholder.args["text"] == f"Reading {PASTED}…"
     assert TITLE in rendered and "Elena Varga" in rendered
     assert "Pasted in Slack" in rendered
+    # Pasted text is untrusted like any article: shown as words, it pings and links nothing.
+    assert "Varga told @\u2060channel @U0123ABCD reporters" in rendered
+    for leak in ("<!channel>", "<@U0123ABCD>", "<https://port.example"):
+        assert leak not in rendered
     assert not bot.fake.of("response_url")  # nothing needed saying privately
 
 
