@@ -305,3 +305,13 @@ async def test_shortcut_over_socket_mode(tmp_path):
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await fake.stop()
+
+
+async def test_file_host_refusing_the_token_is_explained(bot):
+    """Without files:read, Slack's file host sends the bot to its sign-in page: not followed, and said."""
+    bot.fake.bot_token = "xoxb-another-app"
+    fake_file = bot.fake.add_file("F0000012", "water.pdf", text_pdf(ARTICLE), "application/pdf", "pdf")
+    await bot.shortcut({"ts": "1700000121.000100", "text": "", "files": [_file_stub(fake_file)]})
+    text = await _answer(bot)
+    assert "led to fake.slack.com, not Slack's file host" in text and "files:read" in text, text
+    assert len(bot.fake.of("file_download")) == 1  # the redirect was not followed
