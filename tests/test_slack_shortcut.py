@@ -157,6 +157,15 @@ async def test_file_url_off_the_file_host_is_refused_and_gets_no_token(bot, how)
     assert bot.articles.hits["/files/stolen.pdf"] == 0
 
 
+async def test_external_file_is_explained_and_not_fetched(bot):
+    elsewhere = bot.articles.add_file("drive.pdf", text_pdf(ARTICLE))
+    fake_file = bot.fake.add_file("F0000013", "drive.pdf", b"", "application/pdf", "pdf", url_private=elsewhere,
+                                  external=True)
+    await bot.shortcut({"ts": "1700000122.000100", "text": "", "files": [_file_stub(fake_file)]})
+    assert "stored outside Slack" in await _answer(bot)
+    assert bot.articles.hits["/files/drive.pdf"] == 0
+
+
 async def test_deleted_file_is_explained(bot):
     await bot.shortcut({"ts": "1700000108.000100", "text": "",
                         "files": [{"id": "F404", "name": "gone.pdf", "mimetype": "application/pdf"}]})

@@ -70,6 +70,7 @@ class SlackFile:
     filetype: str
     size: int | None
     url: str | None
+    external: bool = False  # a Google Drive or Dropbox file: Slack holds only a link to it
 
     @property
     def media_type(self) -> str:
@@ -86,7 +87,8 @@ class SlackFile:
         size = data.get("size")
         return cls(id=str(data.get("id") or ""), name=str(data.get("name") or data.get("title") or "the file"),
                    mimetype=str(data.get("mimetype") or "").lower(), filetype=str(data.get("filetype") or "").lower(),
-                   size=size if isinstance(size, int) else None, url=data.get("url_private") or None)
+                   size=size if isinstance(size, int) else None, url=data.get("url_private") or None,
+                   external=bool(data.get("is_external")))
 
 
 def describe(file: SlackFile) -> str:
@@ -138,6 +140,9 @@ async def download(session: aiohttp.ClientSession, settings: Settings, file: Sla
     limit = settings.file_max_bytes
     if file.size is not None and file.size > limit:
         raise FileTooLarge(limit, file.size)
+    if file.external:
+        raise FileError("That file is stored outside Slack (it's only linked there), so I can't download it; "
+                        "share its link, or upload the file itself")
     if not file.url:
         raise FileError("Slack gave no address for that file (an external or hidden file?)")
     allowed = allowed_origins(settings)

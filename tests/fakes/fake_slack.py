@@ -43,6 +43,7 @@ class FakeFile:
     redirect_to: str | None = None  # the download answers 302 to this
     size: int | None = None  # default: len(body); files.info reports it
     chunked: bool = False  # send the body in chunks, with no Content-Length
+    external: bool = False  # files.info says is_external (a Google Drive file linked in Slack)
 
     @property
     def path(self) -> str:
@@ -52,7 +53,7 @@ class FakeFile:
         url = self.url_private or base + self.path
         return {"id": self.id, "name": self.name, "title": self.name, "mimetype": self.mimetype,
                 "filetype": self.filetype, "size": len(self.body) if self.size is None else self.size,
-                "url_private": url, "url_private_download": url + "?download=1", "is_external": False}
+                "url_private": url, "url_private_download": url + "?download=1", "is_external": self.external}
 
 
 @dataclass
