@@ -81,11 +81,11 @@ async def handle(rt: Runtime, body: dict, respond: AsyncRespond) -> None:
     async def job() -> None:
         result = await analyse_article(rt, _loader(rt, target))
         if isinstance(result, str):
-            message = blocks.failure(site, result)
+            reply = blocks.failure(site, result)
         else:
-            message = blocks.analysis_message(result.analysis, "thread", elapsed=result.seconds,
-                                              from_cache=result.cached)
-        await replies.deliver(rt, channel=channel, ts=posted, thread_ts=thread_ts, message=message)
+            reply = blocks.analysis_message(result.analysis, "thread", elapsed=result.seconds,
+                                            from_cache=result.cached)
+        await replies.deliver(rt, channel=channel, ts=posted, thread_ts=thread_ts, message=reply)
 
     if not rt.queue.submit(job):
         await replies.deliver(rt, channel=channel, ts=posted, thread_ts=thread_ts,
