@@ -115,3 +115,20 @@ def test_analyze_pdf_file(tmp_path):
     (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
     r = newsbot("analyze", "--engine", "offline", str(tmp_path / "scan.pdf"))
     assert r.returncode == 1 and "no text layer (a scan?)" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("source", "words", "code"),
+    [
+        ("HTTP://127.0.0.1:9/news", "won't fetch", 1),  # upper-case scheme: a link, not a file name
+        ("Https://localhost:9/news", "won't fetch", 1),
+        ("gopher://example.com/news", "only fetch http and https links", 2),
+        ("file:///etc/passwd", "only fetch http and https links", 2),
+        ("FTP://example.com/a.txt", "only fetch http and https links", 2),
+        ("no/such/file.txt", "no such file", 2),
+    ],
+)
+def test_analyze_reads_any_scheme_as_a_link(source, words, code):
+    r = newsbot("analyze", "--engine", "offline", source)
+    assert r.returncode == code and words in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr

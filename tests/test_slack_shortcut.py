@@ -324,3 +324,19 @@ async def test_file_host_refusing_the_token_is_explained(bot):
     text = await _answer(bot)
     assert "led to fake.slack.com, not Slack's file host" in text and "files:read" in text, text
     assert len(bot.fake.of("file_download")) == 1  # the redirect was not followed
+
+
+@pytest.mark.parametrize(
+    "message,status",
+    [
+        ({"ts": "1700000130.000100", "text": "", "files": "F123"}, 200),
+        ({"ts": "1700000130.000100", "text": "", "files": [None, 7, {"id": 5}, {"name": "no-id.pdf"}]}, 200),
+        ({"ts": "1700000130.000100", "text": ["not", "text"]}, 400),  # the gate refuses it before Bolt
+        ({"ts": 1700000130, "text": ARTICLE}, 400),
+    ],
+)
+async def test_odd_shortcut_payloads_are_answered_not_crashed(bot, message, status):
+    assert (await bot.shortcut(message))[0] == status
+    if status == 200:
+        assert "no text or file I can read" in await _told(bot)
+    assert not bot.replies()

@@ -27,6 +27,7 @@ from tenacity import (
 )
 
 from bot.analysis.llm_schema import RESPONSE_FORMAT_JSON_OBJECT, response_format_json_schema
+from bot.redact import redact, remember
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,7 @@ class ChatClient:
             api_key=api_key or "unused", base_url=normalize_base_url(base_url), timeout=timeout, max_retries=0
         )
         self.json_schema_supported = True
+        remember(api_key)  # a server that echoes our headers back must not put the key in the log
 
     async def close(self) -> None:
         await self._sdk.close()
@@ -219,12 +221,12 @@ class ChatClient:
         except TimeoutError:
             raise ModelTimeout() from None
         except ValueError as exc:  # a 200 whose body is not JSON (a proxy's error page, say)
-            log.warning("the model server's reply was not JSON: %s", exc)
+            log.warning("the model server's reply was not JSON: %s", redact(exc))
             return Completion(None, None, None, None, None, mode, problem="the reply was not JSON")
         if not hasattr(resp, "choices"):
             # A 200 whose body the SDK could not read as JSON (a proxy's HTML page served as text/html)
             # comes back as a plain string, not a ChatCompletion.
-            log.warning("the model server's reply was not a chat completion: %.200r", resp)
+            log.warning("the model server's reply was not a chat completion: %.200r", redact(resp))
             return Completion(None, None, None, None, None, mode, problem="the reply was not a chat completion")
         choice = resp.choices[0] if resp.choices else None
         message = getattr(choice, "message", None)

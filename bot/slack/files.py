@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.fetch.document import SLACK_FILETYPES, kind_of
 from bot.fetch.errors import FetchError, FetchTimeout, TooLarge, describe_content_type, human_size
 from bot.fetch.safe_http import read_capped
+from bot.slack import payload
 from bot.slack.runtime import slack_error
 
 log = logging.getLogger(__name__)
@@ -84,11 +85,13 @@ class SlackFile:
 
     @classmethod
     def from_api(cls, data: dict) -> SlackFile:
-        size = data.get("size")
-        return cls(id=str(data.get("id") or ""), name=str(data.get("name") or data.get("title") or "the file"),
-                   mimetype=str(data.get("mimetype") or "").lower(), filetype=str(data.get("filetype") or "").lower(),
-                   size=size if isinstance(size, int) else None, url=data.get("url_private") or None,
-                   external=bool(data.get("is_external")))
+        size = payload.field(data, "size")
+        return cls(id=payload.text(data, "id") or "",
+                   name=payload.text(data, "name") or payload.text(data, "title") or "the file",
+                   mimetype=(payload.text(data, "mimetype") or "").lower(),
+                   filetype=(payload.text(data, "filetype") or "").lower(),
+                   size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+                   url=payload.text(data, "url_private") or None, external=payload.field(data, "is_external") is True)
 
 
 def describe(file: SlackFile) -> str:

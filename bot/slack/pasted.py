@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.fetch.links import find_article_urls, find_urls
+from bot.slack import payload
 from bot.slack.files import READABLE, SlackFile, describe
 
 # Fewer words than this (links aside) is a comment on a link or a chat line, not an article.
@@ -55,12 +56,12 @@ def choose(message: dict) -> Target | str:
     An attached file newsbot reads wins; then a message that is (nearly) only a link is the link, read as
     a link shared in a channel is; then text long enough to be an article is the article.
     """
-    files = [SlackFile.from_api(f) for f in message.get("files") or [] if isinstance(f, dict) and f.get("id")]
+    files = [SlackFile.from_api(f) for f in payload.dicts(message, "files") if payload.text(f, "id")]
     # A stub without a type ("file_access": "check_file_info") is asked about with files.info later.
     readable = [f for f in files if f.kind is not None or not (f.mimetype or f.filetype)]
     if readable:
         return Target("file", file=readable[0])
-    text = message.get("text") or ""
+    text = payload.text(message, "text") or ""
     try:
         urls = find_article_urls(text, limit=1)
     except ValueError:

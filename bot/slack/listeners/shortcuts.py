@@ -20,7 +20,7 @@ from bot.analysis.pipeline import Outcome
 from bot.fetch.document import article_from_bytes
 from bot.fetch.errors import FetchError
 from bot.fetch.extract import article_from_text
-from bot.slack import blocks, files, replies
+from bot.slack import blocks, files, payload, replies
 from bot.slack.pasted import Target, choose
 from bot.slack.runtime import Runtime, slack_error
 
@@ -46,21 +46,22 @@ def register(app: AsyncApp, rt: Runtime) -> None:
 
 
 async def handle(rt: Runtime, body: dict, respond: AsyncRespond) -> None:
-    message = body.get("message") or {}
-    channel = (body.get("channel") or {}).get("id")
-    ts = message.get("ts") or body.get("message_ts")
+    message = payload.field(body, "message")
+    message = message if isinstance(message, dict) else {}
+    channel = payload.text(body, "channel", "id")
+    ts = payload.text(message, "ts") or payload.text(body, "message_ts")
     if not channel or not ts:
         await _tell(respond, "Slack didn't say which message that was; try again.")
         return
-    if rt.identity.bot_id and message.get("bot_id") == rt.identity.bot_id:
+    if rt.identity.bot_id and payload.text(message, "bot_id") == rt.identity.bot_id:
         await _tell(respond, "That's one of my own answers; use the shortcut on the message with the article.")
         return
     target = choose(message)
     if isinstance(target, str):
         await _tell(respond, target)
         return
-    thread_ts = message.get("thread_ts") or ts
-    log.info("shortcut by %s on %s in %s: %s", (body.get("user") or {}).get("id"), ts, channel, target.kind)
+    thread_ts = payload.text(message, "thread_ts") or ts
+    log.info("shortcut by %s on %s in %s: %s", payload.text(body, "user", "id"), ts, channel, target.kind)
     if target.kind == "link":
         assert target.url is not None
         error = await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=target.url)
@@ -68,8 +69,8 @@ async def handle(rt: Runtime, body: dict, respond: AsyncRespond) -> None:
             await _tell(respond, _cant_post(error))
             return
         # The link was shared in this conversation, as if the bot had seen it posted (digests read these).
-        await rt.store.record_link(team=(body.get("team") or {}).get("id"), channel=channel, message_ts=ts,
-                                   user=message.get("user"), url=target.url)
+        await rt.store.record_link(team=payload.text(body, "team", "id"), channel=channel, message_ts=ts,
+                                   user=payload.text(message, "user"), url=target.url)
         return
     site = target.file.name if target.file else PASTED
     try:
