@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-def article_from_page(page: FetchedPage, *, max_pdf_pages: int = DEFAULT_MAX_PAGES) -> Article:
+def article_from_page(page: FetchedPage, max_pdf_pages: int = DEFAULT_MAX_PAGES) -> Article:
     """A fetched page → Article; source.url is the canonical form of the URL the page finally came from."""
     url = canonicalize(page.url_final)
     if page.content_type == PDF_TYPE:
@@ -57,4 +57,4 @@ async def fetch_article(url: str, settings: Settings, session: aiohttp.ClientSes
     loop — and Slack's 3-second acks — responsive.
     """
     page = await fetch(url, settings, session=session)
-    return await asyncio.to_thread(article_from_page, page, max_pdf_pages=settings.pdf_max_pages)
+    return await asyncio.to_thread(article_from_page, page, settings.pdf_max_pages)
