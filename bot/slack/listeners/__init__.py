@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, shortcuts
+from bot.slack.listeners import actions, commands, events, lookup, shortcuts
 from bot.slack.runtime import Runtime
 
 
@@ -13,3 +13,4 @@ def register_listeners(app: AsyncApp, rt: Runtime) -> None:
     commands.register(app, rt)
     actions.register(app, rt)
     shortcuts.register(app, rt)
+    lookup.register(app, rt)
