@@ -340,3 +340,18 @@ async def test_odd_shortcut_payloads_are_answered_not_crashed(bot, message, stat
     if status == 200:
         assert "no text or file I can read" in await _told(bot)
     assert not bot.replies()
+
+
+async def test_pdfs_through_worker_processes(tmp_path):
+    """With a worker pool, a PDF link's bytes reach the worker (HTML pages go without theirs), a file from
+    the shortcut is read there too, and a PDF's error comes back as its sentence."""
+    async with running_bot(tmp_path, NEWSBOT_WORKER_PROCESSES="1") as bot:
+        link = bot.articles.add_file("report.pdf", text_pdf(ARTICLE, title=TITLE))
+        scan = bot.articles.add_file("scan.pdf", scanned_pdf(2))
+        fake_file = bot.fake.add_file("F0000014", "water.pdf", text_pdf(ARTICLE), "application/pdf", "pdf")
+        await bot.event(message_event(f"<{link}> <{scan}>", ts="1700000140.000100"))
+        await bot.shortcut({"ts": "1700000141.000100", "text": "", "files": [_file_stub(fake_file)]})
+        await bot.fake.wait_for(lambda f: len(f.of("chat.update")) == 3, timeout=60)
+        rendered = sorted(_rendered(u) for u in bot.updates())
+        assert sum(TITLE in r and "Elena Varga" in r for r in rendered) == 2
+        assert any("This PDF has no text layer (a scan?)" in r for r in rendered)

@@ -15,9 +15,13 @@ from collections.abc import Awaitable, Callable
 from slack_sdk.errors import SlackApiError
 
 from bot.analysis.pipeline import Outcome
+from bot.cpu_pool import WorkerCrashed
 from bot.fetch.errors import FetchError
+from bot.memory.compare import compare
+from bot.memory.stories import same_story
 from bot.redact import redact
-from bot.slack import blocks, payload
+from bot.slack import blocks, comparisons, payload
+from bot.slack.compare_blocks import compare_message
 from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
@@ -28,6 +32,8 @@ BROKEN = "something went wrong on my side (the details are in the bot's log); tr
 # Slack errors after which the same update cannot succeed with blocks; a plain-text edit still can.
 _BLOCK_ERRORS = {"msg_too_long", "invalid_blocks", "invalid_blocks_format", "too_many_attachments"}
 
+_MOMENTARY = {"ratelimited", "fatal_error", "internal_error", "request_timeout", "service_unavailable"}
+
 Respond = Callable[..., Awaitable[object]]
 
 
@@ -36,7 +42,7 @@ async def analyse(rt: Runtime, url: str) -> Outcome | str:
     (or reaching several processes) at once is fetched and analysed once: the pipeline's single flight."""
     try:
         return await asyncio.wait_for(rt.pipeline.run_url(url), timeout=rt.analysis_timeout)
-    except FetchError as e:
+    except (FetchError, WorkerCrashed) as e:
         return str(e)
     except TimeoutError:
         return TIMEOUT
@@ -45,6 +51,13 @@ async def analyse(rt: Runtime, url: str) -> Outcome | str:
     except Exception:
         log.exception("analysis of %s failed", url)
         return BROKEN
+
+
+def _momentary(e: SlackApiError) -> bool:
+    """An error page instead of Slack's JSON (an outage, a proxy), or rate limits that outlasted the
+    retries: the same call may well work a little later, unlike Slack's refusals (not_in_channel)."""
+    error = slack_error(e)
+    return error.startswith("HTTP ") or error in _MOMENTARY
 
 
 # --- links shared in channels ------------------------------------------------------------------------------
@@ -65,22 +78,25 @@ async def post_placeholder(rt: Runtime, *, channel: str, thread_ts: str, site: s
     return ts
 
 
-async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) -> str | None:
+async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str, team: str | None = None
+                        ) -> str | None:
     """Post the placeholder in the thread now and queue the analysis that will replace it. Returns Slack's
-    error when the placeholder could not be posted (the caller may have someone to tell), else None."""
+    error when there is nowhere in the thread to answer (the caller may have someone to tell), else None."""
     site = blocks.site_of(url)
     try:
         ts = await post_placeholder(rt, channel=channel, thread_ts=thread_ts, site=site)
-    except SlackApiError as e:  # e.g. not_in_channel, channel_not_found: nowhere in the thread to say it
+    except SlackApiError as e:
         log.warning("could not post in %s: %s", channel, slack_error(e))
-        return slack_error(e)
+        if not _momentary(e):  # not_in_channel, channel_not_found: nowhere in the thread to say anything
+            return slack_error(e)
+        ts = None  # Slack was down past the retries: the answer is still made, and posted when ready
     if ts:
         await _owe(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     async def job() -> None:
-        await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
+        await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url, team=team)
 
-    if not rt.queue.submit(job):
+    if not rt.queue.submit(job, key=url):
         await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=blocks.failure(site, BUSY))
     return None
 
@@ -93,8 +109,15 @@ async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) 
         log.warning("could not record the reply owed in %s: %s", channel, e)
 
 
-async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
-    message = _answer(await analyse(rt, url), url, "thread")
+async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str,
+                       team: str | None = None) -> None:
+    """The thread reply; when another outlet's article on the same story was shared earlier in this same
+    conversation, it ends with a comparison of the two (bot/slack/comparisons.py)."""
+    result = await analyse(rt, url)
+    addendum = None
+    if not isinstance(result, str):
+        addendum = await comparisons.for_share(rt, team=team, channel=channel, url=url, analysis=result.analysis)
+    message = _answer(result, url, "thread", addendum=addendum)
     await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=message)
 
 
@@ -197,7 +220,7 @@ async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: R
         rt.awaiting.pop(key, None)
         await _respond(respond, message, response_type="ephemeral")
 
-    if not rt.queue.submit(job):
+    if not rt.queue.submit(job, key=url):
         rt.awaiting.pop(key, None)
         await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral")
 
@@ -225,7 +248,7 @@ async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, r
         if await _respond(respond, message, response_type="in_channel", replace_original=False):
             await _respond(respond, None, delete_original=True)
 
-    if not rt.queue.submit(job):
+    if not rt.queue.submit(job, key=url):
         rt.awaiting.pop(key, None)
         await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral",
                        replace_original=False)
@@ -258,3 +281,31 @@ async def _respond(respond: Respond, message: blocks.Message | None, **kwargs: o
         log.warning("response_url answered %s: %.200s", status, redact(getattr(resp, "body", "")))
         return False
     return True
+
+
+async def answer_compare(rt: Runtime, *, first: str, second: str, respond: Respond) -> None:
+    """Queue `/compare first second`: both read side by side, the second compared with the first, the
+    answer through response_url to the user only; either one unreadable is said plainly."""
+    key = _awaiting(rt, respond, first, response_type="ephemeral")
+
+    async def job() -> None:
+        results = await asyncio.gather(analyse(rt, first), analyse(rt, second))
+        rt.awaiting.pop(key, None)
+        await _respond(respond, _compared(first, second, *results), response_type="ephemeral")
+
+    if not rt.queue.submit(job):
+        rt.awaiting.pop(key, None)
+        await _respond(respond, blocks.notice(BUSY), response_type="ephemeral")
+
+
+def _compared(first: str, second: str, earlier: Outcome | str, this: Outcome | str) -> blocks.Message:
+    for url, result in ((first, earlier), (second, this)):
+        if isinstance(result, str):
+            return blocks.failure(blocks.site_of(url), result)
+    assert isinstance(earlier, Outcome) and isinstance(this, Outcome)
+    try:
+        cmp = compare(this.analysis, earlier.analysis, this_url=second, earlier_url=first)
+        return compare_message(cmp, second, first, same_story=same_story(this.analysis, earlier.analysis))
+    except Exception:
+        log.exception("could not compare %s with %s", first, second)
+        return blocks.failure(blocks.site_of(second), BROKEN)

@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.fetch.links import find_article_urls, find_urls
 from bot.slack import blocks, payload, replies
-from bot.slack.listeners import digest, lookup
+from bot.slack.listeners import compare, digest, lookup
 from bot.slack.runtime import Runtime
 
 HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
@@ -84,6 +84,16 @@ async def answer_sources(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command:
     await lookup.answer(rt, ack, command, respond, text)
 
 
+async def answer_compare(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command: dict,
+                         respond: AsyncRespond) -> None:
+    text = (payload.text(command, "text") or "").strip()
+    if not text or text.lower() in HELP_WORDS:
+        await ack(response_type="ephemeral", **cmd.usage_message().as_kwargs())
+        return
+    # Word by word, so that one link typed twice is seen twice (and answered as such).
+    await compare.answer(rt, ack, respond, [url for word in text.split() for url in _command_urls(word)])
+
+
 def _article_usage(name: str, what: str) -> str:
     return (f"*Usage:* `{name} URL` — {what}.\nExample: `{name} https://www.example.com/news/story`\n"
             + _ARTICLE_NOTE)
@@ -111,6 +121,9 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand(
         "/digest", "A scheduled digest of the news links shared in this channel",
         "daily HH:MM | weekly DAY HH:MM | off | now", digest.USAGE, digest.answer),
+    SlashCommand(
+        "/compare", "Two outlets' articles on one story: what only one claims or quotes, what they flag differently",
+        "URL URL", compare.USAGE, answer_compare),
 )
 BY_NAME = {cmd.name: cmd for cmd in COMMANDS}
 # A view named here but missing from blocks fails at import, not as a wrongly rendered answer.

@@ -9,6 +9,7 @@ bot is not in the channel) goes to them alone through the shortcut's response_ur
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -17,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.analysis.model import Article
 from bot.analysis.pipeline import Outcome
+from bot.cpu_pool import run_cpu
 from bot.fetch.document import article_from_bytes
 from bot.fetch.errors import FetchError
 from bot.fetch.extract import article_from_text
@@ -64,7 +66,8 @@ async def handle(rt: Runtime, body: dict, respond: AsyncRespond) -> None:
     log.info("shortcut by %s on %s in %s: %s", payload.text(body, "user", "id"), ts, channel, target.kind)
     if target.kind == "link":
         assert target.url is not None
-        error = await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=target.url)
+        error = await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=target.url,
+                                            team=payload.text(body, "team", "id"))
         if error:
             await _tell(respond, _cant_post(error))
             return
@@ -94,7 +97,7 @@ async def handle(rt: Runtime, body: dict, respond: AsyncRespond) -> None:
 
 
 def _loader(rt: Runtime, target: Target) -> Callable[[], Awaitable[Article]]:
-    """How to get the Article: download and extract the file (in a thread), or take the text as it is."""
+    """How to get the Article: download the file and extract it off the event loop, or take the text."""
 
     async def from_file() -> Article:
         assert target.file is not None
@@ -102,8 +105,9 @@ def _loader(rt: Runtime, target: Target) -> Callable[[], Awaitable[Article]]:
         if info.kind is None:
             raise files.FileUnsupported(files.describe(info))
         body = await files.download(rt.session, rt.settings, info, rt.settings.slack_bot_token or "")
-        return await asyncio.to_thread(article_from_bytes, body, content_type=info.media_type, name=info.name,
-                                       max_pages=rt.settings.pdf_max_pages)
+        extract = functools.partial(article_from_bytes, content_type=info.media_type, name=info.name,
+                                    max_pages=rt.settings.pdf_max_pages)
+        return await run_cpu(rt.cpu, extract, body)  # a worker process when there is a pool
 
     async def from_text() -> Article:
         article = article_from_text(target.text or "")
