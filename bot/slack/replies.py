@@ -20,7 +20,7 @@ from bot.fetch.errors import FetchError
 from bot.memory.compare import compare
 from bot.memory.stories import same_story
 from bot.redact import redact
-from bot.slack import blocks, comparisons, payload
+from bot.slack import blocks, comparisons, followups, payload
 from bot.slack.compare_blocks import compare_message
 from bot.slack.runtime import Runtime, slack_error
 
@@ -112,13 +112,16 @@ async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) 
 async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str,
                        team: str | None = None) -> None:
     """The thread reply; when another outlet's article on the same story was shared earlier in this same
-    conversation, it ends with a comparison of the two (bot/slack/comparisons.py)."""
+    conversation, it ends with a comparison of the two (bot/slack/comparisons.py). Follow-ups on earlier
+    unconfirmed claims come after the answer is out, so they never delay it."""
     result = await analyse(rt, url)
     addendum = None
     if not isinstance(result, str):
         addendum = await comparisons.for_share(rt, team=team, channel=channel, url=url, analysis=result.analysis)
-    message = _answer(result, url, "thread", addendum=addendum)
-    await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=message)
+    await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts,
+                  message=_answer(result, url, "thread", addendum=addendum))
+    if not isinstance(result, str):
+        await followups.after_reply(rt, channel=channel, url=url, analysis=result.analysis)
 
 
 async def deliver(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, message: blocks.Message) -> None:
