@@ -83,6 +83,7 @@ def check(prose: str, text: str, spans: list[tuple[int, int]], *, doubt_drops: b
         tokens = _tokens(text, a, b)
         carried = len({s for _, s in tokens if s in words}) >= max(1, CARRIES * len(words))
         hits = [(i, s) for i, s in tokens if s in own]
+        stems = {s for _, s in hits}
         idioms = [(m.start(), m.end()) for m in _NOT_NEGATION.finditer(text, a, b)]
         for kind, rx in (("neg", _NEGATION), ("doubt", _UNCERTAIN)):
             for m in rx.finditer(text, a, b):
@@ -91,12 +92,15 @@ def check(prose: str, text: str, spans: list[tuple[int, int]], *, doubt_drops: b
                 lo, hi = next(((x, y) for x, y in clauses if x <= m.start() < y), (a, b))
                 if kind == "neg":  # a negation scopes forward ("is not solving it"); doubt over its clause
                     lo = m.start()
-                inside = [i for i, _ in hits if lo <= i < hi and not m.start() <= i < m.end()]
+                inside = {t for i, t in hits if lo <= i < hi and not m.start() <= i < m.end()}
                 if kind == "neg":
+                    # The words only the negation covers decide ("stoking it, not settling it": "settling"),
+                    # not those it shares with the rest of the sentence.
+                    only = inside - {t for i, t in hits if not lo <= i < hi}
                     any_neg_weak = any_neg_weak or bool(inside)
-                    if carried and not line_neg and len(inside) * 2 >= len(hits) > 0:
+                    if carried and not line_neg and only and len(only) * 3 >= len(stems):
                         return Verdict(reversed=f"the text says '{text[m.start():m.end()]}' there")
-                elif carried and inside and len(inside) * 2 >= len(hits) and not _LINE_MODALITY.search(prose):
+                elif carried and inside and len(inside) * 2 >= len(stems) and not _LINE_MODALITY.search(prose):
                     doubts.append((m.start(), m.end(), _cue_type(m.group(0))))
     if line_neg and not any_neg_weak:
         return Verdict(reversed="a negation the cited sentences do not have")
