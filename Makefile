@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench serve clean
+.PHONY: run test lint bench serve clean eval-llm
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_extract.py
 	$(BIN)/python bench/bench_slack.py
+
+# A model measured on annotated data: make eval-llm [DATA=file.jsonl] [EVAL_ARGS="--limit 20 --split all"]
+# (the endpoint is OPENAI_BASE_URL / OPENAI_MODEL, from the environment or .env)
+eval-llm: $(STAMP)
+	$(BIN)/python -m bot.analysis.llm_eval $(DATA) $(EVAL_ARGS)
 
 serve: $(STAMP)
 	$(BIN)/newsbot serve
