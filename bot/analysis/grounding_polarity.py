@@ -36,13 +36,14 @@ _UNCERTAIN = re.compile(
     r"|believed\s+to|thought\s+to|hard\s+to\s+pin\s+down|supposed(?:ly)?|speculat\w*)\b"
 )
 # What in a line carries a sentence's uncertainty: a cue of its own, or saying who says it.
+_UN_WORD = re.compile(r"(?i)\bun(?:known|clear|confirmed|verified|proven|substantiated|certain)\b")
 _LINE_MODALITY = re.compile(
-    _UNCERTAIN.pattern.removeprefix("(?i)") + r"|\b(?:sa(?:y|ys|id)|told|tell|according|report(?:s|ed|edly)?"
+    _UNCERTAIN.pattern.removeprefix("(?i)") + r"|\b(?:can|would|will|able|sa(?:y|ys|id)|told|tell|according|report(?:s|ed|edly)?"
     r"|stat(?:e|es|ed)|assert(?:s|ed)?|argu(?:e|es|ed)|accus(?:e|es|ed)|insist(?:s|ed)?|warn(?:s|ed)?"
     r"|contend(?:s|ed)?)\b",
     re.IGNORECASE,
 )
-_STRONG_WORD = re.compile(r"(?i)(?<![\w-])(?<!un)(confirm(?:s|ed)?|prov(?:ed|en|es)|verified|established)\b")
+_STRONG_WORD = re.compile(r"(?i)(?<![\w-])(?<!un)(confirm(?:s|ed)?|prov(?:ed|en|es)|verified)\b")
 # Clause edges: a line's words belong to the clause that holds them, and a cue scopes over its clause.
 _CLAUSE_EDGE = re.compile(
     r"\s*[;:]\s+|\s+[\u2014\u2013-]{1,2}\s+|,\s+(?=(?:but|while|whereas|although|though|yet|and|or|not|rather)\b)"
@@ -72,7 +73,8 @@ def check(prose: str, text: str, spans: list[tuple[int, int]], *, doubt_drops: b
         return Verdict()
     # The line's own words (not its names) say what is asserted of whom: they decide where it rests.
     own = gm.content_words(prose, names=False) or words
-    line_neg = _has(_NEGATION, prose)
+    # "unknown" says what "do not know" says: a line's un- words count as its negation
+    line_neg = _has(_NEGATION, prose) or bool(_UN_WORD.search(prose))
     strong = [m.group(1) for m in _STRONG_WORD.finditer(prose)]
     if strong and not any(_STRONG_WORD.search(text[a:b]) for a, b in spans):
         return Verdict(reversed=f"it says '{strong[0]}', the cited sentences do not")
@@ -100,8 +102,11 @@ def check(prose: str, text: str, spans: list[tuple[int, int]], *, doubt_drops: b
                     any_neg_weak = any_neg_weak or bool(inside)
                     if carried and not line_neg and only and len(only) * 3 >= len(stems):
                         return Verdict(reversed=f"the text says '{text[m.start():m.end()]}' there")
-                elif carried and inside and len(inside) * 2 >= len(stems) and not _LINE_MODALITY.search(prose):
-                    doubts.append((m.start(), m.end(), _cue_type(m.group(0))))
+                else:
+                    if inside and _cue_type(m.group(0)) == "unverified":  # "remain unconfirmed": a "not" too
+                        any_neg_weak = True
+                    if carried and inside and len(inside) * 2 >= len(stems) and not _LINE_MODALITY.search(prose):
+                        doubts.append((m.start(), m.end(), _cue_type(m.group(0))))
     if line_neg and not any_neg_weak:
         return Verdict(reversed="a negation the cited sentences do not have")
     if doubts and doubt_drops:
