@@ -1,8 +1,8 @@
 """Benchmark the offline engine on plain text (run by hand: `make bench` or `python bench/bench_engine.py`).
 
 Prints articles/s, p50/p95 ms per article, ms per 1,000 words, `newsbot batch` throughput, and peak RSS.
-With --jsonl FILE it uses the "text" of each line (e.g. ../shared/data/polnear-train-dev.jsonl) instead of
-the bundled example and test fixtures.
+With --jsonl FILE it uses the "text" of each line (any JSON Lines of articles, such as an annotated corpus)
+instead of the bundled example and test fixtures.
 """
 
 from __future__ import annotations

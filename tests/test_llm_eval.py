@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from bot.analysis import llm_eval
-from bot.analysis.llm_eval_scores import match, score_flags, score_quotes
+from bot.eval.__main__ import main as offline_eval
 from tests.fakes.fake_openai import Reply, answer
 from tests.test_llm_answers import ARTICLE, GOOD, engine
 
@@ -71,9 +71,9 @@ async def test_eval_runs_the_split_through_the_model_and_prints_scores_items_and
     # tokens per article: (2000 + 500 * 2 tries) / 2 input, (600 + 20 * 2) / 2 output
     assert "tokens per article: input 1,500, output 320" in text
     # the port article's two direct quotes are the model's; the ferry one the offline engine's
-    assert "quotes tiny-dev direct   P 1.000 R 1.000 F1 1.000  (tp 3, pred 3, gold 3)" in text
-    assert "quotes tiny-dev indirect" in text and text.splitlines()[-1].startswith("tiny-dev: direct F1 1.000")
-
+    assert "quotes direct   P 1.000 R 1.000 F1 1.000  (tp 3, pred 3, gold 3)" in text
+    assert "quotes indirect P 0.000 R 0.000 F1 0.000  (tp 0, pred 1, gold 1)" in text
+    assert "rule hits" not in text
 
 async def test_make_eval_llm_entry_point_reads_the_settings_and_a_data_path(fake, tmp_path, monkeypatch, capsys):
     fake.default = by_article
@@ -85,27 +85,34 @@ async def test_make_eval_llm_entry_point_reads_the_settings_and_a_data_path(fake
     out = capsys.readouterr().out
     assert code == 0
     assert out.startswith(f"model tiny-model at {fake.base_url}: 1 articles of tiny-dev")
-    assert "tiny-dev: direct F1 1.000 indirect F1 0.000" in out
+    assert "quotes direct   P 1.000 R 1.000 F1 1.000  (tp 2, pred 2, gold 2)" in out
 
+
+async def test_the_scores_are_those_make_eval_prints_for_the_same_analyses(fake, tmp_path, capsys):
+    # A model answering exactly what the offline engine finds scores exactly what `make eval` prints.
+    path = dataset(tmp_path)
+    docs = llm_eval.load_docs(path, "dev", 1)
+    fake.default = answer("no JSON here")  # every answer unusable: the offline engine answers each article
+    eng = engine(fake)
+    result = await llm_eval.run(docs, eng)
+    ours = [line for line in llm_eval.report("x", docs, result, eng.settings) if line.startswith("quotes") and "F1" in line]
+    assert offline_eval(["--quotes", str(path), "--split", "dev", "--limit", "1"]) == 0
+    theirs = [line for line in capsys.readouterr().out.splitlines() if line.startswith("quotes") and "F1" in line]
+    assert ours == theirs and ours
 
 def test_eval_says_what_is_missing(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)  # no ../shared here, and no .env
-    assert llm_eval.main([]) == 2 and "no data file" in capsys.readouterr().err
+    monkeypatch.chdir(tmp_path)
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
         monkeypatch.delenv(var, raising=False)
+    assert llm_eval.main([str(tmp_path / "none.jsonl")]) == 2 and "no data at" in capsys.readouterr().err
     assert llm_eval.main([str(dataset(tmp_path))]) == 2 and "OPENAI_BASE_URL" in capsys.readouterr().err
 
 
-def test_scores_match_one_to_one_and_count_flags_by_sentence():
-    golds = [(0, 10, {}), (20, 30, {})]
-    assert match(golds, [(3, 10, {}), (0, 10, {}), (40, 50, {})], 0.3) == [(0, 1)]  # the closer one, once
-    doc = {"id": "d", "text": "x", "quotes": [{"kind": "direct", "char_start": 0, "char_end": 10, "speaker": "A"}]}
-    lines = score_quotes("n", [doc], {"d": {"quotes": [{"kind": "direct", "start": 0, "end": 10}]}})
-    assert lines[0].startswith("quotes n direct   P 1.000 R 1.000 F1 1.000")
-    flag_doc = {"id": "d", "sentences": [{"char_start": 0, "char_end": 10, "uncertain": True},
-                                         {"char_start": 11, "char_end": 20, "uncertain": False}],
-                "hedged": [{"char_start": 0, "cue_types": ["epistemic"]}]}
-    analysis = {"sentences": [{"id": 0, "start": 0, "end": 10}, {"id": 1, "start": 11, "end": 20}],
-                "flags": [{"sentence_id": 0}, {"sentence_id": 1}]}
-    assert score_flags("n", [flag_doc], {"d": analysis})[-1] == "n: flag F1 0.667 (P 0.500 R 1.000)"
-
+def test_data_files_are_told_apart_by_their_annotations(tmp_path):
+    flags = tmp_path / "flags.jsonl"
+    flags.write_text(json.dumps({"id": 1, "text": "It may rain.", "sentences": [
+        {"char_start": 0, "char_end": 12, "uncertain": True}], "hedged": [{"char_start": 0, "cue_types": ["epistemic"]}]})
+        + "\n", encoding="utf-8")
+    [doc] = llm_eval.load_docs(flags, "dev", None)  # no split field: the whole file
+    assert doc["flags"] == [{"start": 0, "end": 12, "required": True}]
+    assert [d["id"] for d in llm_eval.load_docs(dataset(tmp_path), None, None)] == ["port", "ferry", "other"]

@@ -1,14 +1,16 @@
 """`make eval-llm`: measure a model, not just the code.
 
-Runs annotated development data through the LLM engine at whatever endpoint OPENAI_BASE_URL /
-OPENAI_MODEL name (settings as for `newsbot`, `.env` included) and prints the scores of the offline
-evaluation, plus what became of the model's items per kind (kept, dropped by validation or grounding,
-replaced by the offline engine's) and tokens per article, so a team can compare models on its own server
-before switching.
+Runs annotated data through the LLM engine at whatever endpoint OPENAI_BASE_URL / OPENAI_MODEL name
+(settings as for `newsbot`, `.env` included) and prints the scores of the offline evaluation (`make eval`,
+the same scorer: bot/eval), plus what became of the model's items per kind (kept, dropped by validation or
+grounding, replaced by the offline engine's), how many answers fell back and why, and tokens per article,
+so a team can compare models on its own server before switching.
 
-    python -m bot.analysis.llm_eval [DATA.jsonl] [--split dev] [--limit N] [--concurrency 2]
+    python -m bot.analysis.llm_eval [DATA] [--split dev] [--limit N] [--concurrency 2]
 
-DATA defaults to ../shared/data/polnear-train-dev.jsonl beside the checkout when it is there.
+DATA is a JSON Lines corpus (PolNeAR-style quotes, Szeged-style flags or NewsClaims-style claims, told
+apart by their fields; the team's development data, never copied into the repo) or a folder of annotated
+articles; by default the repo's own eval set, eval/articles.
 """
 
 from __future__ import annotations
@@ -24,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.analysis.llm import KINDS, ItemStats, LLMEngine
-from bot.analysis.llm_eval_scores import SCORERS, tasks_of
-from bot.analysis.model import Article
 from bot.config import Settings, load_settings
-
-# `make` runs from the checkout, beside which the team's shared data folder sits; nothing here needs it.
-DEFAULT_DATA = Path("..") / "shared" / "data" / "polnear-train-dev.jsonl"
+from bot.eval import corpora
+from bot.eval.__main__ import report as score_report
+from bot.eval.goldset import ARTICLES_DIR, load_articles
+from bot.eval.metrics import Scores, score_document
+from bot.fetch.extract import article_from_text
 
 
 @dataclass
@@ -61,18 +63,18 @@ class Run:
 
 
 def load_docs(path: Path, split: str | None, limit: int | None) -> list[dict]:
-    docs = []
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            doc = json.loads(line)
-            if split and doc.get("split", split) != split:
-                continue
-            docs.append(doc)
-            if limit and len(docs) >= limit:
-                break
-    return docs
+    """Gold documents in the evaluation's shape, from a folder of annotated articles or a corpus file."""
+    if path.is_dir():
+        return load_articles(path)[:limit]
+    first = _first_record(path)
+    split = split if "split" in first else None  # a file without splits is read whole
+    if "quotes" in first:
+        return corpora.quote_docs(path, split, limit)
+    if "hedged" in first or "sentences" in first:
+        return corpora.flag_docs(path, limit)
+    if "claims" in first:
+        return corpora.claim_docs(path, split, limit)
+    raise ValueError(f"{path} annotates no quotes, flags or claims")
 
 
 async def run(
@@ -87,7 +89,8 @@ async def run(
     async def one(doc: dict) -> None:
         nonlocal done
         async with gate:
-            analysis, stats = await engine.analyze_with_stats(Article(text=doc["text"]), id=str(doc["id"]))
+            article = article_from_text(doc["text"])  # as `make eval` reads a gold text
+            analysis, stats = await engine.analyze_with_stats(article, id=str(doc["id"]))
         out.add(str(doc["id"]), analysis.to_dict(), stats)
         done += 1
         if progress:
@@ -115,23 +118,27 @@ def report(name: str, docs: list[dict], result: Run, settings: Settings) -> list
     cost = f", cost ${result.cost:.4f}" if result.cost is not None else ""
     lines.append(f"tokens per article: input {result.input_tokens / n:,.0f}, output {result.output_tokens / n:,.0f} "
                  f"(total {result.input_tokens + result.output_tokens:,}{cost})")
-    for task in tasks_of(docs):
-        lines += SCORERS[task](name, docs, result.analyses)
+    scores = Scores()
+    for doc in docs:
+        score_document(scores, doc, result.analyses.get(str(doc["id"]), {}))
+    # the offline engine's rule hit counts mean nothing for a model's answers
+    lines += [line for line in score_report(scores, None) if not line.startswith("rule hits")]
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    ap.add_argument("data", nargs="?", type=Path, default=None, help=f"annotated JSONL (default {DEFAULT_DATA})")
+    ap.add_argument("data", nargs="?", type=Path, default=ARTICLES_DIR,
+                    help="annotated JSONL or folder of annotated articles (default: the eval set, eval/articles)")
     ap.add_argument("--split", default="dev", help="documents of this split only, where records have one "
                     "(default dev; 'all' for every document)")
     ap.add_argument("--limit", type=int, default=None, help="at most this many documents")
     ap.add_argument("--concurrency", type=int, default=2, help="articles sent at a time (default 2)")
     args = ap.parse_args(argv)
-    data = args.data or DEFAULT_DATA
-    if not data.is_file():
-        print(f"eval-llm: no data file at {data}; give one: make eval-llm DATA=path/to/file.jsonl", file=sys.stderr)
+    data = args.data
+    if not data.exists():
+        print(f"eval-llm: no data at {data}; give some: make eval-llm DATA=path/to/file.jsonl", file=sys.stderr)
         return 2
     settings = load_settings()
     if not (settings.openai_api_key or settings.openai_base_url):
@@ -139,11 +146,15 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     split = None if args.split == "all" else args.split
-    docs = load_docs(data, split, args.limit)
+    try:
+        docs = load_docs(data, split, args.limit)
+    except (ValueError, OSError) as exc:
+        print(f"eval-llm: {exc}", file=sys.stderr)
+        return 2
     if not docs:
         print(f"eval-llm: no documents in {data} (split {args.split})", file=sys.stderr)
         return 2
-    name = data.name.rsplit(".", 1)[0] + (f"-{split}" if split and any("split" in d for d in docs) else "")
+    name = data.name.rsplit(".", 1)[0] + (f"-{split}" if split and data.is_file() and "split" in _first_record(data) else "")
 
     def progress(done: int, total: int) -> None:
         print(f"\r{done}/{total} articles", end="" if done < total else "\n", file=sys.stderr, flush=True)
@@ -158,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     result = asyncio.run(go())
     print("\n".join(report(name, docs, result, settings)))
     return 0
+
+
+def _first_record(path: Path) -> dict:
+    with path.open(encoding="utf-8") as f:
+        return json.loads(next((line for line in f if line.strip()), "{}"))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The Analysis: the one source of truth for what newsbot says about an article.
 
-Every start/end is a character offset into `Analysis.text`; the JSON shape is the one in DESIGN.md.
+Every start/end is a character offset into `Analysis.text`; every field is described in
+docs/design.md ("The Analysis"); change both together.
 """
 
 from __future__ import annotations
