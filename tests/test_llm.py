@@ -460,3 +460,10 @@ async def test_the_trimmed_prompt_fits_the_limit_with_a_long_title_and_the_note(
     messages = fake.requests[0]["messages"]
     assert tokens.count_chat_tokens(messages, "gpt-4.1-mini") <= 1500
     assert "Title: Water Water" in messages[1]["content"] and len(messages[1]["content"]) < 8000
+
+
+def test_slack_waits_for_a_slow_model_longer_than_for_the_offline_engine():
+    from bot.slack.runtime import ANALYSIS_TIMEOUT, analysis_timeout_for
+
+    assert analysis_timeout_for(load_settings({}, dotenv=False)) >= 10 + 120 * 1.5  # fetch + one model request
+    assert analysis_timeout_for(load_settings({"OPENAI_TIMEOUT": "5"}, dotenv=False)) == ANALYSIS_TIMEOUT

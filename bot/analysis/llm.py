@@ -341,6 +341,10 @@ def _answer_of(completion: Completion) -> AnswerV1:
     if completion.refusal:
         raise MalformedAnswer(f"the model refused ({' '.join(completion.refusal.split())[:160]}); the article is "
                               "news to describe, not a request to carry out")
+    if not (completion.content or "").strip() and completion.reasoning_chars:
+        # a reasoning server that put everything in its reasoning field: the answer itself is missing
+        raise MalformedAnswer(f"the answer was empty: only reasoning ({completion.reasoning_chars} characters) came "
+                              "back, no JSON object")
     try:
         return parse_answer(completion.content)
     except MalformedAnswer as exc:
