@@ -206,14 +206,13 @@ class LLMEngine:
                 last = str(exc)
                 log.warning("malformed model answer (try %d of %d, %s): %s", attempt, MALFORMED_TRIES,
                             completion.json_mode, last)
-                cut = completion.finish_reason == "length"
-                asked = [*messages, {"role": "user", "content": retry_note(last, shorter=cut)}]
+                asked = _with_note(messages, retry_note(last, shorter=completion.finish_reason == "length"))
                 continue
             if not answer.truncated:
                 return answer
             partial, last = answer, f"the answer was cut off at the output limit ({max_tokens} tokens)"
             log.warning("model answer cut off (try %d of %d)", attempt, MALFORMED_TRIES)
-            asked = [*messages, {"role": "user", "content": retry_note(last, shorter=True)}]
+            asked = _with_note(messages, retry_note(last, shorter=True))
         if partial is not None and any(getattr(partial, k) for k in KINDS):
             return partial
         raise ModelFailure(f"its answer was malformed twice ({last})")
@@ -333,6 +332,13 @@ def retry_note(problem: str, *, shorter: bool = False) -> str:
                 "at most 3 summary lines and 6 claims, quotes as short as the article allows. JSON only.")
     return (f"Your previous answer could not be used: {problem}. Answer again with the JSON object only "
             "(schema v1): no reasoning, no text before or after it, no code fence.")
+
+
+def _with_note(messages: list[dict[str, str]], note: str) -> list[dict[str, str]]:
+    # Added to the last user message, not as a message of its own: some chat templates (Mistral, Gemma)
+    # refuse two user turns in a row.
+    last = messages[-1]
+    return [*messages[:-1], {**last, "content": f"{last['content']}\n\n{note}"}]
 
 
 def _answer_of(completion: Completion) -> AnswerV1:
