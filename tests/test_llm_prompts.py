@@ -125,3 +125,12 @@ def test_an_answer_with_none_of_the_schema_keys_is_malformed(content):
     # an empty or foreign object is not "nothing to report": it is asked for again, then the offline engine answers
     with pytest.raises(MalformedAnswer, match="none of the schema v1 keys"):
         parse_answer(content)
+
+
+def test_a_cut_off_answer_keeps_its_complete_items_and_says_it_was_cut():
+    full = json.dumps({"kind": "news", "flags": [{"sentence_id": 4, "cue": "may", "type": "hedge"},
+                                                 {"sentence_id": 5, "cue": "reportedly", "type": "reported"}]})
+    cut = parse_answer("Here it is: [" + full[: full.index("reportedly") + 4])
+    assert cut.truncated and [f.cue for f in cut.flags] == ["may"]  # the item being written is left out
+    whole = parse_answer("Here it is: " + full + " (two flags)")
+    assert not whole.truncated and [f.cue for f in whole.flags] == ["may", "reportedly"]

@@ -113,18 +113,38 @@ def _strict(chunk: str) -> tuple[Found | None, str, Found | None]:
 
 
 def _repaired(chunk: str) -> Found | None:
-    start = min((i for i in (chunk.find("{"), chunk.find("[")) if i >= 0), default=-1)
-    if start < 0:
-        return None
-    body = chunk[start:]
-    try:
-        data = json_repair.loads(body)
-    except Exception:  # the library's own failure is one more reason the answer is unusable
-        return None
-    if not _answer_like(data):
-        return None
-    closing = body.rstrip().rstrip("`").rstrip()
-    return Found(data, repaired=True, truncated=not closing.endswith(("}", "]")))
+    """The answer json-repair makes of the text from its first brace (or first bracket: `[{…}]`)."""
+    for start in sorted({i for i in (chunk.find("{"), chunk.find("[")) if i >= 0}):
+        body = chunk[start:]
+        try:
+            data = json_repair.loads(body)
+        except Exception:  # the library's own failure is one more reason the answer is unusable
+            continue
+        if _answer_like(data):
+            return Found(data, repaired=True, truncated=_unclosed(body))
+    return None
+
+
+def _unclosed(body: str) -> bool:
+    """Whether the JSON in `body` was never closed (a brace, bracket or string left open): cut off."""
+    depth, in_string, escaped = 0, False, False
+    for c in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+            if depth == 0:
+                return False  # the object closed; whatever follows is prose
+    return True
 
 
 def _answer_like(data: object) -> bool:
