@@ -290,24 +290,24 @@ class ChatClient:
                 param = _refused_param(exc, params)
                 if param is not None and refused_params < len(_OPTIONAL):
                     refused_params += 1
-                    self._give_up(f"parameter {param}", exc, lambda p=param: self.caps.dropped.add(p))
+                    if param not in self.caps.dropped:  # remembered, and logged once per server
+                        self.caps.dropped.add(param)
+                        self._log_refusal(f"parameter {param}", exc)
                     continue
                 if mode + 1 >= len(JSON_MODES):
                     raise
                 if _about_format(exc):  # remembered: later requests start at the next mode
-                    self._give_up(f"response_format {JSON_MODES[mode]}", exc,
-                                  lambda m=mode + 1: setattr(self.caps, "mode", max(self.caps.mode, m)))
+                    if self.caps.mode <= mode:
+                        self.caps.mode = mode + 1
+                        self._log_refusal(f"response_format {JSON_MODES[mode]}", exc)
                 else:  # perhaps not about the format: try the next mode for this request only
                     log.info("the model server refused %s (HTTP %s: %s); trying %s", JSON_MODES[mode],
                              exc.status_code, server_message(exc), JSON_MODES[mode + 1])
                 mode += 1
 
-    def _give_up(self, what: str, exc: openai.APIStatusError, remember) -> None:
-        before = (self.caps.mode, frozenset(self.caps.dropped))
-        remember()
-        if (self.caps.mode, frozenset(self.caps.dropped)) != before:  # logged once per server and process
-            log.warning("the model server refused %s (HTTP %s: %s); no longer sent to %s", what,
-                        exc.status_code, server_message(exc), self.model)
+    def _log_refusal(self, what: str, exc: openai.APIStatusError) -> None:
+        log.warning("the model server refused %s (HTTP %s: %s); no longer sent to %s", what,
+                    exc.status_code, server_message(exc), self.model)
 
     async def _request(self, messages: list[dict[str, str]], mode: str, params: dict) -> Completion:
         if mode == "json_schema":
