@@ -208,6 +208,12 @@ async def test_a_refused_parameter_is_left_out_from_then_on(fake, caplog):
     assert sum("refused parameter temperature" in r.getMessage() for r in caplog.records) == 1
 
 
+async def test_a_server_refusing_max_tokens_gets_max_completion_tokens(fake):
+    fake.default = refuse_params("max_tokens", then=answer(GOOD))
+    assert_models_answer(await engine(fake).analyze(article()))
+    assert [("max_tokens" in r, r.get("max_completion_tokens")) for r in fake.requests] == [(True, None), (False, 4096)]
+
+
 @pytest.mark.parametrize(
     "refused, used",
     [(("json_schema",), ["json_schema", "json_object"]),

@@ -274,8 +274,10 @@ class ChatClient:
         params: dict = {}
         if self.temperature is not None:
             params["temperature"] = self.temperature
-        if max_tokens:
-            params[self._limit_param] = max_tokens
+        if max_tokens:  # a server refusing max_tokens may want max_completion_tokens (Azure's reasoning models)
+            limit = next((p for p in (self._limit_param, "max_completion_tokens") if p not in self.caps.dropped), None)
+            if limit:
+                params[limit] = max_tokens
         return {k: v for k, v in params.items() if k not in self.caps.dropped}
 
     async def _create(self, messages: list[dict[str, str]], max_tokens: int | None, tries: list[int]) -> Completion:
