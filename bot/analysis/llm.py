@@ -17,6 +17,8 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from bot import __version__
@@ -85,7 +87,9 @@ class LLMEngine:
         self.store = store
         self.model = settings.openai_model
         self.prompt_id = prompts.PROMPT_ID
-        self.engine_id = f"{ENGINE_NAME}:{self.model}:{self.prompt_id}"
+        # The prompt, and the code that reads and grounds the answer (and the offline engine, whose flags
+        # and quotes are merged in): a cached analysis is never served after any of them changed.
+        self.engine_id = f"{ENGINE_NAME}:{self.model}:{self.prompt_id}+{answer_fingerprint()}"
         if settings.openai_base_url:
             # Two servers can offer a model of the same name; their answers must not share a cache slot.
             server = hashlib.sha256(settings.openai_base_url.rstrip("/").encode()).hexdigest()[:10]
@@ -298,6 +302,19 @@ class LLMEngine:
 
     async def close(self) -> None:
         await self.client.close()
+
+
+@lru_cache(maxsize=1)
+def answer_fingerprint() -> str:
+    """A digest of the code between the model's message and the Analysis, and of the offline engine."""
+    from bot.analysis.pipeline import OfflineEngine  # here: the pipeline imports this module lazily too
+
+    here = Path(__file__).parent
+    digest = hashlib.sha256(OfflineEngine.engine_id.encode())
+    for path in sorted([here / "llm_answer.py", here / "llm_schema.py", *here.glob("grounding*.py")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
 
 
 def _trim_warning(limit: int, full: int, overhead: int, kept: int, total: int) -> str:
