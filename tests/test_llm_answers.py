@@ -78,6 +78,8 @@ WRAPPED = {
     "byte-order mark": "\ufeff" + GOOD_JSON,
     "trailing special token": GOOD_JSON + "<|im_end|>",
     "several special tokens": "<|im_start|>assistant\n" + GOOD_JSON + "<|eot_id|></s>",
+    "harmony channels (gpt-oss)": "<|channel|>analysis<|message|>Draft: {\"kind\": \"news\", \"quotes\": []}"
+                                  f"<|end|><|start|>assistant<|channel|>final<|message|>{GOOD_JSON}<|return|>",
     "near-JSON (trailing commas)": GOOD_JSON.replace("\n  }\n ]", "\n  },\n ]").rstrip("}") + ",}",
     "near-JSON (single quotes, Python literals)": repr(GOOD),
 }

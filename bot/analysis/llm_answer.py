@@ -27,6 +27,8 @@ _SPECIAL = re.compile(
     r"<\|[A-Za-z0-9_ .:-]{1,40}\|>|</?s>|<eos>|<bos>|<end_of_turn>|<start_of_turn>|\[/?INST\]",
 )
 _FENCE = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)(?:```|\Z)", re.DOTALL)
+# gpt-oss's harmony format, when a server passes it through: the answer is the final channel's message.
+_HARMONY_FINAL = re.compile(r"<\|channel\|>\s*final\s*<\|message\|>")
 _TEXT_PART_TYPES = frozenset({"text", "output_text", "input_text"})
 
 
@@ -62,6 +64,9 @@ def message_text(content: object) -> str | None:
 def strip_wrappers(text: str) -> str:
     """The content without a BOM, reasoning blocks and special tokens."""
     text = text.replace("\ufeff", "")
+    final = _HARMONY_FINAL.search(text)
+    if final:
+        text = text[final.end() :]
     text = _THINK.sub("", text)
     if _THINK_CLOSE.search(text):
         text = _THINK_CLOSE.sub("", text, count=1)
