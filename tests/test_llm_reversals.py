@@ -104,7 +104,11 @@ def test_polarity_follows_the_scope_of_the_cue(line, reversed_):
     [("The cause of the fire is still unknown.", "Officials still don't know the cause of the fire.", False),
      ("Officials know the cause of the fire.", "Officials still don't know the cause of the fire.", True),
      ("The ferry's safety record remains unconfirmed.", "The ferry's safety record remains unconfirmed.", False),
-     ("The ferry was not inspected.", "The ferry was inspected in May.", True)],
+     ("The ferry was not inspected.", "The ferry was inspected in May.", True),
+     ("The hull may have cracked in the storm.",
+      "A diver, who was not part of the crew, said the hull may have cracked in the storm.", False),
+     ("The repair fund is sitting in an account doing nothing.",
+      "\"The repair fund is sitting in an account doing nothing. Spend it.\"", False)],
 )
 def test_a_lines_own_negation_needs_one_in_the_text(line, sentence, reversed_):
     assert bool(check(line, sentence, [(0, len(sentence))], doubt_drops=False).reversed) is reversed_

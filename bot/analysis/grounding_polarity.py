@@ -92,14 +92,18 @@ def check(prose: str, text: str, spans: list[tuple[int, int]], *, doubt_drops: b
                 if any(x <= m.start() < y for x, y in idioms):
                     continue
                 lo, hi = next(((x, y) for x, y in clauses if x <= m.start() < y), (a, b))
-                if kind == "neg":  # a negation scopes forward ("is not solving it"); doubt over its clause
-                    lo = m.start()
+                in_clause = {t for i, t in hits if lo <= i < hi and not m.start() <= i < m.end()}
+                if kind == "neg":
+                    # A negation scopes forward, to the next comma ("who was not involved in the study, said
+                    # …" does not deny what was said); its clause is enough for a line's own "not".
+                    comma = text.find(",", m.end(), hi)
+                    lo, hi = m.start(), comma if comma >= 0 else hi
                 inside = {t for i, t in hits if lo <= i < hi and not m.start() <= i < m.end()}
                 if kind == "neg":
                     # The words only the negation covers decide ("stoking it, not settling it": "settling"),
                     # not those it shares with the rest of the sentence.
                     only = inside - {t for i, t in hits if not lo <= i < hi}
-                    any_neg_weak = any_neg_weak or bool(inside)
+                    any_neg_weak = any_neg_weak or bool(in_clause)
                     if carried and not line_neg and only and len(only) * 3 >= len(stems):
                         return Verdict(reversed=f"the text says '{text[m.start():m.end()]}' there")
                 else:
