@@ -153,3 +153,12 @@ def test_flags_claims_and_indirect_quotes_cited_one_sentence_off_are_found():
     assert [(q.sentence_id, q.speaker.name) for q in g.quotes] == [(10, "city officials")]
     assert [(f.sentence_id, [c.text for c in f.cues]) for f in g.flags] == [(9, ["reportedly"])]
     assert g.warnings == [] and g.kept == {"claims": 1, "quotes": 1, "flags": 1, "summary": 0}
+
+
+@pytest.mark.parametrize("cue", ["is expected to", "have not been tested in court", "asking not to be named",
+                                 "party officials privately worry", "have not ruled out", "no one is sure why",
+                                 "theory", "some retail analysts consider", "70 percent chance"])
+def test_cues_of_doubt_a_careful_reader_marks_are_accepted_from_the_model(cue):
+    from bot.analysis.grounding import _doubtful
+
+    assert _doubtful(cue)

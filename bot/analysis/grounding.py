@@ -131,7 +131,11 @@ _DOUBT = re.compile(
     r"|apparent\w*|appear\w*|seem\w*|may|might|could|perhaps|maybe|possib\w*|probab\w*|likely|presumabl\w*"
     r"|conceivabl\w*|potential\w*|suggest\w*|believ\w*|thought to|said to|understood|anonym\w*|sources?|insiders?"
     r"|familiar with|briefed on|knowledge of|speculat\w*|doubt\w*|question\w*|disput\w*|contest\w*|murky|myster\w*"
-    r"|pin down|to be seen|to be determined|under (?:investigation|review)|being (?:investigated|examined)|investigating|fear\w*|wonder\w*|(?:some|many|critics|experts|observers|analysts)\b.{0,30}?\b(?:say|said|believe|argue|claim|think|suggest|contend)\w*)\b"
+    r"|pin down|to be seen|to be determined|under (?:investigation|review)|being (?:investigated|examined)|investigating|fear\w*|wonder\w*"
+    r"|expect\w*|privately|theor(?:y|ies|ized?)|chance|odds|not (?:been )?(?:tested|ruled out)|rul\w* out"
+    r"|not to be (?:named|identified)|(?:no one|nobody)\b.{0,20}?\b(?:sure|knows?|certain)"
+    r"|(?:some|many|others|critics|experts|observers|analysts)\b.{0,30}?\b(?:say|said|believe|argue|claim|think"
+    r"|suggest|contend|consider|worry|worried|are sure)\w*)\b"
 )
 
 
