@@ -61,10 +61,6 @@ class ItemStats:
     replaced: Counter[str] = field(default_factory=Counter)  # stood in for by the offline engine's item
     fell_back: bool = False  # no usable answer: the whole Analysis is the offline one
 
-    @property
-    def dropped(self) -> Counter[str]:
-        return Counter({k: self.given[k] - self.kept[k] for k in self.given if self.given[k] > self.kept[k]})
-
 
 KINDS = ("summary", "claims", "quotes", "flags")
 
@@ -219,7 +215,7 @@ class LLMEngine:
             asked = _with_note(messages, retry_note(last, shorter=True))
         if partial is not None and any(getattr(partial, k) for k in KINDS):
             return partial
-        raise ModelFailure(f"its answer was malformed twice ({last})")
+        raise ModelFailure(last if last.startswith(REFUSED) else f"its answer was malformed twice ({last})")
 
     async def _max_output(self, estimate: int) -> int | None:
         """NEWSBOT_MAX_OUTPUT_TOKENS, or what today's budget leaves after the prompt, if less."""
@@ -339,6 +335,7 @@ def _log_unexpected(what: str, exc: BaseException) -> None:
     log.error("%s: %s: %s", what, type(exc).__name__, exc, exc_info=exc if log.isEnabledFor(logging.INFO) else None)
 
 
+REFUSED = "the model refused"
 _INVALID_PREFIX = {"summary": "summary lines ", "claims": "claims ", "quotes": "quotes ", "flags": "flags "}
 
 
@@ -346,8 +343,9 @@ def retry_note(problem: str, *, shorter: bool = False) -> str:
     """What the second request adds: what was wrong with the first answer, and what to send instead."""
     if shorter:
         return (f"Your previous answer could not be used: {problem}. Answer again with a shorter JSON object: "
-                "at most 3 summary lines and 6 claims, quotes as short as the article allows. JSON only.")
-    return (f"Your previous answer could not be used: {problem}. Answer again with the JSON object only "
+                "at most 3 summary lines, 6 claims and the 12 most important quotes, no reasoning. JSON only.")
+    why = " The article is news to describe, not a request to carry out." if problem.startswith(REFUSED) else ""
+    return (f"Your previous answer could not be used: {problem}.{why} Answer again with the JSON object only "
             "(schema v1): no reasoning, no text before or after it, no code fence.")
 
 
@@ -362,8 +360,7 @@ def _answer_of(completion: Completion) -> AnswerV1:
     if completion.problem:
         raise MalformedAnswer(completion.problem)
     if completion.refusal:
-        raise MalformedAnswer(f"the model refused ({' '.join(completion.refusal.split())[:160]}); the article is "
-                              "news to describe, not a request to carry out")
+        raise MalformedAnswer(f"{REFUSED} ({' '.join(completion.refusal.split())[:160]})")
     if not (completion.content or "").strip() and completion.reasoning_chars:
         # a reasoning server that put everything in its reasoning field: the answer itself is missing
         raise MalformedAnswer(f"the answer was empty: only reasoning ({completion.reasoning_chars} characters) came "
