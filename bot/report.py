@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 from collections import OrderedDict
 
+from bot.analysis import language
 from bot.analysis.model import Analysis, Cue
 
 _BOLD, _DIM, _YELLOW, _RED, _RESET = "\033[1m", "\033[2m", "\033[33m", "\033[31m", "\033[0m"
@@ -44,11 +45,16 @@ def render(a: Analysis, color: bool = False) -> str:
     lines: list[str] = []
     title = a.source.title or "(untitled)"
     lines.append(s(title, _BOLD))
-    meta = [x for x in (a.source.site, a.source.author, a.source.published) if x]
-    kind = "OPINION" if a.source.kind == "opinion" else a.source.kind
-    lines.append(s(" · ".join([kind, *meta]), _DIM))
+    # An unknown kind, or English (the default reader's language), goes without saying.
+    kind = {"opinion": "OPINION", "news": "news"}.get(a.source.kind)
+    foreign = language.name(a.source.language) if language.normalize(a.source.language) != "en" else None
+    meta = [x for x in (kind, a.source.site, a.source.author, a.source.published, foreign) if x]
+    if meta:
+        lines.append(s(" · ".join(meta), _DIM))
     if a.source.url:
         lines.append(s(a.source.url, _DIM))
+    # Warnings first: they say how far to trust what follows (a model that fell back, a foreign language).
+    lines += [s(f"warning: {w}", _YELLOW) for w in a.warnings]
 
     lines += ["", s("Summary", _BOLD)]
     lines += [_wrap(item.text, "  • ") for item in a.summary] or ["  (none)"]
@@ -93,5 +99,4 @@ def render(a: Analysis, color: bool = False) -> str:
         lines += [f"  {link.text or '(no text)'} — {link.url}" for link in a.links]
     engine = a.engine.name + (f" ({a.engine.model})" if a.engine.model else "")
     lines += ["", s(f"engine: {engine} {a.engine.version}", _DIM)]
-    lines += [s(f"warning: {w}", _YELLOW) for w in a.warnings]
     return "\n".join(lines) + "\n"

@@ -69,3 +69,39 @@ def test_no_sentence_ends_on_a_title_a_month_or_a_clock_time():
     assert texts("On Jan. 5 the No. 2 official quit.") == ["On Jan. 5 the No. 2 official quit."]
     # a name's suffix can end a sentence
     assert len(texts("The speech was by Martin Luther King Jr. He gave it in 1963.")) == 2
+
+
+def test_a_dateline_is_no_part_of_the_first_sentence():
+    assert texts("WASHINGTON (AP) — The Senate voted on Friday. It was close.") == [
+        "The Senate voted on Friday.", "It was close.",
+    ]
+    assert texts("MANCHESTER, N.H. - Hillary Clinton spoke here.") == ["Hillary Clinton spoke here."]
+    assert texts("NEW YORK, March 3 (Reuters) -- Stocks fell.") == ["Stocks fell."]
+    assert texts("Boston (CNN)The jury met.") == ["The jury met."]
+    assert texts("LONDON, May 14 (Wire) — The union agreed.") == ["The union agreed."]
+    # a dateline and nothing else is a line of its own
+    assert texts("BERLIN —") == ["BERLIN —"]
+    # title-case words before a dash are no dateline without a wire marker
+    assert texts("Nick Smith - the jockey - won the race.") == ["Nick Smith - the jockey - won the race."]
+
+
+def test_a_headline_run_into_a_wire_dateline_ends_before_it():
+    text = ("Zune to be available to Canadians in Spring 2008 TORONTO, Jan. 6 /CNW/ - Today at the "
+            "Consumer Electronics Show, the company said it would sell the player.")
+    assert texts(text) == [
+        "Zune to be available to Canadians in Spring 2008",
+        "Today at the Consumer Electronics Show, the company said it would sell the player.",
+    ]
+
+
+def test_a_line_without_final_punctuation_ends_at_the_line_break():
+    text = "Creating a Personal Entertainment Experience\nWith three models to choose from, buyers can pick one."
+    assert texts(text) == [
+        "Creating a Personal Entertainment Experience", "With three models to choose from, buyers can pick one.",
+    ]
+
+
+def test_bullets_in_one_line_are_items():
+    assert texts("The player offers: \u2022 Wi-Fi sync with a computer \u2022 a touch pad \u2022 podcasts.") == [
+        "The player offers:", "\u2022 Wi-Fi sync with a computer", "\u2022 a touch pad", "\u2022 podcasts.",
+    ]

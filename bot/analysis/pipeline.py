@@ -32,8 +32,9 @@ def _offline_fingerprint() -> str:
     """A digest of the offline engine's code and lexicons, so that a cached analysis is never served
     after either changed (a version bump alone is easy to forget)."""
     root = Path(offline.__file__).parent
+    shared = [root.parent / "sentences.py", root.parent / "language.py"]  # the engine reads through these too
     digest = hashlib.sha256()
-    for path in sorted([*root.glob("*.py"), *root.glob("lexicons/*.txt")]):
+    for path in sorted([*root.glob("*.py"), *root.glob("lexicons/*.txt")]) + shared:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -104,7 +104,53 @@ def _merged(segments: list[str]) -> list[str]:
     return out
 
 
+# A dateline opens a story's first paragraph: "WASHINGTON (AP) — ", "TORONTO, Jan. 6 /CNW/ - ",
+# "Boston (CNN)", "BAGHDAD, Iraq (CNN) -- ". It says where and when; it is no part of the first sentence (so
+# of no summary bullet or claim), and no sentence of its own either, so the sentence ids of an article do
+# not move with its dateline. A place in capitals needs a dash after it; a place in title case needs a
+# wire marker ("(CNN)", "/CNW/"), since "Nick Smith - " is no dateline.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|June?|July?|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"
+_WIRE = r"(?:\((?:CNN|AP|AFP|UPI|Reuters|Bloomberg|dpa|PA|CP|IANS|PTI|Xinhua|[A-Z][A-Za-z&.]{1,12} News)\)|/[A-Z][A-Za-z-]{1,15}/)"
+_CAPS_PLACE = r"[A-Z][A-Z.'\u2019-]+(?: [A-Z][A-Z.'\u2019-]+){0,3}"
+_TITLE_PLACE = r"[A-Z][\w.'\u2019-]+(?: [A-Z][\w.'\u2019-]+){0,2}"
+_REGION = r"(?:, [A-Z][\w.'\u2019-]+(?: [A-Z][\w.'\u2019-]+){0,2})?"
+_DATE = rf"(?:,? {_MONTH} \d{{1,2}}(?:, \d{{4}})?)?"
+_DASH = r"(?:--|[-\u2013\u2014])"
+# After a place in capitals any agency in brackets will do: "LONDON, May 14 (Wire) — ".
+_ANY_WIRE = r"(?:\([A-Z][\w&.'-]*(?: [A-Z][\w&.'-]*){0,2}\)|/[A-Z][A-Za-z-]{1,15}/)"
+_DATELINE = re.compile(
+    rf"(?:{_CAPS_PLACE}{_REGION}{_DATE}(?: ?{_ANY_WIRE})? ?{_DASH} +"
+    rf"|(?:{_TITLE_PLACE}{_REGION}{_DATE} ?)?{_WIRE}(?: ?{_DASH} *| *))"
+    r"(?=[\"'\u201c\u2018]?[A-Z0-9])"
+)
+# Inside a line only the unmistakable kind, with a wire marker, also ends what came before it: a headline
+# that extraction ran into the story ("... in Spring 2008 TORONTO, Jan. 6 /CNW/ - Today at ...").
+_INLINE_DATELINE = re.compile(
+    rf"(?<=[a-z0-9.!?\u201d\"')] )(?:{_CAPS_PLACE}{_REGION}{_DATE} ?{_ANY_WIRE} ?{_DASH} +)(?=[\"'\u201c\u2018]?[A-Z0-9])"
+)
+
+
+def _dateline_end(text: str, start: int, end: int) -> int:
+    """Where the dateline that opens text[start:end] ends (start when there is none)."""
+    m = _DATELINE.match(text, start, end)
+    return m.end() if m and len(m.group()) <= 60 and m.end() < end else start
+
+
+# Bullets set in one line ("Features: • Wi-Fi sync • a touch pad • podcasts"): a list is items.
+_INLINE_BULLET = re.compile(r"(?<=\S)\s+(?=[\u2022\u25aa\u25cf\u25e6\u2023] )")
+
+
 def _split_line(text: str, start: int, end: int, out: list[tuple[int, int]]) -> None:
+    bullet = _INLINE_BULLET.search(text, start, end)
+    if bullet:
+        _split_line(text, start, bullet.start(), out)
+        _split_line(text, bullet.end(), end, out)
+        return
+    inline = _INLINE_DATELINE.search(text, start, end)
+    if inline:
+        _split_line(text, start, inline.start(), out)
+        start = inline.start()
+    start = _dateline_end(text, start, end)
     chunk = text[start:end]
     if not chunk.strip():
         return

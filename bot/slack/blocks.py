@@ -27,6 +27,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.analysis import language
 from bot.analysis.model import Analysis, Claim, Cue, Speaker
 
 View = Literal["thread", "claims", "summarize", "sources"]
@@ -264,6 +265,8 @@ def _byline(analysis: Analysis, *, link: bool) -> str:
         parts.append(escape(published[:10] if re.match(r"\d{4}-\d\d-\d\d", published) else clip(published, 40)))
     if source.kind == "opinion":
         parts.append(":speech_balloon: *Opinion*")
+    if language.normalize(source.language) not in (None, "en"):
+        parts.append(escape(clip(language.name(source.language) or "", 40)))
     return " · ".join(parts)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bot import __version__
 from bot.analysis import sentences as sentence_splitter
+from bot.analysis.language import offline_note
 from bot.analysis.model import Analysis, Article, Engine
 from bot.analysis.offline.claims import find_claims
 from bot.analysis.offline.hedges import find_flags
@@ -35,4 +36,5 @@ def analyze(article: Article, id: str | None = None) -> Analysis:
         flags=flags,
         links=article.links,
         engine=Engine(name="offline", model=None, version=__version__),
+        warnings=[note for note in (offline_note(article.source.language),) if note],
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.analysis.model import Sentence
-from bot.analysis.offline.phrases import compiled, find_spans
+from bot.analysis.offline.phrases import compiled, find_spans, load_phrases
 
 _WORD = re.compile(r"[^\W_](?:[\w'\u2019.-]*\w)?")
 # A sentence ends in . ! ? or an ellipsis, possibly inside closing quotes or brackets.
@@ -17,11 +17,8 @@ _QUESTION = re.compile(r"\?[\"'\u201d\u2019)\]]*$")
 _OPENING_QUOTE = "\"'\u201c\u2018\u00ab\u201e"
 
 # First words that leave a bullet pointing at something the reader has not seen ("He", "But", "This").
-DANGLING_OPENERS = frozenset(
-    """he she they it his her their its him them this that these those but however and or so also yet
-    meanwhile still instead then moreover furthermore additionally nevertheless nonetheless thus therefore
-    hence besides likewise similarly indeed otherwise accordingly consequently""".split()
-)
+DANGLING_OPENERS = frozenset(load_phrases("dangling_openers"))
+_APOSTROPHE = re.compile("['\u2019]")
 
 
 def words(text: str, sentence: Sentence) -> list[str]:
@@ -55,9 +52,10 @@ def opens_with_quote(text: str, sentence: Sentence) -> bool:
 
 
 def opens_dangling(text: str, sentence: Sentence) -> bool:
-    """True when the first word is a pronoun or connective that needs the sentence before it."""
+    """True when the first word is a pronoun or connective that needs the sentence before it; a
+    contraction counts by its first part ("It's", "She'd", "They're")."""
     first = words(text, sentence)[:1]
-    return bool(first) and first[0].lower() in DANGLING_OPENERS
+    return bool(first) and _APOSTROPHE.split(first[0])[0].lower() in DANGLING_OPENERS
 
 
 def is_body(text: str, sentence: Sentence, min_words: int) -> bool:
