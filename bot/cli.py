@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -44,8 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    from bot.redact import protect, remember
+
+    protect()  # libraries log remote replies at DEBUG; no token may reach the log through them
     try:
         settings = load_settings()
+        remember(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token,
+                 settings.openai_api_key)
         if args.command == "analyze":
             return asyncio.run(_analyze(args, settings))
         if args.command == "batch":
@@ -78,12 +84,29 @@ def article_from_input(source: str, raw: str | None = None) -> Article:
     return extract_article(raw, None) if is_html else article_from_text(raw)
 
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+
+
+def is_address(source: str) -> bool:
+    """Whether `analyze` was given a link (`https://…`, `HTTP://…`, `gopher://…`) rather than a file name;
+    a file that happens to be called `x://y` still wins."""
+    return bool(_SCHEME.match(source)) and not Path(source).exists()
+
+
 async def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     from bot.analysis.pipeline import Pipeline, resolve_engine_name
     from bot.fetch.errors import FetchError
 
     engine = resolve_engine_name(args.engine or settings.engine, settings)
-    is_url = args.source.startswith(("http://", "https://"))
+    is_url = is_address(args.source)
+    if is_url:
+        from bot.fetch.safe_http import parse_url
+
+        try:
+            parse_url(args.source)  # `gopher://…` is answered as a link I won't read, not as a missing file
+        except FetchError as e:
+            print(f"newsbot: {e}", file=sys.stderr)
+            return 2
     store = None
     # Only model answers are worth caching across runs: the offline engine is fast and deterministic,
     # and caching it would leave a database file behind for nothing.

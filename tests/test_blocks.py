@@ -18,6 +18,7 @@ from bot.analysis.model import (
     SummaryItem,
 )
 from bot.slack import blocks as b
+from bot.slack.mrkdwn import LINK_LABEL_MAX
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "article.txt"
 HOSTILE = "<!channel> <!here> @here @channel <@U123ABC> <#C999|general> <https://evil.example|click> & more"
@@ -246,3 +247,42 @@ def test_fallback_text_counts_read_as_english():
     assert b.analysis_message(one, "claims").text.endswith("1 claim, 1 unconfirmed or hedged")
     assert b.analysis_message(one, "summarize").text.endswith("1 unconfirmed or hedged sentence")
     assert b.analysis_message(one).text.endswith("1 claim (1 flagged), 1 quoted")
+
+
+@pytest.mark.parametrize(
+    ("url", "label", "shown"),
+    [
+        ("https://evil.example/0", "https://yourbank.example/login", "https://evil.example/0"),
+        ("https://evil.example/0", "yourbank.example/login", "https://evil.example/0"),
+        ("https://evil.example/0", "www.yourbank.example", "https://evil.example/0"),
+        ("https://evil.example/0", "Log in at yourbank.example now", "https://evil.example/0"),
+        ("https://evil.example/0", "HTTPS://EVIL.EXAMPLE/1", "https://evil.example/0"),
+        ("https://www.example.com/news/a", "example.com", "example.com"),  # the host: honest
+        ("https://example.com/news/a", "https://example.com/news/a/", "https://example.com/news/a/"),
+        ("https://deq.example.gov/r", "2021 inspection report", "2021 inspection report"),
+    ],
+)
+def test_a_link_label_that_reads_as_an_address_is_that_address(url, label, shown):
+    assert b.safe_link(url, label) == f"<{url}|{shown}>"
+
+
+@pytest.mark.parametrize("url", ["https://e.example/" + "p" * 300, "https://" + "a" * 120 + ".evil.example/x"])
+def test_a_long_address_label_is_cut_after_its_host_never_inside_it(url):
+    label = b.safe_link(url, "https://bank.example").split("|", 1)[1].rstrip(">")
+    assert len(label) <= LINK_LABEL_MAX and "bank" not in label
+    host = url.split("/")[2]
+    assert label.startswith("https://") and (host in label or f"…{host[-59:]}" in label)
+
+
+def test_a_link_with_userinfo_is_not_linked():
+    assert b.safe_link("https://yourbank.example@evil.example/", "yourbank.example") == "yourbank.example"
+
+
+@pytest.mark.parametrize("host", [".".join(["a" * 60] * 50) + ".example", "b" * 3000])
+def test_a_3000_character_host_fits_every_message(host):
+    url = f"https://{host}/story"
+    site = b.site_of(url)
+    assert len(site) <= b.SITE_MAX
+    for message in (b.failure(site, "x" * 5000), b.placeholder(site), b.failure(host, host), b.notice(host * 20),
+                    b.analysis_message(Analysis(source=Source(url=url, site=host, title=host)), "sources")):
+        _check_limits(message)

@@ -100,3 +100,20 @@ def test_batch_engines_without_key(engine):
     r = newsbot("batch", "--engine", engine, stdin=json.dumps({"id": "x", "text": "Hello there."}) + "\n")
     assert r.returncode == 0
     assert json.loads(r.stdout)["engine"]["name"] == "offline"
+
+
+@pytest.mark.parametrize(
+    ("source", "words", "code"),
+    [
+        ("HTTP://127.0.0.1:9/news", "won't fetch", 1),  # upper-case scheme: a link, not a file name
+        ("Https://localhost:9/news", "won't fetch", 1),
+        ("gopher://example.com/news", "only fetch http and https links", 2),
+        ("file:///etc/passwd", "only fetch http and https links", 2),
+        ("FTP://example.com/a.txt", "only fetch http and https links", 2),
+        ("no/such/file.txt", "no such file", 2),
+    ],
+)
+def test_analyze_reads_any_scheme_as_a_link(source, words, code):
+    r = newsbot("analyze", "--engine", "offline", source)
+    assert r.returncode == code and words in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr

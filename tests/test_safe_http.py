@@ -395,3 +395,16 @@ def test_decode_body(body, header, expected):
 
     text, _codec = decode_body(body, header)
     assert expected in text
+
+
+@pytest.mark.parametrize("label", ["rot13", "base64", "hex", "zlib_codec", "uu", "bz2", "quopri", "undefined",
+                                   "idna", "punycode", "no-such", "utf\x00-8", "x" * 500])
+@pytest.mark.parametrize("where", ["header", "meta"])
+def test_a_codec_that_is_no_text_encoding_is_ignored(label, where):
+    """codecs.lookup finds rot13, base64, zlib… too: a page labelled with one is decoded as unlabelled."""
+    from bot.fetch.decode import decode_body
+
+    page = "<p>caf\u00e9 \u201cquoted\u201d</p>"
+    body = (page if where == "header" else f'<meta charset="{label}">{page}').encode()
+    text, codec = decode_body(body, label if where == "header" else None)
+    assert page in text and codec == "utf-8"

@@ -12,6 +12,7 @@ import pytest
 from bot.slack.app import RUNTIME
 from bot.slack.blocks import SHARE_ACTION, escape
 from tests.fakes.fake_slack import BOT_ID, BOT_USER_ID, action_body, message_event
+from tests.fakes.slack_bot import rendered as _rendered
 from tests.fakes.slack_bot import running_bot
 
 
@@ -19,10 +20,6 @@ from tests.fakes.slack_bot import running_bot
 async def bot(tmp_path):
     async with running_bot(tmp_path) as harness:
         yield harness
-
-
-def _rendered(call) -> str:
-    return json.dumps(call.args.get("blocks", []), ensure_ascii=False) + "\n" + call.args.get("text", "")
 
 
 async def test_url_verification(bot):

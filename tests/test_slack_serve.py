@@ -120,3 +120,43 @@ async def test_newsbot_serve_names_a_port_in_use(tmp_path):
             SLACK_API_URL="http://127.0.0.1:9/api/", NEWSBOT_DB=str(tmp_path / "db.sqlite"),
         )
     assert f"cannot listen on port {port}" in err and "PORT" in err
+
+
+async def test_sigterm_stops_serve_after_a_3000_character_host(tmp_path):
+    """The link that used to leave "Reading…" forever and make close() raise: answered, and SIGTERM then
+    stops the process cleanly, with the placeholder of a slow link still reading edited on the way out."""
+    fake = await FakeSlack().start()
+    articles = await ArticleServer(slow_seconds=30).start()
+    port = _free_port()
+    env = {
+        **os.environ, "SLACK_BOT_TOKEN": "xoxb-serve", "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": fake.api_url, "PORT": str(port), "NEWSBOT_ENGINE": "offline",
+        "NEWSBOT_FETCH_ALLOW_HOSTS": "127.0.0.1", "NEWSBOT_DB": str(tmp_path / "serve.sqlite"),
+        "NEWSBOT_FETCH_TIMEOUT": "60",
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    long_host = ".".join(["a" * 60] * 50) + ".example"
+    try:
+        await _wait_up(base + "/healthz", proc)
+        async with aiohttp.ClientSession() as session:
+            for text, ts in ((f"<https://{long_host}/story>", "1.000001"), (f"<{articles.url('/slow')}>", "1.000002")):
+                body = json.dumps(message_event(text, ts=ts))
+                async with session.post(base + "/slack/events", data=body, headers=signed_headers(SECRET, body)) as r:
+                    assert r.status == 200
+        await fake.wait_for(lambda f: f.of("chat.update") and len(f.of("chat.postMessage")) == 2, timeout=20)
+        assert "couldn't read" in fake.of("chat.update")[0].args["text"]
+        proc.terminate()
+        _, err = await asyncio.wait_for(proc.communicate(), timeout=20)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        await articles.stop()
+        await fake.stop()
+    assert proc.returncode == 0 and b"Traceback" not in err, err.decode()
+    assert any("restarted" in c.args["text"] for c in fake.of("chat.update"))

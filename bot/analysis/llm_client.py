@@ -17,7 +17,6 @@ import asyncio
 import email.utils
 import logging
 import random
-import re
 import time
 import urllib.parse
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from tenacity import (
 
 from bot.analysis.llm_answer import message_text
 from bot.analysis.llm_schema import RESPONSE_FORMAT_JSON_OBJECT, response_format_json_schema
+from bot.redact import redact, remember
 
 log = logging.getLogger(__name__)
 
@@ -123,17 +123,13 @@ def _out_of_quota(exc: openai.APIStatusError) -> bool:
     return exc.status_code == 429 and "insufficient_quota" in (getattr(exc, "code", None) or "", getattr(exc, "type", None) or "")
 
 
-_SECRET = re.compile(r"(?i)\b(sk-|xox[abposr]-|xapp-|bearer\s+|api[_-]?key[\"':= ]+)[\w.\-]{4,}")
-
-
 def server_message(exc: BaseException, limit: int = 160) -> str:
     """The server's own words about a refused request, redacted (keys, tokens) and clipped."""
     body = getattr(exc, "body", None)
     msg = body.get("message") if isinstance(body, dict) else None
     if not msg and isinstance(body, dict) and isinstance(body.get("error"), dict):
         msg = body["error"].get("message")
-    text = " ".join(str(msg or body or getattr(exc, "message", "") or "").split())
-    text = _SECRET.sub(lambda m: m.group(1) + "…", text)
+    text = redact(" ".join(str(msg or body or getattr(exc, "message", "") or "").split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -227,10 +223,7 @@ class ChatClient:
             api_key=api_key or "unused", base_url=normalize_base_url(base_url), timeout=timeout, max_retries=0
         )
         self.caps = server_caps(normalize_base_url(base_url), model)
-
-    @property
-    def json_mode(self) -> str:
-        return JSON_MODES[self.caps.mode]
+        remember(api_key)  # a server that echoes our headers back must not put the key in the log
 
     async def close(self) -> None:
         await self._sdk.close()
@@ -324,12 +317,12 @@ class ChatClient:
         except TimeoutError:
             raise ModelTimeout() from None
         except ValueError as exc:  # a 200 whose body is not JSON (a proxy's error page, say)
-            log.warning("the model server's reply was not JSON: %s", exc)
+            log.warning("the model server's reply was not JSON: %s", redact(exc))
             return Completion(None, None, None, None, None, mode, problem="the reply was not JSON")
         if not hasattr(resp, "choices"):
             # A 200 whose body the SDK could not read as JSON (a proxy's HTML page served as text/html)
             # comes back as a plain string, not a ChatCompletion.
-            log.warning("the model server's reply was not a chat completion: %.200r", resp)
+            log.warning("the model server's reply was not a chat completion: %.200r", redact(resp))
             return Completion(None, None, None, None, None, mode, problem="the reply was not a chat completion")
         choice = resp.choices[0] if resp.choices else None
         message = getattr(choice, "message", None)

@@ -9,17 +9,25 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 # Covers both <meta charset="x"> and <meta http-equiv="Content-Type" content="text/html; charset=x">.
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 # Browsers read these labels as windows-1252, and real pages labelled latin-1 use its extra characters.
+# Text codecs that are no web charset: they decode only special input and raise on anything else.
+_NOT_CHARSETS = {"idna", "punycode", "undefined"}
 _AS_WINDOWS_1252 = {"latin1", "latin_1", "iso8859_1", "iso_8859_1", "ascii", "us_ascii", "cp819"}
 
 
 def normalize_charset(label: str | None) -> str | None:
-    """A Python codec name for a charset label, or None when the label is unknown."""
+    """A Python codec name for a charset label, or None when the label is unknown or not a text encoding.
+
+    `codecs.lookup` also finds bytes-to-bytes and str-to-str codecs (rot13, base64, hex, zlib_codec, uu,
+    bz2): a page labelled with one of those is treated as unlabelled, never decoded with it."""
     if not label:
         return None
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
+        info = codecs.lookup(label.strip().strip("\"'"))
+    except (LookupError, ValueError, TypeError):
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return None
+    name = info.name
     return "cp1252" if name.replace("-", "_") in _AS_WINDOWS_1252 else name
 
 
@@ -51,7 +59,7 @@ def decode_body(body: bytes, header_charset: str | None, *, html: bool = True) -
             continue
         try:
             return body.decode(codec), codec
-        except UnicodeDecodeError:
+        except UnicodeError:
             # A wrong label is common (utf-8 declared, cp1252 served): fall through to detection.
             continue
     try:

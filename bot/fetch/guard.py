@@ -123,6 +123,11 @@ async def resolve_checked(
             if reason:
                 raise BlockedAddress(url, str(ip), reason)
         return None
+    name = _normal_host(host)
+    if not allowed and (name == "localhost" or name.endswith(".localhost")):
+        # RFC 6761: these names are this machine whatever DNS says; `localhost.` may not resolve at all,
+        # and it must be refused for what it is, not reported as a site that doesn't exist.
+        raise BlockedAddress(url, host, LOCAL)
     loop = asyncio.get_running_loop()
     try:
         infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)

@@ -10,12 +10,16 @@ import logging
 import signal
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.error import BoltUnhandledRequestError
+from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.analysis.pipeline import Pipeline
 from bot.config import ConfigError, Settings
+from bot.redact import remember
+from bot.slack import gate
 from bot.slack.listeners import register_listeners
 from bot.slack.runtime import Runtime, web_client
 
@@ -73,7 +77,18 @@ def build_bolt_app(rt: Runtime, *, socket_mode: bool = False) -> AsyncApp:
         client=web_client(rt.settings, rt.session, None),
         authorize=authorize,
         request_verification_enabled=not socket_mode,
+        # A request no listener handles (a payload Slack would not send us) is one log line, not Bolt's
+        # multi-line suggestion of code to write.
+        raise_error_for_unhandled_request=True,
     )
+
+    @app.error
+    async def on_error(error: Exception, body: dict) -> None:
+        if isinstance(error, BoltUnhandledRequestError):
+            log.info("ignored a Slack request no listener handles (type %r)", (body or {}).get("type"))
+            return
+        log.error("a Slack listener failed: %s: %s", type(error).__name__, error, exc_info=error)
+
     register_listeners(app, rt)
     return app
 
@@ -81,7 +96,8 @@ def build_bolt_app(rt: Runtime, *, socket_mode: bool = False) -> AsyncApp:
 def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None) -> web.Application:
     """The aiohttp application: POST /slack/events for Slack, GET /healthz for load balancers."""
     check_settings(settings)
-    web_app = web.Application()
+    remember(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+    web_app = web.Application(client_max_size=gate.MAX_BODY)
 
     async def startup(app: web.Application) -> None:
         rt = await Runtime.start(settings, pipeline=pipeline)
@@ -93,7 +109,13 @@ def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None) -> w
             await app[RUNTIME].close()
 
     async def events(request: web.Request) -> web.Response:
-        bolt_request = await to_bolt_request(request)
+        try:
+            body, _ = await gate.checked_body(request, settings.slack_signing_secret or "")
+        except gate.Refused as refused:
+            log.warning("refused a request to %s from %s: %s (HTTP %d)", EVENTS_PATH, request.remote,
+                        refused.reason, refused.status)
+            return web.Response(status=refused.status, text=refused.reason)
+        bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=request.headers)
         return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
 
     async def home(request: web.Request) -> web.Response:
@@ -117,11 +139,12 @@ async def run_socket_mode(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
     check_settings(settings)
+    remember(settings.slack_bot_token, settings.slack_app_token)
     rt = await Runtime.start(settings)
     handler = None
     try:
         app = build_bolt_app(rt, socket_mode=True)
-        handler = AsyncSocketModeHandler(
+        handler = _checked_socket_handler(AsyncSocketModeHandler)(
             app, settings.slack_app_token, web_client=web_client(rt.settings, rt.session, None)
         )
         await handler.connect_async()
@@ -131,6 +154,23 @@ async def run_socket_mode(settings: Settings) -> None:
         if handler is not None:
             await handler.close_async()
         await rt.close()
+
+
+def _checked_socket_handler(base: type) -> type:
+    """The Socket Mode handler with the gate's shape check: an envelope whose payload Bolt would choke on
+    is acknowledged and ignored with one log line (over HTTP, gate.py refuses it with a 400)."""
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    class CheckedSocketModeHandler(base):  # type: ignore[misc, valid-type]
+        async def handle(self, client, req) -> None:  # type: ignore[no-untyped-def]
+            problem = gate.shape_problem(req.payload)
+            if problem:
+                log.warning("ignored a Socket Mode envelope (%s): %s", req.type, problem)
+                await client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            await super().handle(client, req)
+
+    return CheckedSocketModeHandler
 
 
 async def _until_stopped() -> None:

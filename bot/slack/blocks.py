@@ -4,7 +4,10 @@ Two rules shape everything here:
 - Article text is untrusted. Every piece of it is escaped (`&`, `<`, `>`) and set `verbatim`, so an
   article containing `<!channel>`, `<@U123>`, `@here` or a link can never ping anyone or unfurl anything.
 - Slack rejects messages near 4,000 characters in practice (and over 50 blocks, sections over 3,000,
-  headers over 150). Nothing here may fail: lists are trimmed to fit, ending with "…and N more".
+  headers over 150). Nothing here may fail: lists are trimmed to fit, ending with "…and N more", and
+  every Block Kit object is made by one of the constructors below, which cut each text to Slack's limit
+  (so one overlong string, a 3,000-character host, can never fail a whole message).
+Escaping, clipping and honest link labels live in mrkdwn.py.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
-from urllib.parse import urlsplit
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
@@ -29,6 +31,7 @@ from slack_sdk.models.blocks import (
 
 from bot.analysis import language
 from bot.analysis.model import Analysis, Claim, Cue, Speaker
+from bot.slack.mrkdwn import SITE_MAX, clip, escape, escaped_clip, plain, safe_link, site_of
 
 View = Literal["thread", "claims", "summarize", "sources"]
 VIEWS: tuple[str, ...] = ("thread", "claims", "summarize", "sources")
@@ -41,13 +44,14 @@ SECTION_MAX = 3000
 MESSAGE_BUDGET = 3400
 FALLBACK_MAX = 400
 BUTTON_VALUE_MAX = 2000
+BUTTON_TEXT_MAX = 75
+CONTEXT_MAX = 3000
+# The `text` of a message: Slack takes 40,000 characters, but a fallback or notice longer than this is
+# unreadable in a notification anyway.
+TEXT_MAX = 3000
 SHARE_ACTION = "newsbot_share"
 
 _MORE_ROOM = 24  # room kept for a "…and N more" line
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
-_SPACE = re.compile(r"\s+")
-# With escaping and verbatim these cannot ping, but a word joiner makes sure no client or parse mode does.
-_BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,9 @@ class Message:
 
     text: str
     blocks: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _cut(self.text, TEXT_MAX))
 
     def as_kwargs(self, *, update: bool = False) -> dict:
         """Arguments for chat.postMessage, chat.update (`update=True`) or a response_url. A text-only
@@ -66,64 +73,41 @@ class Message:
         return {"text": self.text}
 
 
-# --- escaping -----------------------------------------------------------------------------------------
+# --- Block Kit objects: the only place they are made, each text cut to Slack's limit here -------------------
+
+# A half entity (`&am`) or a half link (`<https://…`) left at the end of a cut.
+_PARTIAL_TAIL = re.compile(r"&[a-z]{0,5}$|<[^<>]*$")
 
 
-def clip(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, cut at a word when possible."""
-    text = _SPACE.sub(" ", _CONTROL.sub("", text or "")).strip()
+def _cut(text: str, limit: int) -> str:
+    """`text` within `limit` characters. Content is clipped with care where it is built; this is the
+    backstop that keeps one overlong string (a 3,000-character host) from failing the whole message."""
     if len(text) <= limit:
         return text
-    cut = text[: max(limit - 1, 0)]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:") + "…"
+    return _PARTIAL_TAIL.sub("", text[: limit - 1]) + "…"
 
 
-def escape(text: str) -> str:
-    """Untrusted text made safe for mrkdwn and the `text` field."""
-    text = _CONTROL.sub("", text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _BROADCAST.sub("@\u2060", text)
+def _md(text: str, limit: int = SECTION_MAX) -> MarkdownTextObject:
+    return MarkdownTextObject(text=_cut(text, limit), verbatim=True)
 
 
-def escaped_clip(text: str, limit: int) -> str:
-    """Escaped text of at most `limit` characters: escaping can grow text fivefold, so clip, then check."""
-    size = limit
-    while True:
-        out = escape(clip(text, size))
-        if len(out) <= limit or size <= 1:
-            return out
-        size = size * 3 // 4
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=_md(text, SECTION_MAX))
 
 
-def plain(text: str) -> str:
-    """Untrusted text made safe for plain_text fields (no entities there: lookalike brackets instead)."""
-    text = _CONTROL.sub("", text or "").replace("<", "‹").replace(">", "›")
-    return _BROADCAST.sub("@\u2060", text)
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[_md(text, CONTEXT_MAX)])
 
 
-def site_of(url: str | None) -> str:
-    """The host people recognise ("example.com"), or "the page" when there is none."""
-    try:
-        host = urlsplit(url or "").hostname or ""
-    except ValueError:
-        host = ""
-    return host.removeprefix("www.") or "the page"
+def _header_block(text: str) -> HeaderBlock:
+    return HeaderBlock(text=PlainTextObject(text=_cut(text, HEADER_MAX), emoji=False))
 
 
-def safe_link(url: str | None, label: str) -> str:
-    """A mrkdwn link to an http(s) URL, or just the escaped label when the URL is odd."""
-    if not url or len(url) > 1000 or not re.fullmatch(r"https?://[^\s<>|]+", url):
-        return escape(label)
-    return f"<{url.replace('&', '&amp;')}|{escape(label).replace('|', '¦')}>"
-
-
-# --- a budgeted builder ---------------------------------------------------------------------------------
-
-
-def _md(text: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=text, verbatim=True)
+def _button(text: str, action_id: str, value: str) -> ButtonElement | None:
+    """A button, or None when its value would not fit (the message goes without it)."""
+    if len(value) > BUTTON_VALUE_MAX:
+        return None
+    return ButtonElement(text=_cut(text, BUTTON_TEXT_MAX), action_id=action_id, value=value, style="primary")
 
 
 class _Builder:
@@ -145,10 +129,10 @@ class _Builder:
         return True
 
     def section(self, text: str) -> bool:
-        text = text[:SECTION_MAX]
         if not text.strip():
             return False
-        return self.add(SectionBlock(text=_md(text)), len(text))
+        block = _section(text)
+        return self.add(block, len(block.text.text))
 
     def listing(self, title: str, lines: list[str], cap: int | None = None) -> None:
         """A titled list in as many sections as needed, as many lines as fit, then "…and N more"."""
@@ -250,8 +234,7 @@ def _link_lines(analysis: Analysis) -> list[str]:
 
 def _header(analysis: Analysis) -> HeaderBlock:
     title = clip(analysis.source.title or "", HEADER_MAX) or clip(analysis.source.site or "", HEADER_MAX)
-    title = plain(title or site_of(analysis.source.url))
-    return HeaderBlock(text=PlainTextObject(text=title, emoji=False))
+    return _header_block(plain(title or site_of(analysis.source.url)))
 
 
 def _byline(analysis: Analysis, *, link: bool) -> str:
@@ -318,15 +301,15 @@ def analysis_message(
 ) -> Message:
     """The analysis as Slack will show it: the thread reply (`thread`) or one slash command's view."""
     footer = _footer(analysis, elapsed, from_cache, shared_by)
-    tail: list[tuple[Block, int]] = [(ContextBlock(elements=[_md(footer)]), len(footer))]
-    if share_value and len(share_value) <= BUTTON_VALUE_MAX:
-        button = ButtonElement(text="Share in channel", action_id=SHARE_ACTION, value=share_value, style="primary")
+    tail: list[tuple[Block, int]] = [(_context(footer), len(footer))]
+    button = _button("Share in channel", SHARE_ACTION, share_value) if share_value else None
+    if button is not None:
         tail.append((ActionsBlock(elements=[button]), 16))
     b = _Builder(MESSAGE_BUDGET - sum(c for _, c in tail), MAX_BLOCKS - len(tail))
     header = _header(analysis)
     b.add(header, len(header.text.text))
     byline = _byline(analysis, link=view != "thread")
-    b.add(ContextBlock(elements=[_md(byline)]), len(byline))
+    b.add(_context(byline), len(byline))
 
     summary = [f"• {escape(clip(item.text, 400))}" for item in analysis.summary]
     # Flagged claims first: when a long list is trimmed, what the article itself doubts must survive.
@@ -362,13 +345,13 @@ def _nothing(analysis: Analysis, view: str) -> str:
 
 
 def placeholder(site: str) -> Message:
-    return Message(text=f"Reading {escape(site)}…")
+    return Message(text=f"Reading {escaped_clip(site, SITE_MAX)}…")
 
 
 def failure(site: str, reason: str) -> Message:
     """What a reply says when a link could not be analysed; `reason` is a sentence a person understands."""
-    text = f":warning: I couldn't read {escape(site)}: {escape(clip(reason, 500))}"
-    return Message(text=text, blocks=[SectionBlock(text=_md(text)).to_dict()])
+    text = f":warning: I couldn't read {escaped_clip(site, SITE_MAX)}: {escaped_clip(reason, 500)}"
+    return Message(text=text, blocks=[_section(text).to_dict()])
 
 
 def notice(text: str) -> Message:
@@ -392,4 +375,4 @@ def usage(command: str) -> Message:
         "The answer is visible only to you, with a button to share it in the channel. "
         "Links pasted in a channel I'm a member of get an analysis in the thread automatically."
     )
-    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text)).to_dict()])
+    return Message(text=text, blocks=[_section(text).to_dict()])

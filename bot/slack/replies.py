@@ -10,13 +10,15 @@ import asyncio
 import dataclasses
 import json
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 
 from bot.analysis.pipeline import Outcome
 from bot.fetch.errors import FetchError
-from bot.slack import blocks
+from bot.redact import redact
+from bot.slack import blocks, payload
 from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
@@ -91,13 +93,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
 
 
 async def _analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
-    result = await analyse(rt, url)
-    if isinstance(result, str):
-        message = blocks.failure(blocks.site_of(url), result)
-    else:
-        message = blocks.analysis_message(
-            result.analysis, "thread", elapsed=result.seconds, from_cache=result.cached
-        )
+    message = _answer(await analyse(rt, url), url, "thread")
     await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=message)
 
 
@@ -138,9 +134,9 @@ async def unfurl_link(rt: Runtime, event: dict, raw_url: str, url: str) -> None:
         return  # a preview is optional; the thread reply says what went wrong
     message = blocks.analysis_message(result.analysis, "summarize", elapsed=result.seconds, from_cache=result.cached)
     target = (
-        {"unfurl_id": event["unfurl_id"], "source": event["source"]}
-        if event.get("unfurl_id") and event.get("source")
-        else {"channel": event.get("channel"), "ts": event.get("message_ts")}
+        {"unfurl_id": payload.text(event, "unfurl_id"), "source": payload.text(event, "source")}
+        if payload.text(event, "unfurl_id") and payload.text(event, "source")
+        else {"channel": payload.text(event, "channel"), "ts": payload.text(event, "message_ts")}
     )
     try:
         await rt.client.chat_unfurl(unfurls={raw_url: {"blocks": message.blocks}}, **target)
@@ -152,7 +148,9 @@ async def unfurl_link(rt: Runtime, event: dict, raw_url: str, url: str) -> None:
 
 
 def share_value(view: str, url: str) -> str:
-    return json.dumps({"v": view, "u": url}, separators=(",", ":"))
+    """The Share button's value: the view and the link, and a nonce that makes each answer's button its
+    own, so that clicking one button twice shares once while a later /claims can be shared again."""
+    return json.dumps({"v": view, "u": url, "n": secrets.token_hex(6)}, separators=(",", ":"))
 
 
 def parse_share_value(value: str) -> tuple[str, str] | None:
@@ -161,7 +159,7 @@ def parse_share_value(value: str) -> tuple[str, str] | None:
         view, url = data["v"], data["u"]
     except (ValueError, KeyError, TypeError):
         return None
-    if view not in blocks.VIEWS or not isinstance(url, str):
+    if view not in blocks.VIEWS or not isinstance(url, str) or not url:
         return None
     return view, url
 
@@ -172,14 +170,7 @@ async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: R
     key = _awaiting(rt, respond, url, response_type="ephemeral")
 
     async def job() -> None:
-        result = await analyse(rt, url)
-        if isinstance(result, str):
-            message = blocks.failure(blocks.site_of(url), result)
-        else:
-            message = blocks.analysis_message(
-                result.analysis, view, elapsed=result.seconds, from_cache=result.cached,
-                share_value=share_value(view, url),
-            )
+        message = _answer(await analyse(rt, url), url, view, share_value=share_value(view, url))
         rt.awaiting.pop(key, None)
         await _respond(respond, message, response_type="ephemeral")
 
@@ -207,7 +198,7 @@ async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, r
             await _respond(respond, blocks.failure(blocks.site_of(url), result), response_type="ephemeral",
                            replace_original=False)
             return
-        message = blocks.analysis_message(result.analysis, view, from_cache=result.cached, shared_by=user)
+        message = _answer(result, url, view, elapsed=None, shared_by=user)
         if await _respond(respond, message, response_type="in_channel", replace_original=False):
             await _respond(respond, None, delete_original=True)
 
@@ -217,16 +208,30 @@ async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, r
                        replace_original=False)
 
 
+def _answer(result: Outcome | str, url: str, view: blocks.View, **options: object) -> blocks.Message:
+    """The message for an analysis, or for the reason there is none. A formatting bug becomes the "went
+    wrong on my side" sentence: a reply is never left saying "Reading…"."""
+    site = blocks.site_of(url)
+    try:
+        if isinstance(result, str):
+            return blocks.failure(site, result)
+        options = {"elapsed": result.seconds, **options}
+        return blocks.analysis_message(result.analysis, view, from_cache=result.cached, **options)
+    except Exception:
+        log.exception("could not format the answer for %s", url)
+        return blocks.failure(site, BROKEN)
+
+
 async def _respond(respond: Respond, message: blocks.Message | None, **kwargs: object) -> bool:
     try:
         if message is not None:
             kwargs.update(message.as_kwargs(), unfurl_links=False, unfurl_media=False)
         resp = await respond(**kwargs)
     except Exception as e:  # an expired response_url (30 minutes) or a network error
-        log.warning("response_url call failed: %s", e)
+        log.warning("response_url call failed: %s", redact(e))
         return False
     status = getattr(resp, "status_code", 200)
     if status != 200:
-        log.warning("response_url answered %s: %s", status, getattr(resp, "body", ""))
+        log.warning("response_url answered %s: %.200s", status, redact(getattr(resp, "body", "")))
         return False
     return True

@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.analysis.pipeline import Pipeline
 from bot.config import ConfigError, Settings
+from bot.redact import redact
 from bot.slack.work import WorkQueue
 from bot.store import Store
 
@@ -94,7 +95,7 @@ async def resolve_api_url(settings: Settings, session: aiohttp.ClientSession) ->
                 fallback = fallback or base
                 continue
         except Exception as e:  # unreachable: keep Slack's own layout and let auth.test report it
-            log.warning("could not reach SLACK_API_URL %s: %s", settings.slack_api_url, e)
+            log.warning("could not reach SLACK_API_URL %s: %s", settings.slack_api_url, redact(e))
             break
         chosen = base  # auth.test answered, or refused the token: this is where the methods are
         break
@@ -210,7 +211,7 @@ class Runtime:
             log.warning("auth.test failed (%s); carrying on without the bot's identity", error)
             return self.identity
         except Exception as e:  # network trouble at start-up
-            log.warning("could not reach the Slack API for auth.test: %s", e)
+            log.warning("could not reach the Slack API for auth.test: %s", redact(e))
             return self.identity
         self.identity = Identity(user_id=resp.get("user_id"), bot_id=resp.get("bot_id"), team_id=resp.get("team_id"))
         return self.identity
@@ -240,14 +241,26 @@ class Runtime:
             log.warning("%d listeners still busy at shutdown", len(self.listeners))
 
     async def close(self) -> None:
-        await self._drain_listeners()
-        await self.queue.close()
+        """Stop in order, and finish every step even when one fails: a step that raised must never leave
+        the HTTP session and the database open, nor the process unable to exit on SIGTERM."""
+        steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("waiting for listeners", self._drain_listeners),
+            ("stopping the work queue", self.queue.close),
+            ("cancelling analyses", self._cancel_inflight),
+            ("editing placeholders", self._release_placeholders),
+            ("closing the HTTP session", self.session.close),
+            ("closing the store", self.store.close),
+        ]
+        for what, step in steps:
+            try:
+                await step()
+            except Exception:
+                log.exception("shutdown: %s failed; carrying on", what)
+
+    async def _cancel_inflight(self) -> None:
         for task in list(self.inflight.values()):
             task.cancel()
         await asyncio.gather(*self.inflight.values(), return_exceptions=True)
-        await self._release_placeholders()
-        await self.session.close()
-        await self.store.close()
 
     async def _release_placeholders(self, timeout: float = 5.0) -> None:
         """A restart must not leave "Reading…" in a thread forever: say what happened instead. Slash
@@ -259,18 +272,18 @@ class Runtime:
         reason = "I was restarted before I finished; please share the link again"
 
         async def one(channel: str, ts: str, site: str) -> None:
-            message = blocks.failure(site, reason)
             try:
+                message = blocks.failure(site, reason)
                 await self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs(update=True))
             except Exception as e:
-                log.warning("could not edit the placeholder in %s: %s", channel, e)
+                log.warning("could not edit the placeholder in %s: %s", channel, redact(e))
 
         async def owed(respond: Callable[..., Awaitable[object]], site: str, kwargs: dict) -> None:
-            message = blocks.failure(site, reason.replace("share the link", "run the command"))
             try:
+                message = blocks.failure(site, reason.replace("share the link", "run the command"))
                 await respond(**message.as_kwargs(), **kwargs)
             except Exception as e:
-                log.warning("could not answer through a response_url: %s", e)
+                log.warning("could not answer through a response_url: %s", redact(e))
 
         pending, self.pending = self.pending, {}
         awaiting, self.awaiting = self.awaiting, {}

@@ -48,6 +48,8 @@ def article_html(text: str, *, published: str = "2026-11-24T10:00:00Z", site: st
 @dataclass
 class ArticleServer:
     pages: dict[str, str] = field(default_factory=dict)
+    # Extra routes (path → aiohttp handler), e.g. tests/fakes/hostile_pages.py; hits counted for them too.
+    routes: dict = field(default_factory=dict)
     hits: Counter = field(default_factory=Counter)
     slow_seconds: float = 5.0
     base: str = ""
@@ -65,6 +67,8 @@ class ArticleServer:
         app.router.add_get("/image", self._image)
         app.router.add_get("/redirect", self._redirect)
         app.router.add_get("/slow", self._slow)
+        for path, handler in self.routes.items():
+            app.router.add_get(path, self._counted(handler))
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -88,6 +92,13 @@ class ArticleServer:
 
     def _count(self, request: web.Request) -> None:
         self.hits[request.path] += 1
+
+    def _counted(self, handler):
+        async def counted(request: web.Request) -> web.StreamResponse:
+            self._count(request)
+            return await handler(request)
+
+        return counted
 
     async def _news(self, request: web.Request) -> web.Response:
         self._count(request)

@@ -42,6 +42,9 @@ class FakeSlack:
     # method → HTTP statuses: the next calls get a plain-text error page instead of Slack's JSON (a proxy, an outage)
     http_fail: dict[str, list[int]] = field(default_factory=dict)
     omit_ts: bool = False  # answer chat.postMessage without a ts, as a broken proxy might
+    # Error pages (http_fail, and response_url answers) repeat the request's headers, as a debugging proxy
+    # might: the Authorization header must still never reach the bot's log.
+    echo_headers: bool = False
     # Where the Web API methods live: "/api" as on slack.com, or "" for a fake with methods at its root.
     api_prefix: str = "/api"
     # Answer any other POST with Slack's {"ok": false, "error": "unknown_method"}, as a catch-all fake might.
@@ -114,7 +117,7 @@ class FakeSlack:
         if self.http_fail.get(method):
             status = self.http_fail[method].pop(0)
             self._record(Call(f"{method}:{status}", args, request.path, token))
-            return web.Response(status=status, text=f"{status}: Bad Gateway")  # text/plain, as aiohttp and nginx send
+            return web.Response(status=status, text=f"{status}: Bad Gateway{self._echo(request)}")  # as nginx sends
         self._record(Call(method, args, request.path, token))
         if method in self.fail:
             return web.json_response({"ok": False, "error": self.fail[method]})
@@ -172,7 +175,14 @@ class FakeSlack:
         self._record(Call("response_url", args, request.path))
         if args.get("blocks") == []:
             return web.Response(status=400, text="invalid_blocks")
+        if self.echo_headers:
+            return web.Response(status=502, text=f"upstream failed{self._echo(request)}")
         return web.Response(text="ok")
+
+    def _echo(self, request: web.Request) -> str:
+        if not self.echo_headers:
+            return ""
+        return "\n" + "\n".join(f"{k}: {v}" for k, v in request.headers.items())
 
 
 async def _read_args(request: web.Request) -> dict[str, Any]:

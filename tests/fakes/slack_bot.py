@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +26,18 @@ from tests.fakes.article_server import ArticleServer
 from tests.fakes.fake_slack import FakeSlack, command_body, signed_headers
 
 SECRET = "test-signing-secret"
+# What would ping or link if it reached Slack unescaped: <!channel>, <@U…>, <#C…>, a bare @here.
+PING = re.compile(r"<[!@#]|@(?:channel|here|everyone)\b", re.IGNORECASE)
+
+
+def rendered(call) -> str:
+    """Everything a Slack call would show: its blocks (as JSON) and its text."""
+    return json.dumps(call.args.get("blocks", []), ensure_ascii=False) + "\n" + str(call.args.get("text", ""))
+
+
+def crashes(records: list[logging.LogRecord]) -> list[str]:
+    """Log records that carry a traceback, or say that something crashed: there must be none."""
+    return [r.getMessage() for r in records if r.exc_info or "Traceback" in r.getMessage()]
 
 
 class Harness:

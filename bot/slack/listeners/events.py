@@ -11,7 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
 from bot.fetch.links import find_article_urls
-from bot.slack import blocks, replies
+from bot.slack import blocks, payload, replies
 from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,13 @@ def register(app: AsyncApp, rt: Runtime) -> None:
 
 
 def _is_ours_to_read(rt: Runtime, event: dict) -> bool:
-    if event.get("subtype") not in _READ_SUBTYPES or event.get("bot_id") or event.get("hidden"):
+    subtype = event.get("subtype")
+    if not isinstance(subtype, str | None) or subtype not in _READ_SUBTYPES or event.get("bot_id") or event.get("hidden"):
         return False
     if rt.identity.user_id and event.get("user") == rt.identity.user_id:
         return False
-    return bool(event.get("channel") and event.get("ts"))
+    # A payload without a channel and ts of the right type is none Slack sends: nothing to answer in.
+    return bool(payload.text(event, "channel") and payload.text(event, "ts"))
 
 
 async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None:
@@ -57,18 +59,19 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
     if not _is_ours_to_read(rt, event):
         return
     try:
-        urls = find_article_urls(event.get("text") or "", limit=rt.settings.max_links_per_message)
+        urls = find_article_urls(payload.text(event, "text") or "", limit=rt.settings.max_links_per_message)
     except ValueError:
         urls = []
     if not urls and not mention:
         return
-    event_id = body.get("event_id")
+    event_id = payload.text(body, "event_id")
     if event_id and not await rt.store.claim_event(event_id):
         log.info("event %s already handled (a retry)", event_id)
         return
     channel, ts = event["channel"], event["ts"]
-    thread_ts = event.get("thread_ts") or ts
-    log.info("%d article link(s) from %s in %s", len(urls), event.get("user"), channel)
+    thread_ts = payload.text(event, "thread_ts") or ts
+    user = payload.text(event, "user")
+    log.info("%d article link(s) from %s in %s", len(urls), user, channel)
     if not urls:
         try:
             await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_MENTION_HELP))
@@ -77,8 +80,8 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
         return
     for url in urls:
         first = await rt.store.record_link(
-            team=body.get("team_id") or event.get("team"), channel=channel, message_ts=ts,
-            user=event.get("user"), url=url,
+            team=payload.text(body, "team_id") or payload.text(event, "team"), channel=channel, message_ts=ts,
+            user=user, url=url,
         )
         if first:
             await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url)
@@ -87,12 +90,12 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
 async def unfurl(rt: Runtime, body: dict, event: dict) -> None:
     """link_shared fires only for the domains listed under unfurl_domains in the manifest: attach a compact
     summary to the message itself. The thread reply still carries the full analysis."""
-    event_id = body.get("event_id")
+    event_id = payload.text(body, "event_id")
     if event_id and not await rt.store.claim_event(event_id):
         return
     wanted: list[tuple[str, str]] = []
-    for link in event.get("links") or []:
-        raw = link.get("url") or ""
+    for link in payload.dicts(event, "links"):
+        raw = payload.text(link, "url") or ""
         try:
             found = find_article_urls(raw, limit=1)
         except ValueError:
