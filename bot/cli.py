@@ -113,7 +113,7 @@ async def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     if not args.no_cache and engine != "offline":
         from bot.store import Store
 
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
     pipeline = Pipeline(settings, store)
     try:
         try:
@@ -159,7 +159,7 @@ async def _batch(args: argparse.Namespace, settings: Settings, stdin, stdout) ->
     if resolve_engine_name(engine, settings) != "offline":  # as analyze: model answers are cached
         from bot.store import Store
 
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
     pipeline = Pipeline(settings, store)
     progress = None
     if sys.stderr.isatty():

@@ -78,6 +78,9 @@ class Settings:
     fetch_timeout: float = 10.0
     fetch_max_bytes: int = 5_000_000
     fetch_max_redirects: int = 5
+    fetch_failure_seconds: float = 60.0
+    # Several processes: how long a dead process's claim (a link being analysed, a reply owed) stands
+    lease_seconds: float = 30.0
     # LLM
     openai_api_key: str | None = None
     openai_base_url: str | None = None
@@ -139,6 +142,8 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         fetch_timeout=_float(env, "NEWSBOT_FETCH_TIMEOUT", 10.0, minimum=0.1),
         fetch_max_bytes=_int(env, "NEWSBOT_FETCH_MAX_BYTES", 5_000_000, minimum=1),
         fetch_max_redirects=_int(env, "NEWSBOT_FETCH_MAX_REDIRECTS", 5, minimum=0),
+        fetch_failure_seconds=_float(env, "NEWSBOT_FETCH_FAILURE_SECONDS", 60.0, minimum=0.0),
+        lease_seconds=_float(env, "NEWSBOT_LEASE_SECONDS", 30.0, minimum=0.5),
         openai_api_key=_str(env, "OPENAI_API_KEY"),
         openai_base_url=base_url,
         openai_model=_str(env, "OPENAI_MODEL", "gpt-4.1-mini") or "gpt-4.1-mini",

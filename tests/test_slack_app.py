@@ -97,7 +97,7 @@ async def test_same_link_in_several_channels_at_once_is_read_once(bot):
     assert bot.articles.hits["/news/water"] == 1
     assert sorted("from cache" in _rendered(u) for u in bot.updates()) == [False, True, True]
     assert all("Harbor city" in _rendered(u) for u in bot.updates())
-    assert not bot.web_app[RUNTIME].inflight
+    assert not bot.web_app[RUNTIME].pipeline.inflight
 
 
 async def test_several_links_one_reply_each_up_to_the_limit(bot):

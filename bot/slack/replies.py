@@ -7,7 +7,6 @@ analysis, or into the reason it could not be made. A slash command is answered t
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
 import secrets
@@ -33,18 +32,10 @@ Respond = Callable[..., Awaitable[object]]
 
 
 async def analyse(rt: Runtime, url: str) -> Outcome | str:
-    """The pipeline's outcome, or a sentence saying why there is none.
-
-    One link shared in several channels at once is fetched and analysed once: later requests wait for the
-    analysis already running (and are answered as from the cache) instead of starting their own."""
-    task = rt.inflight.get(url)
-    joined = task is not None
-    if task is None:
-        task = asyncio.create_task(asyncio.wait_for(rt.pipeline.run_url(url), timeout=rt.analysis_timeout))
-        rt.inflight[url] = task
-        task.add_done_callback(lambda t: _forget(rt, url, t))
+    """The pipeline's outcome, or a sentence saying why there is none. One link shared in several channels
+    (or reaching several processes) at once is fetched and analysed once: the pipeline's single flight."""
     try:
-        outcome = await asyncio.shield(task)
+        return await asyncio.wait_for(rt.pipeline.run_url(url), timeout=rt.analysis_timeout)
     except FetchError as e:
         return str(e)
     except TimeoutError:
@@ -52,17 +43,8 @@ async def analyse(rt: Runtime, url: str) -> Outcome | str:
     except asyncio.CancelledError:
         raise
     except Exception:
-        if not joined:
-            log.exception("analysis of %s failed", url)
+        log.exception("analysis of %s failed", url)
         return BROKEN
-    return dataclasses.replace(outcome, cached=True) if joined else outcome
-
-
-def _forget(rt: Runtime, url: str, task: asyncio.Task) -> None:
-    if rt.inflight.get(url) is task:
-        del rt.inflight[url]
-    if not task.cancelled():
-        task.exception()  # retrieved here, so a failure nobody waits for any more is not logged twice
 
 
 # --- links shared in channels ------------------------------------------------------------------------------
@@ -84,15 +66,24 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
     ts = resp.get("ts") if isinstance(resp.data, dict) else None
     if ts:
         rt.pending[(channel, ts)] = site
+        await _owe(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     async def job() -> None:
-        await _analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
+        await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     if not rt.queue.submit(job):
         await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=blocks.failure(site, BUSY))
 
 
-async def _analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
+async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) -> None:
+    """Record the placeholder in the store, so another process answers it if this one dies."""
+    try:
+        await rt.store.owe_reply(channel=channel, ts=ts, thread_ts=thread_ts, url=url)
+    except Exception as e:  # this process can still answer it; only a crash would leave it unanswered
+        log.warning("could not record the reply owed in %s: %s", channel, e)
+
+
+async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
     message = _answer(await analyse(rt, url), url, "thread")
     await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=message)
 
@@ -109,8 +100,30 @@ async def deliver(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, 
 
 
 async def update(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) -> None:
-    """Edit the placeholder; if Slack refuses the blocks, edit it into a plain sentence instead."""
+    """Edit the placeholder, then strike it from the replies owed (a crash in between edits it twice:
+    better than never)."""
     rt.pending.pop((channel, ts), None)
+    if not await _still_ours(rt, channel, ts):
+        log.info("the reply in %s was taken over by another process; it answers", channel)
+        return
+    await _edit(rt, channel=channel, ts=ts, message=message)
+    try:
+        await rt.store.settle_reply(channel, ts)
+    except Exception as e:  # the row stays; a survivor would edit the placeholder once more
+        log.warning("could not settle the reply in %s: %s", channel, e)
+
+
+async def _still_ours(rt: Runtime, channel: str, ts: str) -> bool:
+    """False when another process took this reply over (this one looked dead for a while): it edits."""
+    try:
+        owner = await rt.store.reply_owner(channel, ts)
+    except Exception:  # unknown: answering twice beats not answering
+        return True
+    return owner is None or owner == rt.store.holder
+
+
+async def _edit(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) -> None:
+    """Edit the placeholder; if Slack refuses the blocks, edit it into a plain sentence instead."""
     try:
         await rt.client.chat_update(channel=channel, ts=ts, **message.as_kwargs(update=True))
         return

@@ -47,6 +47,7 @@ IDENTITY_RETRY_SECONDS = 60.0
 # At shutdown, how long to wait for listeners to finish what they started for requests already acked
 # (recording the link, posting the placeholder): seconds, not analyses.
 LISTENER_DRAIN_SECONDS = 10.0
+RESTARTED = "I was restarted before I finished; please share the link again"
 
 
 def slack_error(e: SlackApiError) -> str:
@@ -149,18 +150,18 @@ class Runtime:
     analysis_timeout: float = ANALYSIS_TIMEOUT
     # Placeholders still saying "Reading…": (channel, ts) → site. Shutdown edits each into an apology.
     pending: dict[tuple[str, str], str] = field(default_factory=dict)
-    # Analyses running now, by canonical URL: a link shared in several places at once is read once.
-    inflight: dict[str, asyncio.Task] = field(default_factory=dict)
     # Answers owed through a response_url (slash commands, the share button): key → (respond, site, kwargs).
     awaiting: dict[object, tuple[Callable[..., Awaitable[object]], str, dict]] = field(default_factory=dict)
     # Listeners still handling a request Slack has already been acked for (see `handling`).
     listeners: set[asyncio.Task] = field(default_factory=set)
+    # Finishes replies owed by processes that died (bot.slack.recovery).
+    recovery: asyncio.Task | None = None
     _asked_at: float = -1e9
     _ask_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
     async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None) -> Runtime:
-        store = await Store.open(settings.db_path)
+        store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
         session = aiohttp.ClientSession()
         try:
             settings = await resolve_api_url(settings, session)
@@ -183,6 +184,9 @@ class Runtime:
             await rt.close()
             raise
         rt.queue.start()
+        from bot.slack import recovery  # here: recovery builds on replies, which builds on this module
+
+        rt.recovery = asyncio.create_task(recovery.watch(rt), name="newsbot-recovery")
         return rt
 
     async def who_am_i(self, *, strict: bool = False) -> Identity:
@@ -244,9 +248,10 @@ class Runtime:
         """Stop in order, and finish every step even when one fails: a step that raised must never leave
         the HTTP session and the database open, nor the process unable to exit on SIGTERM."""
         steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+            ("stopping the recovery of replies owed", self._stop_recovery),
             ("waiting for listeners", self._drain_listeners),
             ("stopping the work queue", self.queue.close),
-            ("cancelling analyses", self._cancel_inflight),
+            ("cancelling analyses", self.pipeline.inflight.cancel_all),
             ("editing placeholders", self._release_placeholders),
             ("closing the HTTP session", self.session.close),
             ("closing the store", self.store.close),
@@ -257,24 +262,37 @@ class Runtime:
             except Exception:
                 log.exception("shutdown: %s failed; carrying on", what)
 
-    async def _cancel_inflight(self) -> None:
-        for task in list(self.inflight.values()):
-            task.cancel()
-        await asyncio.gather(*self.inflight.values(), return_exceptions=True)
+    async def _stop_recovery(self) -> None:
+        if self.recovery is not None:
+            self.recovery.cancel()
+            await asyncio.gather(self.recovery, return_exceptions=True)
 
     async def _release_placeholders(self, timeout: float = 5.0) -> None:
-        """A restart must not leave "Reading…" in a thread forever: say what happened instead. Slash
-        command answers still owed get the same sentence through their response_url."""
+        """A restart must not leave "Reading…" in a thread forever. On PostgreSQL (several processes) the
+        replies owed are handed to the others, which finish them; otherwise, and for any not recorded in
+        the store, say what happened instead. Slash command answers still owed get the same sentence
+        through their response_url."""
+        if self.pending and self.store.backend == "postgresql":
+            try:
+                handed = await self.store.hand_over_replies()
+            except Exception as e:
+                log.warning("could not hand unfinished replies to the other processes: %s", e)
+                handed = set()
+            for key in handed:
+                self.pending.pop(key, None)
+            if handed:
+                log.info("handed %d unfinished replies to the other processes", len(handed))
         if not self.pending and not self.awaiting:
             return
         from bot.slack import blocks  # here, not at the top: blocks is pure formatting, runtime is wiring
 
-        reason = "I was restarted before I finished; please share the link again"
+        reason = RESTARTED
 
         async def one(channel: str, ts: str, site: str) -> None:
             try:
                 message = blocks.failure(site, reason)
                 await self.client.chat_update(channel=channel, ts=ts, **message.as_kwargs(update=True))
+                await self.store.settle_reply(channel, ts)
             except Exception as e:
                 log.warning("could not edit the placeholder in %s: %s", channel, redact(e))
 

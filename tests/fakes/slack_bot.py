@@ -84,8 +84,9 @@ def bot_settings(tmp_path: Path, fake: FakeSlack, **env: str):
 
 @asynccontextmanager
 async def running_bot(tmp_path: Path, *, fake: FakeSlack | None = None, articles: ArticleServer | None = None,
-                      **env: str) -> AsyncIterator[Harness]:
-    """The app over HTTP on 127.0.0.1 (started and shut down as `newsbot serve` does)."""
+                      keep_fakes: bool = False, **env: str) -> AsyncIterator[Harness]:
+    """The app over HTTP on 127.0.0.1 (started and shut down as `newsbot serve` does). `keep_fakes`: the
+    fakes outlive this bot (several bots sharing them; the caller stops them)."""
     fake = fake or await FakeSlack().start()
     articles = articles or await ArticleServer().start()
     web_app = create_web_app(bot_settings(tmp_path, fake, **env))
@@ -99,5 +100,6 @@ async def running_bot(tmp_path: Path, *, fake: FakeSlack | None = None, articles
             yield Harness(fake, articles, f"http://127.0.0.1:{port}/slack/events", session, web_app)
     finally:
         await runner.cleanup()
-        await articles.stop()
-        await fake.stop()
+        if not keep_fakes:
+            await articles.stop()
+            await fake.stop()

@@ -6,6 +6,7 @@ Joining a channel is the opt-in: Slack only sends the bot messages from channels
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -13,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.fetch.links import find_article_urls
 from bot.slack import blocks, payload, replies
 from bot.slack.runtime import Runtime, slack_error
+from bot.store import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +67,7 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
     if not urls and not mention:
         return
     event_id = payload.text(body, "event_id")
-    if event_id and not await rt.store.claim_event(event_id):
+    if event_id and not await _first(rt.store.claim_event(event_id), f"event {event_id}"):
         log.info("event %s already handled (a retry)", event_id)
         return
     channel, ts = event["channel"], event["ts"]
@@ -79,19 +81,29 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
             log.warning("could not answer a mention in %s: %s", channel, slack_error(e))
         return
     for url in urls:
-        first = await rt.store.record_link(
+        first = rt.store.record_link(
             team=payload.text(body, "team_id") or payload.text(event, "team"), channel=channel, message_ts=ts,
-            user=user, url=url,
+            user=user, url=url, channel_type=payload.text(event, "channel_type"),
         )
-        if first:
+        if await _first(first, f"the link {url}"):
             await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url)
+
+
+async def _first(claim: Awaitable[bool], what: str) -> bool:
+    """Whether this is the first time (a claim in the store). When the store stays unavailable after its
+    retries, answer anyway: a rare double answer beats a request acked and then dropped."""
+    try:
+        return await claim
+    except StoreUnavailable as e:
+        log.warning("could not check whether %s was already handled (%s); answering it", what, e)
+        return True
 
 
 async def unfurl(rt: Runtime, body: dict, event: dict) -> None:
     """link_shared fires only for the domains listed under unfurl_domains in the manifest: attach a compact
     summary to the message itself. The thread reply still carries the full analysis."""
     event_id = payload.text(body, "event_id")
-    if event_id and not await rt.store.claim_event(event_id):
+    if event_id and not await _first(rt.store.claim_event(event_id), f"event {event_id}"):
         return
     wanted: list[tuple[str, str]] = []
     for link in payload.dicts(event, "links"):

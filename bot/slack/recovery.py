@@ -1,0 +1,50 @@
+"""Replies owed by a process that died: a survivor (or the same bot after a restart) finishes them.
+
+Each placeholder posted in a thread is a row in the store's replies_owed until its final edit. The owning
+process's heartbeat keeps the row alive; when it stops (SIGKILL, a crash, a lost machine), the row expires
+and one surviving process takes it over: it runs the analysis again (the lease on the link expires too)
+and edits the placeholder, or, when that already failed once, says it was restarted. Never silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.slack import blocks, replies
+from bot.slack.runtime import RESTARTED, Runtime
+from bot.store import OwedReply
+
+log = logging.getLogger(__name__)
+
+# The first owner, then one survivor: a link that kills every process that reads it is not read a third time.
+MAX_ATTEMPTS = 2
+
+
+async def watch(rt: Runtime) -> None:
+    """Look for orphaned replies every half lease, for as long as the app runs."""
+    interval = max(rt.settings.lease_seconds / 2, 0.2)
+    while True:
+        try:
+            for owed in await rt.store.take_over_replies():
+                await resume(rt, owed)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:  # the store may be restarting: try again next round
+            log.warning("could not look for replies owed by stopped processes: %s", e)
+        await asyncio.sleep(interval)
+
+
+async def resume(rt: Runtime, owed: OwedReply) -> None:
+    site = blocks.site_of(owed.url)
+    log.info("finishing the reply at %s/%s left by a stopped process (attempt %d)", owed.channel, owed.ts,
+             owed.attempts)
+    if owed.attempts <= MAX_ATTEMPTS:
+        rt.pending[(owed.channel, owed.ts)] = site
+
+        async def job() -> None:
+            await replies.analyse_into(rt, channel=owed.channel, ts=owed.ts, thread_ts=owed.thread_ts, url=owed.url)
+
+        if rt.queue.submit(job):
+            return
+    await replies.update(rt, channel=owed.channel, ts=owed.ts, message=blocks.failure(site, RESTARTED))

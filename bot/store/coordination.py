@@ -1,0 +1,183 @@
+"""What lets several processes share the work: leases (single flight), fetch failures remembered
+briefly, and replies owed (placeholders whose answer a survivor completes when their process dies).
+
+Every decision is one atomic statement (an insert that conflicts, an update guarded by `expires`), so two
+processes asking at once never both win. A heartbeat keeps this process's rows alive while it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.store.database import Database
+from bot.store.tables import fetch_failures, leases, replies_owed
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class OwedReply:
+    channel: str
+    ts: str
+    thread_ts: str
+    url: str
+    attempts: int
+
+
+class Coordination(Database):
+    # How long a claim outlives a silent holder (NEWSBOT_LEASE_SECONDS); the heartbeat renews at a third.
+    lease_seconds: float = LEASE_SECONDS
+    _beat: asyncio.Task | None = None
+
+    # --- leases -------------------------------------------------------------------------------------------
+
+    async def acquire_lease(self, name: str) -> bool:
+        """True when this process now holds `name`: it was free, expired (its holder died), or already ours."""
+        now = time.time()
+        expires = now + self.lease_seconds
+
+        async def query(conn: AsyncConnection) -> bool:
+            taken = await conn.execute(self.insert(leases).values(name=name, holder=self.holder, expires=expires)
+                                       .on_conflict_do_nothing())
+            if taken.rowcount == 1:
+                return True
+            stale = await conn.execute(
+                update(leases).where(leases.c.name == name)
+                .where((leases.c.expires < now) | (leases.c.holder == self.holder))
+                .values(holder=self.holder, expires=expires))
+            return stale.rowcount == 1
+
+        won = await self.write(query, "taking a lease")
+        if won:
+            self._keep_alive()
+        return won
+
+    async def release_lease(self, name: str) -> None:
+        await self.write(lambda conn: conn.execute(
+            delete(leases).where(leases.c.name == name, leases.c.holder == self.holder)), "releasing a lease")
+
+    # --- fetch failures -----------------------------------------------------------------------------------
+
+    async def remember_failure(self, url: str, message: str, seconds: float) -> None:
+        expires = time.time() + seconds
+        stmt = self.insert(fetch_failures).values(url=url, message=message, expires=expires)
+        stmt = stmt.on_conflict_do_update(index_elements=[fetch_failures.c.url],
+                                          set_={"message": message, "expires": expires})
+        await self.write(lambda conn: conn.execute(stmt), "remembering a failed fetch")
+
+    async def recent_failure(self, url: str) -> str | None:
+        """Why `url` could not be fetched, if that happened within the failure cache's time."""
+
+        async def query(conn: AsyncConnection) -> str | None:
+            row = await conn.execute(select(fetch_failures.c.message).where(
+                fetch_failures.c.url == url, fetch_failures.c.expires >= time.time()))
+            return row.scalar()
+
+        return await self.read(query)
+
+    # --- replies owed -------------------------------------------------------------------------------------
+
+    async def owe_reply(self, *, channel: str, ts: str, thread_ts: str, url: str) -> None:
+        """A placeholder was posted at (channel, ts): its answer is owed until `settle_reply`."""
+        now = time.time()
+        stmt = self.insert(replies_owed).values(
+            channel=channel, ts=ts, thread_ts=thread_ts, url=url, owner=self.holder,
+            expires=now + self.lease_seconds, attempts=1, created=now).on_conflict_do_nothing()
+        await self.write(lambda conn: conn.execute(stmt), "recording a reply owed")
+        self._keep_alive()
+
+    async def reply_owner(self, channel: str, ts: str) -> str | None:
+        """Who owes the reply at (channel, ts) now (a `holder`), or None when nobody does."""
+
+        async def query(conn: AsyncConnection) -> str | None:
+            return (await conn.execute(select(replies_owed.c.owner).where(
+                replies_owed.c.channel == channel, replies_owed.c.ts == ts))).scalar()
+
+        return await self.read(query)
+
+    async def settle_reply(self, channel: str, ts: str) -> None:
+        await self.write(lambda conn: conn.execute(
+            delete(replies_owed).where(replies_owed.c.channel == channel, replies_owed.c.ts == ts)),
+            "settling a reply")
+
+    async def take_over_replies(self, limit: int = 20) -> list[OwedReply]:
+        """Replies owed by processes that stopped beating (killed, crashed): each becomes ours, and only ours,
+        so exactly one survivor answers it."""
+        now = time.time()
+
+        async def find(conn: AsyncConnection) -> list:
+            rows = await conn.execute(select(replies_owed).where(replies_owed.c.expires < now)
+                                      .order_by(replies_owed.c.created).limit(limit))
+            return list(rows)
+
+        won: list[OwedReply] = []
+        for row in await self.read(find):
+            async def claim(conn: AsyncConnection, row=row) -> bool:
+                result = await conn.execute(
+                    update(replies_owed)
+                    .where(replies_owed.c.channel == row.channel, replies_owed.c.ts == row.ts,
+                           replies_owed.c.expires < now)
+                    .values(owner=self.holder, expires=time.time() + self.lease_seconds,
+                            attempts=replies_owed.c.attempts + 1))
+                return result.rowcount == 1
+
+            if await self.write(claim, "taking over a reply owed"):
+                won.append(OwedReply(row.channel, row.ts, row.thread_ts, row.url, row.attempts + 1))
+        if won:
+            self._keep_alive()
+        return won
+
+    async def hand_over_replies(self) -> set[tuple[str, str]]:
+        """This process is stopping: its replies owed become free at once for another process to finish
+        (no longer ours, so the heartbeat leaves them alone). Returns their (channel, ts)."""
+        where = replies_owed.c.owner == self.holder
+
+        async def query(conn: AsyncConnection) -> set[tuple[str, str]]:
+            rows = await conn.execute(select(replies_owed.c.channel, replies_owed.c.ts).where(where))
+            owed = {(row.channel, row.ts) for row in rows}
+            await conn.execute(update(replies_owed).where(where).values(owner=f"stopped:{self.holder}", expires=0.0))
+            return owed
+
+        return await self.write(query, "handing over replies owed")
+
+    # --- heartbeat ----------------------------------------------------------------------------------------
+
+    async def renew(self) -> None:
+        """Push this process's leases and replies owed forward: it is alive."""
+        expires = time.time() + self.lease_seconds
+
+        async def query(conn: AsyncConnection) -> None:
+            await conn.execute(update(leases).where(leases.c.holder == self.holder).values(expires=expires))
+            await conn.execute(update(replies_owed).where(replies_owed.c.owner == self.holder)
+                               .values(expires=expires))
+
+        await self.write(query, "renewing leases")
+
+    def _keep_alive(self) -> None:
+        if self._beat is None or self._beat.done():
+            self._beat = asyncio.get_running_loop().create_task(self._heartbeat(), name="newsbot-store-heartbeat")
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(self.lease_seconds / 3)
+            try:
+                await self.renew()
+            except Exception as e:  # the next beat may get through; a lease outliving us is what expiry is for
+                log.warning("could not renew this process's leases: %s", e)
+
+    async def close(self) -> None:
+        if self._beat is not None:
+            self._beat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._beat
+            self._beat = None
+        await super().close()

@@ -1,0 +1,110 @@
+"""Every table newsbot keeps, defined once as SQLAlchemy Core `Table`s; the queries in this package use
+them, and the Alembic revisions in `migrations/versions/` build them (one new revision per change: see
+DEVELOPERS.md "Adding a table")."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+# One analysis per (engine, article text): the same wire story under ten addresses is analysed once.
+# `key` is a digest of the pair (bot.analysis.pipeline.cache_key), kept as the row's short handle.
+analyses = Table(
+    "analyses", metadata,
+    Column("key", Text, primary_key=True),
+    Column("text_hash", Text, nullable=False),
+    Column("engine_id", Text, nullable=False),
+    Column("json", Text, nullable=False),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("engine_id", "text_hash", name="analyses_engine_text"),
+)
+
+# Every address that led to an analysis keeps leading to it. `meta` is that address's own source and
+# links ({"source": ..., "links": [...]}, JSON) so a syndicated copy keeps its title and site; NULL means
+# the analysis's own (rows migrated from the first schema, where the analysis row carried its URL).
+analysis_urls = Table(
+    "analysis_urls", metadata,
+    Column("url", Text, nullable=False),
+    Column("engine_id", Text, nullable=False),
+    Column("analysis_key", Text, nullable=False),
+    Column("meta", Text),
+    Column("created", Float, nullable=False),
+    PrimaryKeyConstraint("url", "engine_id", name="analysis_urls_pkey"),
+    Index("analysis_urls_analysis", "analysis_key"),
+)
+
+# One row per link shared in a message. team and channel_type come from the Slack event (privacy: what
+# was shared in a private channel, group DM or DM is only shown inside it).
+shared_links = Table(
+    "shared_links", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("team", Text),
+    Column("channel", Text, nullable=False),
+    Column("message_ts", Text, nullable=False),
+    Column("user", Text),
+    Column("url", Text, nullable=False),
+    Column("created", Float, nullable=False),
+    Column("channel_type", Text),
+    UniqueConstraint("channel", "message_ts", "url", name="shared_links_channel_message_ts_url_key"),
+    Index("shared_links_channel_created", "channel", "created"),
+)
+
+# Handled Slack event ids (Slack retries an event it thinks was not acked).
+events = Table(
+    "events", metadata,
+    Column("event_id", Text, primary_key=True),
+    Column("created", Float, nullable=False),
+    Index("events_created", "created"),
+)
+
+# LLM tokens spent per UTC day, added by one atomic upsert so every process counts against one budget.
+token_usage = Table(
+    "token_usage", metadata,
+    Column("day", Text, primary_key=True),
+    Column("tokens", BigInteger, nullable=False, server_default="0"),
+)
+
+# Single flight across processes: whoever holds the row does the work; `expires` is pushed forward while
+# the holder lives, so a row whose holder died is taken over once it expires.
+leases = Table(
+    "leases", metadata,
+    Column("name", Text, primary_key=True),
+    Column("holder", Text, nullable=False),
+    Column("expires", Float, nullable=False),
+)
+
+# A link that could not be fetched, remembered briefly: a 404 shared in 30 channels is fetched once.
+fetch_failures = Table(
+    "fetch_failures", metadata,
+    Column("url", Text, primary_key=True),
+    Column("message", Text, nullable=False),
+    Column("expires", Float, nullable=False),
+)
+
+# Placeholders ("Reading…") still owed their answer. The owner's heartbeat keeps `expires` ahead; a row
+# past it belongs to a process that died, and a survivor completes the reply or apologises.
+replies_owed = Table(
+    "replies_owed", metadata,
+    Column("channel", Text, nullable=False),
+    Column("ts", Text, nullable=False),
+    Column("thread_ts", Text, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("owner", Text, nullable=False),
+    Column("expires", Float, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="1"),
+    Column("created", Float, nullable=False),
+    PrimaryKeyConstraint("channel", "ts", name="replies_owed_pkey"),
+    Index("replies_owed_expires", "expires"),
+)
