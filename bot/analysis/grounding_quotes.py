@@ -169,7 +169,7 @@ _CUE_WORD = re.compile(r"[A-Za-z]+(?:\s+to\b)?")
 
 def _speech_forms() -> set[str]:
     try:
-        from bot.analysis.offline.attribution import verbs
+        from bot.analysis.offline.cues import verbs
 
         return {f for f, (_, cls) in verbs().items() if cls == "speech"}
     except Exception:  # the offline lexicon is optional here
@@ -192,7 +192,7 @@ def _reported_in(ctx: Context, start: int, end: int) -> bool:
 def _reporting_cue(ctx: Context, start: int, end: int) -> Span | None:
     """The reporting verb ("said", "told", "according to") nearest the quote, in its sentences."""
     try:
-        from bot.analysis.offline.attribution import verbs
+        from bot.analysis.offline.cues import verbs
 
         forms = {f for f, (_, cls) in verbs().items() if cls == "speech"}
     except Exception:  # the offline lexicon is optional here: a quote without a cue is still a quote

@@ -19,6 +19,7 @@ import re
 
 from bot.analysis.model import Claim, Cue, Flag, Quote, Sentence, Speaker
 from bot.analysis.offline.body import is_body
+from bot.analysis.offline.lexicon import words
 
 MAX_CLAIMS = 10
 # Unflagged lead claims kept even when flags fill the budget: the article's own main points.
@@ -27,10 +28,7 @@ MIN_WORDS = 6
 AUTHOR = Speaker(name="the author", title=None, kind="author")
 
 # Cue words that name who holds the claim, when no quote does: "sources say", "critics argue".
-_PEOPLE = frozenset(
-    """source sources official officials people person insider insiders critics experts observers analysts
-    diplomats commentators historians scholars""".split()
-)
+_PEOPLE = words("mention_words", "claimer_people")
 _CUE_VERBS = re.compile(
     r"\s+(?:have\s+)?(?:say|says|said|told|tell|argue|argued|claim|claimed|believe|believed|contend|warn|"
     r"suggest)\b.*$",

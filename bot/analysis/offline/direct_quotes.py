@@ -8,48 +8,27 @@ quotes.py). A short quoted phrase inside a sentence with no speaker next to it i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from bot.analysis.offline.attribution import (
-    INVERTIBLE,
-    core_before,
-    is_passive,
-    is_verb,
-    main_clause_start,
-    participle_subject,
-    phrase_after,
-    phrase_before,
-    sentence_subject,
-    stop_punct,
-    verbs,
-)
-from bot.analysis.offline.quote_doc import Doc
+from bot.analysis.offline.doc import Doc
+from bot.analysis.offline.lexicon import words
+from bot.analysis.offline.mentions import classify
+from bot.analysis.offline.quote_layouts import attribution_after, attribution_before
 from bot.analysis.offline.quote_marks import QuoteSpan, find_spans
-from bot.analysis.offline.speakers import Mention, classify
+from bot.analysis.offline.subjects import main_clause_start, sentence_subject
+from bot.analysis.offline.units import Attribution, RawQuote
 
-_DASHES = frozenset({"—", "–", "-", "―"})
-_TRAIL = " \t\n,;:"
+_TRAIL = " \t\n,;:\u00a0\u202f"
+
+
 MIN_FLOATING_WORDS = 4  # a quote standing alone at a sentence start
+
+
 MIN_LOOSE_WORDS = 8  # a quote inside a sentence with no speaker beside it
+
+
 MAX_TITLE_WORDS = 8  # a quote this short in title case is a title
 
 
-@dataclass(slots=True)
-class RawQuote:
-    start: int
-    end: int
-    kind: str  # direct | indirect
-    mention: Mention | None
-    cue: tuple[int, int] | None
-    chain: RawQuote | None = None  # the direct quote this one continues
-    partial: bool = False  # a phrase quoted inside someone's indirect speech
-    appositive: str | None = None
-    opens_sentence: bool = True  # starts its sentence (a floating quote) rather than sitting inside one
-
-
-_NAMING = frozenset({"call", "dub", "label", "brand", "term", "describe"})
-_TITLE_SMALL_WORDS = frozenset({"the", "and", "of", "a", "an", "in", "on", "to", "for", "is", "at", "by", "with",
-                                "from", "or", "nor", "but", "as", "vs", "vs."})
+_TITLE_SMALL_WORDS = words("function_words", "title_small")
 
 
 def title_case(content: str) -> bool:
@@ -69,159 +48,7 @@ def _content(text: str, s: QuoteSpan) -> tuple[int, int]:
     return a, b
 
 
-def _cue_span(doc: Doc, verb: int, phrase: tuple[int, int, str | None] | None) -> tuple[int, int]:
-    """The verb, with an adjacent pronoun subject ("he said") or a first-person object ("told me")."""
-    t = doc.toks
-    start, end = t[verb].start, t[verb].end
-    if phrase and phrase[1] - phrase[0] == 1 and phrase[1] == verb and t[phrase[0]].lower in ("he", "she", "they"):
-        start = t[phrase[0]].start
-    if verb + 1 < len(t) and t[verb + 1].lower in ("me", "us", "reporters"):
-        end = t[verb + 1].end
-    return start, end
-
-
-def _after(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None] | None:
-    """A speaker right after the closing mark: `," X said` / `," said X` / `" — X` / `," according to X`."""
-    if s.close_at is None:
-        return None
-    t = doc.toks
-    p1 = doc.para_bounds(s.open_at)[1]
-    i = doc.tok_at(s.close_at + 1)
-    while i < len(t) and t[i].text in (",", "”", "’", "\"", "'") and t[i].start < p1:
-        i += 1
-    ends_sentence = doc.text[s.start:s.close_at].rstrip()[-1:] == "."
-    if ends_sentence and i < len(t) and t[i].is_cap and t[i].text not in _DASHES and not _bare_attribution(t, i):
-        return None  # `"…." Mr. Trump said …` starts a new sentence; the attribution would need a comma
-    hi = i
-    while hi < len(t) and t[hi].start < p1 and (t[hi].text in "()" or not stop_punct(t[hi])) and hi - i < 25:
-        hi += 1
-    if i >= hi or t[i].text in _DASHES:
-        if i < len(t) and t[i].text in _DASHES and (t[i].start < p1 or _dash_line(doc, i, p1)):
-            ph = phrase_after(doc.text, t, i + 1, min(len(t), i + 14))
-            if ph:
-                m = classify(doc.text, t[ph[0]:ph[1]])
-                return (m, (t[i].start, t[i].end), ph[2]) if m else None
-        return None
-    if t[i].lower == "according" and i + 1 < hi and t[i + 1].lower == "to":
-        ph = phrase_after(doc.text, t, i + 2, hi)
-        m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
-        return (m, (t[i].start, t[i + 1].end), ph[2]) if m else None
-    reach = 12
-    if i + 1 < hi and t[i].is_cap and any(x.text == "," for x in t[i + 1:i + 9]):
-        reach = 30  # "Trump, the 2016 GOP presidential frontrunner and …, said"
-        hi = _extend_past_commas(doc, i, p1, reach)
-    v = next((k for k in range(i, min(hi, i + reach)) if is_verb(t[k]) and verbs()[t[k].lower][1] != "cognition"),
-             None)
-    if v is None or is_passive(t, v):
-        return None
-    if v == i:  # inverted: "said Rep. John Smith"
-        ph = phrase_after(doc.text, t, v + 1, hi) if t[v].lower in INVERTIBLE else None
-    else:
-        ph = phrase_before(doc.text, t, v, i)
-        if ph and ph[0] != i and not _title_then_name(t, i, ph[0]):
-            # words between the quote and the speaker: not its attribution (but "…," California Rep.
-            # Duncan Hunter's chief of staff, Joe Kasper, told …" names its speaker in an appositive)
-            return None
-    if not ph:
-        return None
-    m = classify(doc.text, t[ph[0]:ph[1]])
-    return (m, _cue_span(doc, v, ph), ph[2]) if m else None
-
-
-def _dash_line(doc: Doc, i: int, p1: int) -> bool:
-    """A paragraph of its own that only signs the quote before it: "— Sanders." (fact-check layouts)."""
-    q0, q1 = doc.para_bounds(doc.toks[i].start)
-    return q0 >= p1 and doc.toks[i].start == q0 and len(doc.text[q0:q1].split()) <= 6
-
-
-def _bare_attribution(t: list, i: int) -> bool:
-    """`“… missing.” Trump said.`: a name and a speech verb that end the sentence on their own, a comma
-    left out."""
-    for k in range(i + 1, min(len(t) - 1, i + 5)):
-        if is_verb(t[k]):
-            return verbs()[t[k].lower][1] == "speech" and t[k + 1].text in (".", "!")
-        if not t[k].is_cap:
-            return False
-    return False
-
-
-def _title_then_name(t: list, i: int, name_at: int) -> bool:
-    """`…," the presumptive nominee, Donald Trump, tweeted`: a title phrase from token i up to the comma
-    before the name."""
-    if name_at - 1 <= i or t[name_at - 1].text != ",":
-        return False
-    if t[i].is_cap:
-        return True  # "California Rep. Dan Hunt's chief of staff, Joe Kasper, told"
-    core = core_before(t, name_at - 1, i)
-    return core is not None and core[0] <= i + 1
-
-
-def _extend_past_commas(doc: Doc, i: int, p1: int, reach: int) -> int:
-    t = doc.toks
-    hi = i
-    while hi < len(t) and t[hi].start < p1 and (t[hi].text in ",()" or not stop_punct(t[hi])) and hi - i < reach:
-        hi += 1
-    return hi
-
-
-def _before(doc: Doc, s: QuoteSpan) -> tuple[Mention, tuple[int, int], str | None, bool] | None:
-    """A speaker before the opening mark in the same sentence: `X said: "` / `As X said on Monday, "`,
-    or at the end of the paragraph before, when it ends in a colon (`Cruz continued:`).
-    The last item says whether other words stand between cue and quote (a partial quote)."""
-    t = doc.toks
-    a = doc.tok_at(s.open_at)
-    p0, _ = doc.para_bounds(s.open_at)
-    colon_para = s.open_at == p0 and a > 0 and t[a - 1].text == ":"
-    if colon_para:
-        p0 = doc.para_bounds(t[a - 1].start)[0]
-        a -= 1
-    lo = a
-    while lo > 0 and t[lo - 1].start >= p0 and t[lo - 1].text not in (".", "?", "!", "”", "\"", ";") \
-            and a - lo < 40:
-        lo -= 1
-    for v in range(a - 1, lo - 1, -1):
-        low = t[v].lower
-        if low == "according" and v + 1 < a and t[v + 1].lower == "to":
-            ph = phrase_after(doc.text, t, v + 2, a)
-            m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
-            if m:
-                return m, (t[v].start, t[v + 1].end), ph[2], False
-            return None
-        if not is_verb(t[v]) or is_passive(t, v):
-            continue
-        cls = verbs()[low][1]
-        naming = verbs()[low][0] in _NAMING and v + 6 >= a  # "called the vote “a turning point”"
-        particle = v + 1 < a and t[v + 1].lower in ("back", "in", "up", "out")  # "shot back:", "chimed in,"
-        if cls == "cognition" or (cls in ("weak", "object") and v + 2 + particle < a and not naming):
-            continue  # a weak verb counts only right before the quote ("Cruz continued:")
-        ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
-        if ph is None and v + 1 < a and low in INVERTIBLE:
-            ph = phrase_after(doc.text, t, v + 1, a)  # "Said Smith: "
-        if ph is None:
-            continue
-        m = classify(doc.text, t[ph[0]:ph[1]])
-        if m is None:
-            continue
-        between = [x for x in t[max(v, ph[1]) + 1:a] if x.text not in (",", ":")]
-        adjunct = a - 1 >= 0 and t[a - 1].text in (",", ":")
-        partial = bool(between) and not adjunct
-        return m, _cue_span(doc, v, ph), ph[2], partial
-    if a > 0 and t[a - 1].text == ":" and not colon_para:
-        # "Loretta Lynch: 'Be the voice…'" / "From Smith: “…”" — a name and a colon, no verb
-        ph = phrase_before(doc.text, t, a - 1, lo)
-        m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
-        if m is not None and m.kind in ("person", "organization") and ph[1] == a - 1:
-            return m, (t[a - 1].start, t[a - 1].end), ph[2], False
-    if colon_para:
-        # "Sanders made the following comment:" then the quote as its own paragraph
-        ph = sentence_subject(doc.text, t, lo, a)
-        m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
-        if m is not None and m.kind in ("person", "organization", "group", "pronoun"):
-            return m, (t[a].start, t[a].end), ph[2], False
-    return None
-
-
-def _sentence_subject(doc: Doc, s: QuoteSpan, sent_lo: int) -> tuple[Mention, None, str | None] | None:
+def _sentence_subject(doc: Doc, s: QuoteSpan, sent_lo: int) -> Attribution | None:
     """The subject of the sentence a quote sits in, when no cue ties the quote to anyone: the nearest
     speaker the sentence offers ("Trump called the judge “a hater who has railroaded me”")."""
     t = doc.toks
@@ -230,10 +57,10 @@ def _sentence_subject(doc: Doc, s: QuoteSpan, sent_lo: int) -> tuple[Mention, No
     if k is None or k >= a:
         return None
     ph = sentence_subject(doc.text, t, k, a)
-    m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
+    m = classify(doc.text, t[ph.first:ph.end]) if ph else None
     if m is None or m.kind not in ("person", "pronoun", "organization", "group", "role"):
         return None
-    return m, None, ph[2]
+    return Attribution(m, None, ph.appositive)
 
 
 def find_direct(doc: Doc) -> list[RawQuote]:
@@ -250,13 +77,8 @@ def find_direct(doc: Doc) -> list[RawQuote]:
         if n_words <= MAX_TITLE_WORDS and title_case(text[a:b]):
             continue  # “The Apprentice”, "Morning Joe", ‘Hamilton’: the name of a work, not someone's words
         chain = out[index_of[s.prev]] if s.prev is not None and s.prev in index_of else None
-        found = _after(doc, s)
-        partial = False
-        if found is None:
-            before = _before(doc, s)
-            if before is not None:
-                found = before[:3]
-                partial = before[3]
+        found = attribution_after(doc, s) or attribution_before(doc, s)
+        partial = found is not None and found.partial
         sent_lo, _ = doc.sentence_tokens(s.open_at)
         at_start = doc.tok_at(s.open_at) <= sent_lo or s.open_at == doc.para_bounds(s.open_at)[0]
         if found is None and chain is None:
@@ -272,8 +94,9 @@ def find_direct(doc: Doc) -> list[RawQuote]:
         colon = s.open_at > 0 and text[:s.open_at].rstrip().endswith(":")
         if found is not None and not partial and not at_start and not colon and n_words < 2:
             continue
-        rq = RawQuote(a, b, "direct", found[0] if found else None, found[1] if found else None,
-                      chain=chain, partial=partial, appositive=found[2] if found else None, opens_sentence=at_start)
+        rq = RawQuote(a, b, "direct", found.mention if found else None, found.cue if found else None,
+                      chain=chain, partial=partial, appositive=found.appositive if found else None,
+                      opens_sentence=at_start)
         index_of[si] = len(out)
         out.append(rq)
     # the first piece of a quote run over paragraphs may only get its speaker from a later piece

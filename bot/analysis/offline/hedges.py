@@ -23,6 +23,7 @@ import re
 from functools import lru_cache
 
 from bot.analysis.model import UNCONFIRMED_TYPES, Cue, CueType, Flag, Quote, Sentence
+from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.phrases import PhraseGroup, compile_group, find_group_spans, load_phrases
 
 # Order is priority when two cues cover the same characters.
@@ -43,11 +44,9 @@ _MAY = re.compile(r"may\b", re.IGNORECASE)
 _NEXT_WORD = re.compile(r"\s+([\w'\u2019-]+)")
 _OPENERS = set("\"'\u201c\u2018([\u00ab-\u2014 \t")
 # "May said ..." is Theresa May; a sentence-initial modal "May" is followed by a lowercase verb or subject.
-_NAME_FOLLOWERS = frozenset(
-    "said says told added argued wrote insisted warned announced has had was is and or of in on at to".split()
-)
+_NAME_FOLLOWERS = words("layout_words", "may_name_follower")
 # In a title-case headline the modal is capitalised too: "Trump May Not Have Suggested A Registry".
-_TITLE_MODAL_FOLLOWERS = frozenset("not have be also well soon never still yet already even now finally".split())
+_TITLE_MODAL_FOLLOWERS = words("layout_words", "title_modal_follower")
 
 
 def _is_month_or_name(text: str, start: int, sentence_start: int) -> bool:

@@ -1,97 +1,29 @@
 """Indirect quotes: reported speech without quotation marks; the span is the reported clause.
 
-Layouts read: `X said (that) …` `X told Y (that) …` `X warned/denied/argued … that …` `…, X said.`
-`…, said X.` `According to X, …` `…, according to X.` Weak verbs ("continued", "praised") and beliefs
-("believes") count only with a "that" clause, a clause opening with a pronoun or article ("she believes
-the plan…"), or at the end of the clause they report ("…, she recalled.").
+Each reporting word goes through the stages in order: the cue rules (cues.py) decide whether it reports,
+the speaker rules (speakers.py, subjects.py) find who, the mention rules (mentions.py) what the phrase
+names, the clause rules (clauses.py) what was said. Also read here: `According to X, …` / `…, according to
+X.` and a headline that reports someone ("Clinton: I support D.C. statehood").
 """
 
 from __future__ import annotations
 
-from bot.analysis.offline.attribution import (
-    INVERTIBLE,
-    is_passive,
-    is_verb,
-    main_clause_start,
-    participle_subject,
-    phrase_after,
-    phrase_before,
-    stop_punct,
-    verbs,
+from bot.analysis.offline.clauses import (
+    _OPEN_MARKS,
+    MIN_CONTENT_TOKENS,
+    _before_according,
+    _is_quoted,
+    _strip_end,
+    reported_clause,
 )
-from bot.analysis.offline.direct_quotes import RawQuote, _cue_span
-from bot.analysis.offline.quote_doc import Doc
-from bot.analysis.offline.speakers import Mention, classify
-
-_TELL = frozenset({"tell", "inform", "assure", "reassure", "remind", "warn", "ask", "urge", "advise", "promise",
-                   "caution", "instruct", "order", "beg", "convince", "notify", "brief"})
-_OBJECT_WORDS = frozenset({"me", "us", "him", "her", "them", "you", "reporters", "lawmakers", "journalists",
-                           "supporters", "voters", "senators", "colleagues", "viewers", "listeners", "audiences",
-                           "the", "a", "an", "his", "their", "its", "our", "my", "congress", "parliament"})
-_ADJUNCT = frozenset({"in", "on", "at", "during", "after", "before", "via", "through", "over", "last", "this",
-                      "earlier", "from", "while", "late", "early", "repeatedly", "publicly",
-                      "privately", "recently", "yesterday", "today", "again", "also"})
-_ADJUNCT_HEADS = frozenset({
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week", "month", "year",
-    "night", "morning", "afternoon", "evening", "weekend", "today", "yesterday", "statement", "interview",
-    "speech", "release", "briefing", "conference", "post", "tweet", "letter", "email", "call", "hearing",
-    "meeting", "rally", "twitter", "facebook", "television", "tv", "radio", "podcast", "address", "filing",
-    "court", "remarks", "appearance", "video",
-})
-_NEGATION = frozenset({"not", "never", "n’t", "n't", "no", "didn’t", "didn't", "hasn’t", "hasn't", "won’t",
-                       "won't", "doesn’t", "doesn't", "haven’t", "haven't"})
-_NOMINATIVE = frozenset({"he", "she", "they", "we", "i", "there"})
-_FINITE = frozenset({"will", "would", "could", "should", "may", "might", "can", "must", "is", "are", "was", "were",
-                     "has", "have", "had", "did", "does", "do", "won’t", "won't", "isn’t", "isn't", "wasn’t"})
-_OPEN_MARKS = "“\"‘'«„"
-MIN_CONTENT_TOKENS = 3
-
-
-def _strip_end(doc: Doc, lo: int, hi: int) -> int:
-    """Index past the last token of the clause [lo, hi) worth keeping (no final stop)."""
-    t = doc.toks
-    while hi > lo and t[hi - 1].text in (".", ",", ";", ":", "?", "!", "—", "–"):
-        hi -= 1
-    return hi
-
-
-def _clause_after(doc: Doc, v: int, lemma: str, hi: int) -> int | None:
-    """First token of the reported clause after the cue at `v` (None if there is none)."""
-    t = doc.toks
-    k = v + 1
-    # "that" soon after the verb opens the clause: "told CNN on Sunday that …"
-    for x in range(k, min(hi, k + 12)):
-        if t[x].lower == "that":
-            if all(not stop_punct(y) for y in t[k:x]):
-                return x
-            break
-        if stop_punct(t[x]) or (t[x].lower in verbs() and not t[x].is_cap) or t[x].lower in _FINITE \
-                or t[x].lower in _NOMINATIVE \
-                or t[x].text == ",":
-            break  # "said there was clear evidence that …": that "that" belongs to the reported clause
-    if lemma in _TELL:
-        if k < hi and t[k].lower in _OBJECT_WORDS:
-            k += 1
-        while k < hi and (t[k].is_cap or t[k].lower in ("’s", "'s")):
-            k += 1
-        if k < hi and t[k].lower == "to":
-            return None  # "told him to leave": an order, not a report
-        # "told USA TODAY's weekly video series it is clear …": the clause opens with its subject
-        nxt = next((x for x in range(k, min(hi, k + 10)) if t[x].lower in _NOMINATIVE or t[x].lower == "it"), None)
-        if nxt is not None and not any(stop_punct(y) for y in t[k:nxt]) and t[k].lower not in _NOMINATIVE:
-            k = nxt
-    while k < hi and t[k].lower in _ADJUNCT:
-        # skip a short adjunct up to its comma: "said on Monday, …" / "said in a statement that …"
-        c = next((x for x in range(k, min(hi, k + 8)) if t[x].text == ","), None)
-        if c is None:
-            # or up to the word that ends it: "said on Tuesday it would …", "said in a statement the …"
-            c = next((x for x in range(k + 1, min(hi, k + 7)) if t[x].lower in _ADJUNCT_HEADS), None)
-            if c is None:
-                break
-        k = c + 1
-    if k < hi and t[k].text == ",":
-        k += 1
-    return k if k < hi else None
+from bot.analysis.offline.cues import INVERTIBLE, is_passive, is_verb, reports_here, stance_verbs, verbs
+from bot.analysis.offline.doc import SUBORDINATOR, Doc, stop_punct
+from bot.analysis.offline.lexicon import words
+from bot.analysis.offline.mentions import Mention, classify
+from bot.analysis.offline.noun_phrases import phrase_after
+from bot.analysis.offline.speakers import phrase_before
+from bot.analysis.offline.subjects import _acting_subject, _plain_subject, participle_subject
+from bot.analysis.offline.units import Cue, Phrase, RawQuote
 
 
 def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
@@ -128,10 +60,14 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
                         out.append(rq)
                         taken_until = max(taken_until, doc.tok_at(rq.end))
                 continue
+            claim = low in _CLAIM_NOUNS and v + 1 < hi and t[v + 1].lower == "that" \
+                and not inside_direct(t[v].start)
             if low == "according" and v + 1 < hi and t[v + 1].lower == "to":
                 rq = _according(doc, v, lo, hi)
+            elif claim and (rq := _claim_noun(doc, v, lo, hi)) is not None:
+                pass  # "promoted the theory that …"; otherwise "claims" may still be a verb
             elif is_verb(t[v]) and not inside_direct(t[v].start) and not is_passive(t, v) \
-                    and not any(a <= t[v].start < b for a, b in direct_cues):
+                    and not any(c.start <= t[v].start < c.end for c in direct_cues):
                 rq = _reported(doc, v, lo, hi, *vb[low])
             else:
                 continue
@@ -144,12 +80,32 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
     return out
 
 
+def _claim_noun(doc: Doc, n: int, lo: int, hi: int) -> RawQuote | None:
+    """"X promoted the theory that …", "posts are spreading false claims that …": a verb of spreading an
+    idea, then a noun of claiming and "that"; the clause is X's claim."""
+    t = doc.toks
+    v = next((k for k in range(n - 1, max(lo, n - 6) - 1, -1) if t[k].lower in stance_verbs()), None)
+    if v is None or any(stop_punct(x) or x.text == "," for x in t[v + 1:n]):
+        return None
+    ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
+    m = classify(doc.text, t[ph.first:ph.end]) if ph else None
+    if m is None or ph is None or m.kind == "author":
+        return None
+    rest = _strip_end(doc, n + 2, _before_according(doc, n + 2, hi))
+    if rest - (n + 2) < MIN_CONTENT_TOKENS:
+        return None
+    return RawQuote(t[n + 2].start, t[rest - 1].end, "indirect", m, Cue(t[v].start, t[n + 1].end),
+                    appositive=ph.appositive)
+
+
+_CLAIM_NOUNS = words("layout_words", "claim_noun")
+
+
 HEADLINE_WORDS = 25  # a first paragraph this short is a headline
-_HEADLINE_VERBS = frozenset({"says", "say", "said", "tells", "told", "warns", "claims", "insists", "admits",
-                             "argues", "predicts", "vows", "denies", "urges", "suggests", "confirms", "writes"})
-_NOT_SPEAKERS = frozenset({"update", "watch", "exclusive", "breaking", "poll", "report", "analysis", "opinion",
-                           "editorial", "video", "live", "photos", "review", "latest", "the latest", "fact check",
-                           "q&a", "editor's note", "editor’s note", "correction", "full text", "abstract", "x"})
+
+
+_HEADLINE_VERBS = words("layout_words", "headline_verb")
+_NOT_SPEAKERS = words("mention_words", "not_headline_speaker")
 
 
 def _headline_quote(doc: Doc, in_direct: list[tuple[int, int]]) -> RawQuote | None:
@@ -181,7 +137,7 @@ def _headline_quote(doc: Doc, in_direct: list[tuple[int, int]]) -> RawQuote | No
         end = _strip_end(doc, a, hi)
         if end - a < MIN_CONTENT_TOKENS:
             return None
-        return RawQuote(t[a].start, t[end - 1].end, "indirect", m, (word.start, word.end))
+        return RawQuote(t[a].start, t[end - 1].end, "indirect", m, Cue(word.start, word.end))
     return None
 
 
@@ -202,20 +158,19 @@ def _conjunction_before(doc: Doc, pos: int, floor: int) -> int | None:
     return None
 
 
-_SUBORDINATORS = frozenset({"while", "although", "though", "as", "because", "if", "when", "after", "before",
-                            "since", "whereas", "even"})
+_SUBORDINATORS = words("function_words", "subordinator")
 
 
 def _opens_with_subordinator(doc: Doc, pos: int) -> bool:
     lo, _ = doc.sentence_tokens(pos)
-    return lo < len(doc.toks) and doc.toks[lo].lower in _SUBORDINATORS
+    return lo < len(doc.toks) and SUBORDINATOR in doc.toks[lo].cls
 
 
 def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     t = doc.toks
     ph = phrase_after(doc.text, t, v + 2, hi)
-    m = classify(doc.text, t[ph[0]:ph[1]]) if ph else None
-    if ph is not None and ph[1] < hi and t[ph[1]].text[:1].islower() and t[ph[1]].lower not in ("who", "which"):
+    m = classify(doc.text, t[ph.first:ph.end]) if ph else None
+    if ph is not None and ph.end < hi and t[ph.end].text[:1].islower() and t[ph.end].lower not in ("who", "which"):
         m = None  # "according to the top British medical journal": the phrase goes on past the name
     if m is None:
         # "according to a new poll", "according to the results": whatever is named up to the comma
@@ -231,21 +186,21 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
             return None
         kind = "organization" if any(x.is_cap for x in src) else "unnamed"
         m = Mention(kind, doc.text[src[0].start:src[-1].end], None, src[0].start, src[-1].end)
-        ph = (v + 2, k, None)
-    cue = (t[v].start, t[v + 1].end)
-    k = ph[1]
+        ph = Phrase(v + 2, k, None)
+    cue = Cue(t[v].start, t[v + 1].end)
+    k = ph.end
     while k < hi and t[k].text != "," and not stop_punct(t[k]):
         k += 1  # "according to a report by X released Monday,"
     if v == lo or (v > lo and t[v - 1].text not in (",", "(", "—")):
         if k < hi and t[k].text == ",":
             end = _strip_end(doc, k + 1, hi)
             if end > k + 1:
-                return RawQuote(t[k + 1].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
+                return RawQuote(t[k + 1].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
         return None
     if k < hi and t[k].text in (",", "—", "–") and _strip_end(doc, k + 1, hi) - (k + 1) >= MIN_CONTENT_TOKENS:
         # "Since November, according to Human Rights Watch, forces have killed 400": the phrase sits inside
         # what it attributes; after a "While …," clause only the main clause is theirs
-        start = k + 1 if t[lo].lower in _SUBORDINATORS else lo
+        start = k + 1 if SUBORDINATOR in t[lo].cls else lo
         while start < v and (t[start].lower in ("but", "and", "yet", "so", "however") or t[start].text == ","):
             start += 1
         if start >= v:
@@ -255,43 +210,12 @@ def _according(doc: Doc, v: int, lo: int, hi: int) -> RawQuote | None:
     end = _strip_end(doc, lo, v)
     if end <= lo:
         return None
-    return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
-
-
-_NOUN_LIKE = frozenset({"state", "states", "remark", "remarks", "report", "comment", "comments", "post", "posts"})
-_NOUNISH = frozenset({"report", "claim", "comment", "note", "remark", "post", "tweet", "estimate", "forecast",
-                      "answer", "reply", "response", "warning", "promise", "pledge", "vow", "charge", "question",
-                      "demand", "order", "call", "signal", "project", "echo", "protest", "counter", "plea", "boast",
-                      "quip", "joke", "retort", "rant", "suggestion", "hint", "guarantee", "announcement", "review"})
-_DETS = frozenset({"the", "a", "an", "this", "that", "his", "her", "its", "their", "our", "any", "every"})
-
-
-def _noun_use(doc: Doc, v: int, lemma: str, lo: int) -> bool:
-    """"the State IG report could not …", "Rust Belt states that …", "easier said than done": the cue word
-    is a noun here, or no report at all."""
-    t = doc.toks
-    low = t[v].lower
-    nxt = t[v + 1].lower if v + 1 < len(t) else ""
-    if nxt == "than":
-        return True
-    if low in _NOUN_LIKE and nxt != "that":
-        return True
-    if low in ("state", "states") and v - 1 >= lo and t[v - 1].is_cap:
-        return True  # "Rust Belt states that have suffered"
-    if low == lemma and lemma in _NOUNISH:
-        k = v - 1
-        while k >= lo and k > v - 4 and t[k].is_cap:
-            k -= 1
-        if k >= lo and t[k].lower in _DETS and k < v - 1 or (k >= lo and k == v - 1 and t[k].lower in _DETS):
-            return True  # "the [State IG] report"
-    return False
+    return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph.appositive)
 
 
 def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQuote | None:
     t = doc.toks
-    if v - 1 >= lo and t[v - 1].lower in _NEGATION:
-        return None  # "Russia has never declared …": a report that nothing was said
-    if _noun_use(doc, v, lemma, lo):
+    if not reports_here(doc, v, lo, lemma):
         return None
     ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
     inverted = False
@@ -306,7 +230,7 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
             inverted = ph is not None
         if ph is None:
             return None
-    m = classify(doc.text, t[ph[0]:ph[1]])
+    m = classify(doc.text, t[ph.first:ph.end])
     if m is None and fallback is None and cls == "speech" and not inverted:
         # "At least half of voters in each state say": the phrase before the verb was no speaker
         fallback = _plain_subject(doc, v, lo)
@@ -314,214 +238,8 @@ def _reported(doc: Doc, v: int, lo: int, hi: int, lemma: str, cls: str) -> RawQu
             ph = fallback
     if m is None and ph is fallback:
         # "Almost half of respondents said …", "Some of the women said …": a group no lexicon names
-        kind = "unnamed" if t[ph[0]].lower in ("one", "a", "an") else "group"
-        m = Mention(kind, doc.text[t[ph[0]].start:t[ph[1] - 1].end], None, t[ph[0]].start, t[ph[1] - 1].end)
+        kind = "unnamed" if t[ph.first].lower in ("one", "a", "an") else "group"
+        m = Mention(kind, doc.text[t[ph.first].start:t[ph.end - 1].end], None, t[ph.first].start, t[ph.end - 1].end)
     if m is None or m.kind == "author":
         return None
-    cue = _cue_span(doc, v, ph)
-    rest = _strip_end(doc, v + 1, _before_according(doc, v + 1, hi))
-    # the cue closes the sentence: the clause before it is what was said ("…, U.S. officials told me.")
-    subj_start = ph[0] if not inverted else v
-    tail_end = ph[1] if inverted else v + 1
-    if tail_end < len(t) and t[tail_end].lower in ("me", "us", "reporters", "him", "her", "them", "journalists"):
-        tail_end += 1
-    elif lemma in _TELL and not inverted:
-        # "…, a Cairo airport official told The New York Times."
-        k = tail_end + (tail_end < hi and t[tail_end].lower in ("the", "a", "an"))
-        while k < hi and t[k].is_cap:
-            k += 1
-        if k > tail_end and (k >= rest or t[k].text == ","):
-            tail_end = k
-    if not inverted and tail_end < rest and (t[tail_end].lower in _ADJUNCT_HEADS or t[tail_end].lower in _ADJUNCT):
-        # "…, the airline said Thursday." / "…, he said in an interview on Saturday.": a closing adjunct
-        k = tail_end
-        while k < rest and t[k].text != "," and k - tail_end < 10 and t[k].lower not in _FINITE \
-                and t[k].lower not in _NOMINATIVE and t[k].lower != "that" and not stop_punct(t[k]):
-            k += 1
-        if k >= rest or t[k].text == ",":
-            tail_end = k
-    closing = inverted or tail_end >= rest or (tail_end < hi and t[tail_end].text == "," and cls != "cognition"
-                                   and _is_short_tail(doc, tail_end, hi))
-    if closing and subj_start > lo and t[subj_start - 1].text == ",":
-        end = _strip_end(doc, lo, subj_start)
-        if end > lo:
-            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
-    if not inverted and subj_start > lo and t[subj_start - 1].text == "," and tail_end < hi \
-            and t[tail_end].text == "," and cls != "cognition" and not _is_short_tail(doc, tail_end, hi):
-        # "Many of the closures, he said, have involved …": the cue sits inside what was said
-        end = _strip_end(doc, lo, hi)
-        if end > tail_end + 1:
-            return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
-    if inverted:
-        return None
-    if lemma in _TELL and subj_start > lo and t[subj_start - 1].text == "," and not _that_follows(doc, v, hi) \
-            and _opens_clause(doc, lo, subj_start) and t[lo].lower not in _SUBORDINATORS:
-        # "This is not about me, President Obama told his closest advisers as …"
-        end = _strip_end(doc, lo, subj_start)
-        return RawQuote(t[lo].start, t[end - 1].end, "indirect", m, cue, appositive=ph[2])
-    k = _clause_after(doc, v, lemma, hi)
-    if k is None or k >= rest:
-        return None
-    if cls == "object" and t[k].lower != "that":
-        return None
-    if cls != "speech" and t[k].lower != "that" and not _opens_clause(doc, k, rest):
-        return None  # a weaker verb needs "that" or a clause that plainly opens with its subject
-    about_amount = t[k].lower == "about" and k + 1 < rest and (t[k + 1].text[:1].isdigit() or t[k + 1].lower in (
-        "half", "a", "one", "two", "three", "four", "five", "ten", "twice", "as"))
-    if not about_amount and t[k].lower in ("to", "for", "about", "of", "by", "with", "as", "at", "in", "on", "during", "after",
-                      "against", "over", "into"):
-        return None  # "continued to rise", "asked for", "spoke of": not a reported clause
-    if cls != "speech" and t[k].lower.endswith("ing") and t[k].text.islower():
-        return None  # "as Centerview continues gaining momentum"
-    if t[k].lower not in _NOMINATIVE and t[k].lower != "that" \
-            and any(t[x].lower == "to" and t[x + 1].lower == "be" for x in range(k + 1, min(rest - 1, k + 4))):
-        return None  # "declared Hamas to be a terrorist organization": an object and an infinitive
-    return RawQuote(t[k].start, t[rest - 1].end, "indirect", m, cue, appositive=ph[2])
-
-
-_QUANTIFIERS = frozenset({"some", "many", "most", "few", "several", "all", "both", "half", "almost", "nearly",
-                          "about", "more", "majority", "minority", "none", "each", "other", "others", "the", "a",
-                          "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "one",
-                          "even", "only", "just", "roughly", "around", "over", "another", "these", "those", "no"})
-_NOT_IN_SUBJECT = frozenset({"who", "which", "that", "whom", "whose", "what", "if", "when", "as", "because",
-                             "while", "but", "or", "to", "it", "there", "this", "than", "how", "why"})
-
-
-_PEOPLE_HEADS = frozenset({"them", "us", "people", "men", "women", "children", "staff", "police", "public",
-                           "electorate", "polled", "surveyed", "questioned", "half", "majority", "third", "quarter",
-                           "most", "many", "some", "all", "none", "few"})
-
-
-def _plain_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
-    """The short noun phrase opening the clause of a plain "said": "Almost half of respondents said",
-    "Some of the women said", "Many speakers at the service said" (no name or lexicon word heads them)."""
-    t = doc.toks
-    j = v - 1
-    while j >= lo and t[j].lower in ("also", "later", "then", "however", "have", "has", "had", "often", "overall"):
-        j -= 1
-    if j - 2 >= lo and t[j].text == "," and t[j - 1].lower == "however" and t[j - 2].text == ",":
-        j -= 3  # "Proponents of the bill, however, say …"
-    s = main_clause_start(t, lo, v)
-    if s is None and j - lo >= 2 and t[lo].lower == "at" and t[lo + 1].lower in ("least", "most"):
-        s = lo  # "At least half of voters say …"
-    # "…, but majorities in all five say …": the subject opens the last clause before the verb
-    b = next((x for x in range(j, lo, -1) if t[x].lower in ("but", "while", "whereas") and t[x - 1].text == ","),
-             None)
-    if b is not None and (s is None or b + 1 > s):
-        s = b + 1
-    if s is None or j < s or j + 1 - s > 8 or t[s].lower not in _QUANTIFIERS and not t[s].text[:1].isdigit() \
-            and t[s].lower not in ("at", "majorities", "multiple", "politicians", "proponents", "opponents",
-                                   "critics", "supporters", "friends"):
-        return None
-    for x in t[s:j + 1]:
-        if x.text in (",", "(", ")") or stop_punct(x) or x.lower in _NOT_IN_SUBJECT and x is not t[s] \
-                or x.lower in _FINITE or (is_verb(x) and x.text.islower() and x.lower != "polled") \
-                or x.lower in _NOMINATIVE or x.lower in ("he", "she", "we", "you", "i"):
-            return None
-    prep = next((x for x in range(s + 1, j + 1) if t[x].lower in _PREPS), None)
-    heads = {t[j].lower} | ({t[prep - 1].lower} if prep is not None else set())
-    if not any(h.endswith("s") or h in _PEOPLE_HEADS for h in heads):
-        return None  # "the same", "a statement": the head must name people
-    return (s, j + 1, None)
-
-
-_PREPS = frozenset({"of", "in", "inside", "at", "from", "with", "for", "on", "within", "outside", "near"})
-
-
-def _acting_subject(doc: Doc, v: int, lo: int) -> tuple[int, int, None] | None:
-    """The subject of "…, saying …" / "… and said …" that no lexicon word heads: "The departments declined
-    to comment, saying …", "One operative inside the campaign tried to play it down, saying …"."""
-    t = doc.toks
-    p = v - 1
-    while p > lo and t[p].lower in ("then", "also", "later", "quickly", "again"):
-        p -= 1
-    prev = t[p].lower if p > lo else ""
-    if not ((prev == "," and t[v].lower.endswith("ing")) or prev in ("and", "but")):
-        return None
-    s = main_clause_start(t, lo, v)
-    if s is None or t[s].lower not in _QUANTIFIERS and not t[s].text[:1].isdigit():
-        return None
-    e = s + 1
-    while e < v and e - s <= 8 and not (t[e].text.islower() and t[e].lower not in _PREPS
-                                         and (t[e].lower in _FINITE or t[e].lower.endswith("ed") or is_verb(t[e])
-                                              or t[e].lower in _ACTS)):
-        if t[e].text in (",", "(", ")") or stop_punct(t[e]) or t[e].lower in _NOT_IN_SUBJECT:
-            return None
-        e += 1
-    if e >= v or e - s > 8:
-        return None
-    head = next((x for x in range(s + 1, e) if t[x].lower in _PREPS), e)
-    if not t[head - 1].lower.endswith("s") and t[s].lower not in ("one", "a", "an") \
-            and classify(doc.text, t[s:head]) is None:
-        return None
-    return (s, head, None)
-
-
-_ACTS = frozenset({"drew", "took", "made", "gave", "went", "came", "met", "spoke", "held", "sent", "put", "set",
-                   "kept", "left", "led", "sought", "broke", "stood", "fought", "won", "lost", "hit", "cut",
-                   "tried", "declined", "refused", "defended", "rejected", "dismissed", "pushed", "pointed"})
-
-
-def _that_follows(doc: Doc, v: int, hi: int) -> bool:
-    return any(x.lower == "that" for x in doc.toks[v + 1:min(hi, v + 10)])
-
-
-def _opens_clause(doc: Doc, k: int, end: int) -> bool:
-    """"she believes the plan will fail" (a clause) vs "he praised the firefighters" (an object)."""
-    t = doc.toks
-    if t[k].lower in _NOMINATIVE:
-        return True
-    return any(x.lower in _FINITE for x in t[k + 1:min(end, k + 7)])
-
-
-def _is_quoted(text: str, rq: RawQuote) -> bool:
-    """The clause is one quotation from end to end: a direct quote, found as such."""
-    if text[rq.start] not in _OPEN_MARKS:
-        return False
-    inner = text[rq.start + 1:rq.end].rstrip(" ,.;:!?")
-    return not any(ch in inner[:-1] for ch in "”\"’") and inner[-1:] in "”\"’"
-
-
-_PARTICIPLES = frozenset({"citing", "pointing", "calling", "referring", "describing", "vowing", "urging",
-                          "accusing", "blaming", "acknowledging", "conceding", "promising", "suggesting"})
-
-
-def _before_according(doc: Doc, lo: int, hi: int) -> int:
-    """End of the reported clause: before a closing ", according to X" (someone else's), before a participle
-    or a second verb of the speaker's (", insisting that …", ", and suggested that …"), before ", but …" and
-    before a lone dash that opens the author's own comment ("— a modest boost for Obama")."""
-    t = doc.toks
-    for k in range(lo + 2, hi - 1):
-        nxt = t[k + 1]
-        low = nxt.lower
-        if t[k].text == ",":
-            if low in ("according", "but", "while", "whereas") or low == "compared" and k + 2 < hi \
-                    and t[k + 2].lower in ("with", "to"):
-                return k
-            if nxt.text.islower() and low.endswith("ing") and (low in verbs() or low in _PARTICIPLES):
-                return k
-            if low == "and" and k + 2 < hi and t[k + 2].text.islower() and t[k + 2].lower in verbs() \
-                    and t[k + 2].lower.endswith("ed"):
-                return k
-            if low == "and" and k + 3 < hi and t[k + 2].lower in ("he", "she") \
-                    and t[k + 3].lower.endswith("ed") and t[k + 3].lower not in _FINITE:
-                return k  # "…, and he railed against …": the author tells what the speaker did next
-            if nxt.text.islower() and low in verbs() and verbs()[low][1] == "speech" and not low.endswith("ing"):
-                return k  # "Podesta, who said the project was vetted, said he was unaware": the relative ends
-        elif t[k].lower == "and" and nxt.text.islower() and low in verbs() and low.endswith("ed") \
-                and verbs()[low][1] in ("speech", "weak"):
-            return k  # "… since announcing his candidacy and suggested that …"
-        elif t[k].text in ("—", "–", "--") and not any(x.text in ("—", "–", "--") for x in t[k + 1:hi]) \
-                and t[k - 1].text not in (",",):
-            return k
-        elif t[k].text == ";":
-            return k
-    return hi
-
-
-def _is_short_tail(doc: Doc, comma: int, hi: int) -> bool:
-    """After `…, X said,` comes only an adjunct or a participle clause, not the reported content."""
-    t = doc.toks
-    nxt = t[comma + 1].lower if comma + 1 < hi else ""
-    return nxt in ("adding", "saying", "noting", "arguing", "citing", "according", "in", "on", "at", "during",
-                   "after", "before", "while", "when", "as", "referring", "and", "but", "who", "which")
+    return reported_clause(doc, v, lo, hi, lemma, cls, ph, m, inverted)

@@ -6,21 +6,17 @@ from __future__ import annotations
 
 import bisect
 
-from bot.analysis.offline.attribution import main_clause_start, verbs
+from bot.analysis.offline.cues import verbs
 from bot.analysis.offline.direct_quotes import MAX_TITLE_WORDS
-from bot.analysis.offline.quote_doc import Doc
-from bot.analysis.offline.quote_marks import find_spans
-from bot.analysis.offline.quote_tokens import Token
-from bot.analysis.offline.speakers import (
+from bot.analysis.offline.doc import FUNCTION_CAP, HONORIFIC, ORG, PLACE, ROLE, TITLE, Doc, Token
+from bot.analysis.offline.lexicon import words
+from bot.analysis.offline.mentions import (
     DEMONYMS,
     FUNCTION_CAPS,
     HONORIFICS,
     NOT_AGENTS,
-    ORGS,
-    PLACES,
     ROLES,
     TITLE_WORDS,
-    People,
     gender_of,
     is_given_name,
     is_name_word,
@@ -28,6 +24,9 @@ from bot.analysis.offline.speakers import (
     surname_is_title,
     surname_like_org,
 )
+from bot.analysis.offline.people import People
+from bot.analysis.offline.quote_marks import find_spans
+from bot.analysis.offline.subjects import main_clause_start
 
 _SUBJECT_BEFORE = frozenset({",", "and", "but", "while", "when", "as", "because", "if", "so", "“", "\"",
                              "—", "(", ":", ";", "although", "though", "since", "after", "before"})
@@ -52,7 +51,7 @@ def _appositive_title(doc: Doc, j: int) -> str | None:
     if k >= len(t) or t[k].text not in (",", ".") or k - j >= 9:
         return None
     words = t[j + 1:k]
-    if not any(w.lower in ROLES or _role_like(w) for w in words):
+    if not any(ROLE in w.cls or _role_like(w) for w in words):
         return None
     return doc.text[words[0].start:words[-1].end]
 
@@ -93,18 +92,18 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
                 people.add(p.name, None, t[i].start, None, subject=subject, main=opens_main(i))
             i += 2
             continue
-        if not is_name_word(t[i]) or t[i].lower in ORGS or t[i].lower in PLACES or t[i].lower in TITLE_WORDS:
+        if not is_name_word(t[i]) or ORG in t[i].cls or PLACE in t[i].cls or TITLE in t[i].cls:
             i += 1
             continue
         j = i
-        while j < n and is_name_word(t[j]) and t[j].lower not in TITLE_WORDS and j - i < 4 \
+        while j < n and is_name_word(t[j]) and TITLE not in t[j].cls and j - i < 4 \
                 and (j == i or doc.text[t[j - 1].end:t[j].start] in ("", " ")):
             j += 1
         if j < n and j - i < 4 and surname_is_title(t, j) and not (j + 1 < n and is_name_word(t[j + 1])):
             j += 1  # "Amy Pope", "Peter T. King"
         run = t[i:j]
-        if (any(x.lower in ORGS or x.lower in PLACES for x in run) and not surname_like_org(run)) \
-                or run[-1].lower in FUNCTION_CAPS or (run[-1].lower in DEMONYMS and run[-1].lower.endswith("s")):
+        if (any(ORG in x.cls or PLACE in x.cls for x in run) and not surname_like_org(run)) \
+                or FUNCTION_CAP in run[-1].cls or (run[-1].lower in DEMONYMS and run[-1].lower.endswith("s")):
             i = max(j, i + 1)
             continue
         # titles written in front: "Russian President", "senior Hamas official", "Mr."
@@ -112,7 +111,7 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
         while k > 0 and i - k < 6:
             p = t[k - 1]
             low = p.lower
-            if low == "of" and k - 2 >= 0 and t[k - 2].lower in ROLES and k < i:
+            if low == "of" and k - 2 >= 0 and ROLE in t[k - 2].cls and k < i:
                 pass  # "Secretary of State John Kerry"
             elif low in TITLE_WORDS or low in HONORIFICS or (k == i and _role_like(p)):
                 seen_role = seen_role or low in ROLES or low in HONORIFICS or _role_like(p)
@@ -126,7 +125,7 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
             i = max(j, i + 1)
             continue
         if len(run) >= 2 or titled:
-            title_toks = [x for x in t[k:i] if x.lower not in HONORIFICS]
+            title_toks = [x for x in t[k:i] if HONORIFIC not in x.cls]
             title = doc.text[title_toks[0].start:title_toks[-1].end] if title_toks else apposition
             name = doc.text[run[0].start:run[-1].end]
             prev = t[k - 1].text.lower() if k > 0 else ""
@@ -151,9 +150,8 @@ def scan_people(doc: Doc, quoted: list[tuple[int, int]] = (), known: frozenset[s
     return people
 
 
-_ASKING = frozenset({"asked", "pressed", "questioned", "challenged", "interviewed"})
-_AUXILIARIES = frozenset({"is", "was", "has", "had", "will", "would", "could", "can", "did", "does", "also",
-                          "then", "later", "never", "once", "still", "just"})
+_ASKING = words("layout_words", "asking")
+_AUXILIARIES = words("function_words", "auxiliary")
 
 
 def _verb_follows(t: list, j: int) -> bool:
@@ -166,7 +164,7 @@ def _verb_follows(t: list, j: int) -> bool:
 
 _OPEN_MARKS = frozenset({"“", "\"", "‘", "'"})
 _CLOSE_MARKS = frozenset({"”", "\"", "’", "'"})
-_POSSESSIVE_DETS = frozenset({"its", "their", "our", "my", "your"})
+_POSSESSIVE_DETS = words("function_words", "possessive_det")
 
 
 def _not_a_person(doc: Doc, i: int, j: int, headline: set[int], titled: bool) -> bool:

@@ -17,6 +17,8 @@ _DOUBLE_CLOSE = "”»\"“"  # “ closes in German style („…“)
 _SINGLE_OPEN = "‘'‹"
 _SINGLE_CLOSE = "’'›"
 _PAIR = {"“": "”“\"", "„": "“”", "«": "»", "\"": "\"”“", "‘": "’'", "'": "'’", "‹": "›"}
+_SPACED_OPEN = "«‹"
+_SPACED_CLOSE = "»›"
 _MARKS = re.compile(r"[\"“”„«»‘’'‹›]")
 _OPEN_BEFORE = set(" \t\n([{—–-/:;,")  # a mark after these (or at the start) opens a quote
 # Words clipped at the start by an apostrophe: 'em, 'cause, the '90s. Never an opening single quote.
@@ -37,13 +39,14 @@ def _can_open(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     opens_after = before.isspace() or before in _OPEN_BEFORE or before in _DOUBLE_OPEN + _SINGLE_OPEN
-    return opens_after and not after.isspace()
+    # French typography sets a (thin, no-break) space inside guillemets: « Nous … »
+    return opens_after and (not after.isspace() or text[i] in _SPACED_OPEN and after != "\n")
 
 
 def _can_close(text: str, i: int) -> bool:
     before = text[i - 1] if i > 0 else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    if before.isspace():
+    if before.isspace() and not (text[i] in _SPACED_CLOSE and before != "\n"):
         return False
     if text[i] in "’'" and before in "sS" and after == " " and text[i + 2:i + 3].islower():
         return False  # "the players’ union": a plural possessive inside a single-quoted quote

@@ -1,424 +1,368 @@
-"""Who speaks: reading a speaker phrase next to a reporting verb, and resolving it to one name.
+"""Stage 2, speaker phrases: the noun phrase that names who speaks, read from word tokens next to a cue.
 
-A phrase is read from word tokens with the title and organisation lexicons: "Russian President Vladimir
-Putin" splits into a name and a title, "U.S. officials" is a group, "a person familiar with the matter" is
-unnamed, "the Institute for the Study of War" an organisation. Later mentions ("Putin", "Mr. Putin", "he")
-resolve to the full name through `People`, which remembers every person named in the article.
+`phrase_before` reads the phrase that ends just before a cue ("senior Hamas official Ali Baraka said"),
+skipping auxiliaries, adverbs and an appositive ("Smith, a spokesman for X, said"): its layouts are the
+rules of stage "speaker", tried in order. `phrase_after` reads one that starts just after a cue ("said
+Rep. John Smith", "according to the Kremlin"). Both return a `Phrase`.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 
-from bot.analysis.offline.quote_lexicon import words
-from bot.analysis.offline.quote_tokens import Token
+from bot.analysis.offline.cues import verbs
+from bot.analysis.offline.doc import (
+    DET,
+    FUNCTION_CAP,
+    GROUP,
+    ORG,
+    PRONOUN,
+    RELATIVE,
+    ROLE,
+    TIME,
+    TITLE,
+    UNNAMED_ROLE,
+    Token,
+)
+from bot.analysis.offline.lexicon import words
+from bot.analysis.offline.mentions import (
+    ORGS,
+    classify,
+)
+from bot.analysis.offline.noun_phrases import _plural_people, compound_start, core_before, role_like
+from bot.analysis.offline.rules import STOP, Rule, decide, stage
+from bot.analysis.offline.units import Phrase
 
-HONORIFICS = words("titles", "honorific")
-ROLES = words("titles", "role")
-MODIFIERS = words("titles", "modifier")
-GROUPS = words("titles", "group")
-UNNAMED = words("titles", "unnamed")
-ORGS = words("organizations_words", "org")
-PLACES = words("organizations_words", "place")
-TITLE_WORDS = ROLES | MODIFIERS
-
-DOCUMENTS = frozenset({"report", "study", "survey", "poll", "statement", "analysis", "memo", "letter",
-                        "paper", "assessment", "review", "audit", "filing", "release", "document", "constitution",
-                        "lawsuit", "ruling", "memoir", "editorial", "column", "article", "ad", "email", "book",
-                        "platform", "resolution", "complaint", "indictment", "affidavit", "transcript"})
-PRONOUNS = frozenset({"he", "she", "they", "it", "i", "we", "you"})
-AUTHOR = frozenset({"i", "we", "me", "us", "you"})
-DETERMINERS = frozenset({
-    "the", "a", "an", "one", "two", "three", "four", "several", "some", "many", "other", "another", "both",
-    "its", "his", "her", "their", "our", "most", "few", "these", "those", "this", "that", "any", "all",
-})
-# Capitalised words that start sentences or name times, never people.
-FUNCTION_CAPS = frozenset({
-    "the", "a", "an", "in", "on", "at", "but", "and", "as", "when", "while", "after", "before", "if", "since",
-    "because", "although", "though", "so", "yet", "or", "nor", "for", "with", "without", "from", "to", "of",
-    "by", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i", "you", "his", "her", "their",
-    "its", "our", "my", "your", "there", "here", "then", "now", "also", "still", "meanwhile", "however",
-    "instead", "asked", "speaking", "according", "last", "next", "earlier", "later", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may",
-    "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.", "mar.", "apr.",
-    "aug.", "sept.", "sep.", "oct.", "nov.", "dec.", "what", "who", "why", "how", "where", "which", "not",
-    "no", "yes", "all", "even", "just", "only", "both", "each", "every", "many", "most", "some", "such",
-    "said", "says", "today", "tonight", "yesterday", "tomorrow", "is", "was", "are", "were", "do", "does",
-    "did", "will", "would", "can", "could", "should", "might", "must", "thanks", "please", "mr.",
-    "once", "like", "unlike", "despite", "during", "under", "over", "until", "into", "about", "among",
-    "maybe", "perhaps", "indeed", "well", "besides", "otherwise", "nonetheless", "neither", "either",
-    "whenever", "wherever", "whatever", "whoever", "unless", "whether", "against", "amid", "toward", "towards",
-    "via", "per", "inside", "outside", "beyond", "within", "throughout", "upon", "onto", "across", "along",
-    "hours", "days", "weeks", "months", "years", "minutes", "moments", "instantly", "everyone", "everybody",
-    "nobody", "someone", "somebody", "anyone", "i'm", "i’m", "we've", "we’ve", "we're", "we’re", "it's", "it’s",
-    "i've", "i’ve", "i'd", "i’d", "i'll", "i’ll", "you're", "you’re", "let's", "let’s", "she's", "she’s", "he's",
-    "he’s", "they're", "they’re", "that's", "that’s", "there's", "there’s", "here's", "here’s", "what's", "what’s",
-}) | frozenset(  # sentence-opening participles: "Having announced …", "Facing criticism, …"
-    w + "ing" for w in (
-        "hav", "be", "fac", "walk", "runn", "tell", "speak", "not", "cit", "say", "add", "look", "point",
-        "respond", "react", "follow", "writ", "appear", "stand", "sitt", "talk", "address", "explain",
-        "insist", "argu", "defend", "call", "mak", "tak", "gett", "giv", "com", "go", "try", "seek", "hop",
-        "us", "play", "work", "leav", "list", "hold", "meet", "ask", "answer", "campaign", "return", "turn",
-        "wait", "watch", "read", "describ", "dismiss", "accept", "reject", "acknowledg", "admitt", "rais",
-        "reach", "reflect", "recall", "remember", "accus", "claim", "referr", "echo", "stepp",
-        "jump", "push", "press", "urg", "warn", "join", "hear", "see", "know", "think", "feel", "want", "need",
-        "paus", "rally", "travel", "visit", "vow", "promis", "pledg", "prais", "criticiz", "attack", "launch", "clos",
-        "open", "end", "start", "begin", "continu", "includ", "compar", "consider", "judg", "bas", "accord",
-    ))
-_INNER = frozenset({"of", "for", "at", "the", "and", "&", "on", "in", "to", "by", "de", "van", "von", "bin",
-                    "al", "la", "le", "du", "der", "da", "di", "del"})
-_FEMALE = frozenset({"mrs.", "ms.", "miss", "mrs", "ms", "dame", "lady", "queen", "princess", "spokeswoman",
-                     "congresswoman", "chairwoman", "councilwoman", "businesswoman", "she", "her"})
-_MALE = frozenset({"mr.", "mr", "sir", "lord", "king", "prince", "spokesman", "congressman", "chairman",
-                   "councilman", "businessman", "he", "his"})
+# Words between a subject and its verb: "Baraka also said", "officials have long claimed".
+SKIP_BEFORE = words("layout_words", "between_subject_and_verb")
+_TIME = words("function_words", "time")
+_RELATIVE = words("function_words", "relative")
+_PREPOSITIONS = words("function_words", "prep")
+_ADJUNCT_LEADS = words("layout_words", "appositive_adjunct_lead")
+_PARTY = re.compile(r"^[RDI]-[A-Z]")  # "R-Ky.", "D-Mass."
+_ANON = re.compile(
+    r"(?:\b(?:a|an|one|two|three|four|several|some|other|another)\s+)?(?:[\w.’'-]+\s+){0,3}?"
+    r"(?:person|people|source|sources|official|officials|aide|aides|adviser|advisers|insider|insiders|"
+    r"diplomat|diplomats|officer|officers|member|members)\s+"
+    r"(?:familiar|close|briefed|privy|knowledgeable|with\s+(?:direct\s+)?knowledge|who|involved|speaking|"
+    r"granted|not\s+authorized)\b[^,.;:“”\"]*$",
+    re.IGNORECASE,
+)
 
 
-DEMONYMS = frozenset({
-    "american", "americans", "russian", "russians", "chinese", "british", "french", "german", "germans", "mexican",
-    "mexicans", "israeli", "israelis", "iranian", "iranians", "syrian", "syrians", "iraqi", "iraqis", "ukrainian",
-    "ukrainians", "european", "europeans", "african", "asian", "japanese", "korean", "koreans", "indian", "canadian",
-    "cuban", "cubans", "turkish", "saudi", "saudis", "palestinian", "palestinians", "egyptian", "afghan", "pakistani",
-    "italian", "spanish", "polish", "swiss", "dutch", "greek", "latino", "latinos", "hispanic", "hispanics",
-    "western", "eastern", "northern", "southern", "muslim", "muslims", "christian", "christians", "jewish",
-})
-_FIRM_ENDINGS = frozenset({"refining", "banking", "holding", "holdings", "publishing", "consulting", "engineering",
-                           "marketing", "trading", "mining", "shipping", "broadcasting", "manufacturing",
-                           "printing", "building", "lending", "housing", "computing", "networking", "brewing",
-                           "clothing", "staffing", "catering", "logistics", "polling", "accounting"})
+_SHARE = re.compile(r"(?:\b(?:about|nearly|almost|roughly|some|just|only|over)\s+)?\b(?:one|two|three|four|five|six|"
+                    r"seven|eight|nine|\d+)\s+(?:in|out\s+of)\s+(?:\d+|ten|three|four|five|six|seven|eight|nine)$",
+                    re.IGNORECASE)
 
 
-# words with an agent's ending (-er, -or, -ian) that name no one
-NOT_AGENTS = frozenset({
-    "newspaper", "poster", "flyer", "banner", "trailer", "computer", "thriller", "filter", "folder",
-    "sticker", "monitor", "headquarter", "chamber",
-    "after", "other", "rather", "whether", "either", "neither", "together", "however", "never", "under", "over",
-    "later", "former", "latter", "further", "whatever", "whenever", "wherever", "summer", "winter", "order",
-    "number", "matter", "letter", "paper", "water", "power", "center", "centre", "manner", "border", "corner",
-    "error", "major", "minor", "prior", "floor", "super", "sooner", "better", "lower", "higher", "bigger",
-    "greater", "longer", "larger", "smaller", "fewer", "closer", "earlier", "another", "behavior", "behaviour",
-    "factor", "sector", "quarter", "chapter", "character", "meter", "mirror", "favor", "favour", "labor",
-    "honor", "humor", "rumor", "terror", "horror", "motor", "corridor", "anchor", "register", "answer",
-    "offer", "shelter", "murder", "cancer", "weather", "october", "november", "december", "september",
-    "remember", "consider", "deliver", "discover", "gather", "suffer", "wonder", "enter",
-    "encounter", "counter", "render", "cover", "recover", "lover", "human", "german", "roman",
-    "guardian", "median", "asian", "russian", "indian", "italian", "canadian", "australian", "civilian",
-    "christian", "barbarian", "vegetarian", "librarian", "utopian", "amateur", "whoever", "dinner",
-})
+def _skip_conjunctions(toks: list[Token], first: int, end: int) -> int:
+    while first < end - 1 and toks[first].lower in ("but", "and", "while", "so", "yet", "or", "although"):
+        first += 1
+    return first
 
 
 @dataclass(slots=True)
-class Mention:
-    """A speaker phrase as read from the text, before resolution."""
+class Before:
+    """Where a speaker phrase before a cue is looked for: tokens [lo, verb), its last word at `j`."""
 
-    kind: str  # person | organization | group | unnamed | pronoun | author
-    name: str
-    title: str | None
-    start: int
-    end: int
-    gender: str | None = None
+    text: str
+    toks: list[Token]
+    verb: int
+    lo: int
+    j: int
+    _appositive: Phrase | None | bool = False  # computed once, by the first appositive rule that asks
 
+    @property
+    def last(self) -> Token:
+        return self.toks[self.j]
 
-def is_name_word(t: Token) -> bool:
-    low = t.lower
-    if not t.is_cap or low in FUNCTION_CAPS or low in HONORIFICS:
-        return False
-    return t.text[0].isalpha() and (not t.text.isupper() or len(t.text) <= 3)
+    def core(self, end: int) -> Phrase | None:
+        core = core_before(self.toks, end, self.lo)
+        return Phrase(core[0], core[1]) if core else None
 
-
-_HONORIFIC_GENDER = {"mr.": "m", "mr": "m", "sir": "m", "mrs.": "f", "mrs": "f", "ms.": "f", "ms": "f", "miss": "f"}
-
-
-def gender_of(tokens: list[Token], name: str | None = None) -> str | None:
-    """Gender from an honorific, else from a given name, else from a role word ("spokesman" is written of
-    women too: "Trump spokesman Hope Hicks")."""
-    for t in tokens:
-        if t.lower in _HONORIFIC_GENDER:
-            return _HONORIFIC_GENDER[t.lower]
-    given = _given_name_gender(name) if name else None
-    if given:
-        return given
-    for t in tokens:
-        if t.lower in _FEMALE:
-            return "f"
-        if t.lower in _MALE and not t.lower.endswith("man"):  # "chairman", "spokesman": said of women too
-            return "m"
-    return None
+    def appositive(self) -> Phrase | None:
+        if self._appositive is False:
+            self._appositive = _appositive_phrase(self.text, self.toks, self.j, self.lo)
+        return self._appositive  # type: ignore[return-value]
 
 
-def _span_text(text: str, tokens: list[Token]) -> str:
-    return text[tokens[0].start:tokens[-1].end] if tokens else ""
-
-
-def strip_possessive(s: str) -> str:
-    for suffix in ("’s", "'s", "’", "'"):
-        if s.endswith(suffix):
-            return s[: -len(suffix)]
-    return s
-
-
-def classify(text: str, toks: list[Token]) -> Mention | None:
-    """Read a speaker phrase (tokens of one noun phrase) into a Mention; None if it names nobody."""
-    if not toks:
-        return None
-    start, end = toks[0].start, toks[-1].end
-    if len(toks) == 1 and strip_possessive(toks[0].lower) in PRONOUNS:
-        low = strip_possessive(toks[0].lower)  # "she", or "She's a supporter but concedes …"
-        kind = "author" if low in AUTHOR else "pronoun"
-        return Mention(kind, low, None, start, end, gender_of(toks))
-    det = None
-    while toks and toks[0].lower in DETERMINERS:
-        det = toks[0].lower
-        toks = toks[1:]
-    if not toks:
-        return None
-    # "a report by the Institute for the Study of War": the body behind the document speaks
-    for i, t in enumerate(toks[:-1]):
-        if t.lower in ("by", "from") and i > 0 and toks[i - 1].lower in DOCUMENTS:
-            inner = classify(text, toks[i + 1:])
-            if inner is not None and inner.kind in ("organization", "person", "group"):
-                return inner
-    lows = [t.lower for t in toks]
-    if any(w in ("familiar", "briefed", "knowledgeable", "knowledge", "close", "privy") for w in lows) \
-            and (lows[0] in GROUPS or lows[0] in UNNAMED or det is not None):
-        # "people familiar with the matter", "a source briefed on the talks": anonymous by design
-        plural = lows[0] in GROUPS or lows[0] in ("people", "sources", "officials")
-        return Mention("group" if plural else "unnamed", text[start:end], None, start, end)
-    head = toks[-1].lower
-    if head in ("percent", "half", "majority", "third", "quarter", "%", "three", "four", "five", "ten") \
-            or head[:1].isdigit():
-        return Mention("group", text[start:end], None, start, end)  # a share of those polled
-    caps = [t for t in toks if t.is_cap]
-    # the trailing run of name words is the name; what comes before it is the title
-    j = len(toks)
-    if surname_is_title(toks, len(toks) - 1):
-        j -= 1  # "Amy Pope", "Rep. Peter T. King": a surname that is also a title
-    while j > 0 and (is_name_word(toks[j - 1]) or toks[j - 1].lower in _INNER and j < len(toks)) \
-            and toks[j - 1].lower not in TITLE_WORDS and toks[j - 1].lower not in ORGS:
+def phrase_before(text: str, toks: list[Token], verb: int, lo: int) -> Phrase | None:
+    """The speaker phrase that ends before the cue at `verb` (no further left than `lo`), read by the first
+    rule of stage "speaker" that decides."""
+    j = verb - 1
+    while j >= lo and (toks[j].lower in SKIP_BEFORE or (toks[j].lower.endswith("ly") and not toks[j].is_cap
+                                                        and len(toks[j].text) > 4)):
         j -= 1
-    while j < len(toks) and toks[j].lower in _INNER:
-        j += 1
-    surname_org = next((n for n in (2, 3, 4) if n <= len(toks) and surname_like_org(toks[-n:])
-                        and all(is_name_word(x) for x in toks[-n:])), None)
-    if surname_org is not None:
-        j = len(toks) - surname_org  # "Michael Bloomberg", "Anna Richardson White"
-    name_toks = toks[j:]
-    has_org = any(t.lower in ORGS for t in caps) or (caps and strip_possessive(caps[-1].lower) in ORGS)
-    if has_org and surname_org is not None and not any(t.lower in ORGS for t in toks[:j] if t.is_cap):
-        has_org = False
-    if name_toks and j > 0 and (toks[j - 1].lower in ROLES or toks[j - 1].lower in HONORIFICS):
-        has_org = False  # "Council member Tom Reyes", "White House press secretary Sean Spicer"
-    if head in GROUPS or (head.endswith("s") and head[:-1] in ROLES and not toks[-1].is_cap):
-        return Mention("group", _span_text(text, toks), None, toks[0].start, end)
-    if has_org and (toks[-1].is_cap or head in ORGS):
-        first = next((k for k, t in enumerate(toks) if t.is_cap), 0)
-        return Mention("organization", _span_text(text, toks[first:]), None, toks[first].start, end)
-    if name_toks and len(name_toks) > 1 and (name_toks[-1].lower in _FIRM_ENDINGS or "&" in text[start:end]):
-        # "Gulf Coast Refining", "Smith & Wesson": a firm's name, not a person's
-        return Mention("organization", _span_text(text, name_toks), None, name_toks[0].start, end)
-    if name_toks:
-        nm = _span_text(text, name_toks)
-        if len(name_toks) == 1 and strip_possessive(name_toks[0].lower) in DEMONYMS:
-            # "Americans say" is a group, "the Russian said" someone unnamed, a bare "Russian" nobody
-            if name_toks[0].lower.endswith("s") and name_toks[0].lower not in ("swiss", "chinese"):
-                return Mention("group", _span_text(text, toks), None, toks[0].start, end)
-            if det is not None:
-                return Mention("unnamed", text[start:end], None, start, end)
-        if len(name_toks) == 1 and name_toks[0].lower in PLACES:
-            return Mention("organization", nm, None, name_toks[0].start, end)
-        title_toks = [t for t in toks[:j] if t.lower not in HONORIFICS]
-        title = _span_text(text, title_toks) if title_toks else None
-        if title and title_toks[-1].lower in ("’s", "'s"):
-            title = None
-        return Mention("person", nm, title, start, end, gender_of(toks[:j], nm))
-    if head in UNNAMED or head in ROLES or (toks[-1].text.islower() and head not in NOT_AGENTS
-                                            and head not in DOCUMENTS and head not in ORGS
-                                            and head.endswith(("man", "woman", "er", "or", "ist", "ian"))):
-        # "a spokesman" is nobody in particular; "the senator" is someone the article named before
-        kind = "role" if det in ("the", "his", "her", "their", "its") else "unnamed"
-        return Mention(kind, text[start:end], None, start, end, gender_of(toks))
-    if toks[-1].text.islower() and head.endswith("s") and len(head) > 4 and len(toks) > 1 \
-            and toks[-2].lower.endswith(("’s", "'s")):
-        return Mention("group", _span_text(text, toks), None, toks[0].start, end)  # "Clinton's confidants"
-    if caps:
-        return Mention("organization", _span_text(text, toks), None, toks[0].start, end)
-    if lows[0] in GROUPS:  # "sources close to her campaign"
-        return Mention("group", text[start:end], None, start, end)
-    if det is not None and (head in DOCUMENTS or head in ("newspaper", "ad", "video", "email")):
-        return Mention("unnamed", text[start:end], None, start, end)  # "the letter", "the ad"
-    if det is not None and head in ORGS:  # "the company", "the group", "the ministry"
-        return Mention("organization", text[start:end], None, start, end)
+    # "Trump on Monday said", "officials last week warned"
+    if j >= lo and TIME in toks[j].cls:
+        k = j - 1
+        while k >= lo and toks[k].lower in _TIME_LEAD:
+            k -= 1
+        j = k
+    if j < lo:
+        return None
+    return decide(SPEAKER_RULES, Before(text, toks, verb, lo, j))
+
+
+_ROLE_LINKS = words("layout_words", "role_link")
+_ROLE_WORDS = words("titles", "role")
+_SPEAKS_FOR = words("mention_words", "speaks_for")
+_PLACE_LEADS = words("layout_words", "place_lead")
+_PASSIVE_AUX = words("function_words", "passive_aux")
+_TIME_LEAD = words("layout_words", "time_lead")
+_DASH = ("—", "–", "--")
+
+
+def _pronoun(c: Before) -> Phrase | None:
+    return Phrase(c.j, c.j + 1) if PRONOUN in c.last.cls else None
+
+
+def _possessor_before_noun(c: Before) -> object:
+    t = c.last
+    return STOP if c.j == c.verb - 1 and (t.lower.endswith(("’s", "'s", "s’", "s'")) or t.text in ("’", "'")) else None
+
+
+def _description(c: Before) -> object:
+    if c.last.text == "WHO":
+        return None  # the World Health Organization, not "who"
+    return STOP if RELATIVE in c.last.cls and not (c.j - 1 > c.lo and c.toks[c.j - 1].text == ",") else None
+
+
+def _relative_clause(c: Before) -> object:
+    if c.last.text in ("who", "Who") and c.j - 1 > c.lo and c.toks[c.j - 1].text == ",":
+        return c.core(c.j - 1) or STOP
     return None
 
 
-
-# "the congressman" refers back to "Rep. Adam Schiff", "the senator" to "Sen. Claire McCaskill".
-_TITLE_ALIASES = {
-    "congressman": frozenset({"rep.", "rep", "representative", "congresswoman"}),
-    "congresswoman": frozenset({"rep.", "rep", "representative", "congressman"}),
-    "lawmaker": frozenset({"rep.", "rep", "sen.", "sen", "senator", "representative", "congressman",
-                           "congresswoman", "mp"}),
-    "senator": frozenset({"sen.", "sen"}),
-    "governor": frozenset({"gov.", "gov"}),
-    "general": frozenset({"gen."}),
-    "minister": frozenset({"secretary"}),
-    "secretary": frozenset({"minister"}),
-}
-
-
-_FEMALE_NAMES = words("given_names", "female")
-_MALE_NAMES = words("given_names", "male")
-
-
-# Organisation words that are also surnames: "Michael Bloomberg", "Anna White", "Vicente Fox".
-_ORG_SURNAMES = frozenset({"white", "fox", "bloomberg", "post", "church", "court", "house", "guardian", "press",
-                           "bank", "banks", "park", "ford", "watch", "guard"})
-
-
-def surname_like_org(run: list[Token]) -> bool:
-    """A given name, then words that are no organisation's but the last, which is also a surname."""
-    return 2 <= len(run) <= 4 and is_given_name(run[0].text) and strip_possessive(run[-1].lower) in _ORG_SURNAMES \
-        and not any(t.lower in ORGS for t in run[:-1])
-
-
-def surname_is_title(toks: list[Token], k: int) -> bool:
-    """Whether toks[k], a capitalised title word ("Pope", "King", "Marshall"), is a surname here: it follows a
-    given name, an initial or an honorific ("Amy Pope", "Peter T. King", "Mr. King")."""
-    if k < 1 or k >= len(toks) or not toks[k].is_cap or toks[k].lower not in TITLE_WORDS:
-        return False
-    prev = toks[k - 1]
-    return is_given_name(prev.text) or prev.lower in HONORIFICS or (len(prev.text) == 2 and prev.text[1] == "."
-                                                                     and prev.text[0].isupper())
-
-
-def is_given_name(word: str) -> bool:
-    low = word.lower()
-    return low in _FEMALE_NAMES or low in _MALE_NAMES
-
-
-def _given_name_gender(name: str) -> str | None:
-    parts = name.split()
-    if len(parts) < 2:
-        return None  # a lone name may be a surname ("Kelly", "Taylor")
-    first = parts[0].lower()
-    female, male = first in _FEMALE_NAMES, first in _MALE_NAMES
-    return "f" if female and not male else "m" if male and not female else None
-
-
-@dataclass(slots=True)
-class _Person:
-    name: str
-    title: str | None
-    gender: str | None
-
-
-@dataclass
-class People:
-    """Every person named so far, and where: resolves surnames, titles and pronouns to full names."""
-
-    people: list[_Person] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)  # mention offsets, sorted
-    mention_of: list[int] = field(default_factory=list)  # person index per mention
-    subject: list[bool] = field(default_factory=list)  # whether that mention looks like a subject
-    main: list[bool] = field(default_factory=list)  # whether it opens its sentence's main clause
-    sentence_of: Callable[[int], int] | None = None  # offset -> sentence index, when known
-
-    def _find(self, name: str, pos: int | None = None, gender: str | None = None) -> int | None:
-        """The person `name` refers to. A surname shared by two people ("Chris Murphy", "Anne Marie
-        Murphy") means the one mentioned last before `pos`; "Mrs. Clinton" is not Bill Clinton."""
-        parts = name.split()
-        last = strip_possessive(parts[-1]).lower()
-        hits: list[int] = []
-        for i in range(len(self.people) - 1, -1, -1):
-            p = self.people[i]
-            pp = p.name.split()
-            if gender and p.gender and p.gender != gender:
-                continue  # "Mr. Trump" is not the "Mrs. Trump" of the sentence before
-            if p.name.lower() == name.lower():
-                return i
-            if len(parts) == 1 and (pp[-1].lower() == last or pp[0].lower() == last):
-                hits.append(i)
-            elif len(parts) > 1 and len(pp) == 1 and pp[0].lower() == last and not hits:
-                p.name = name  # a surname seen first, the full name later: keep the full name
-                return i
-        if len(hits) > 1 and pos is not None:
-            k = bisect.bisect_left(self.positions, pos)
-            for m in range(k - 1, -1, -1):
-                if self.mention_of[m] in hits:
-                    return self.mention_of[m]
-            return hits[-1]  # none mentioned yet: the one introduced first
-        return hits[0] if hits else None
-
-    def add(self, name: str, title: str | None, pos: int, gender: str | None, subject: bool = True,
-            main: bool = False) -> str:
-        """Record a person mention at `pos`; return the full name it resolves to."""
-        name = strip_possessive(name)
-        gender = gender or _given_name_gender(name)
-        i = self._find(name, pos, gender)
-        if i is None:
-            self.people.append(_Person(name, title, gender))
-            i = len(self.people) - 1
-        else:
-            p = self.people[i]
-            p.title = p.title or title
-            p.gender = p.gender or gender
-        k = bisect.bisect_right(self.positions, pos)
-        if k > 0 and self.positions[k - 1] == pos:
-            self.subject[k - 1] = self.subject[k - 1] or subject  # a speaker is the subject of speaking
-            self.main[k - 1] = self.main[k - 1] or main
-        else:
-            self.positions.insert(k, pos)
-            self.mention_of.insert(k, i)
-            self.subject.insert(k, subject)
-            self.main.insert(k, main)
-        return self.people[i].name
-
-    def lookup(self, name: str, pos: int | None = None) -> _Person | None:
-        i = self._find(strip_possessive(name), pos)
-        return self.people[i] if i is not None else None
-
-    def by_title(self, title_head: str, pos: int) -> _Person | None:
-        """The latest person before `pos` whose title has this head word ("the senator")."""
-        k = bisect.bisect_left(self.positions, pos)
-        heads = _TITLE_ALIASES.get(title_head, frozenset()) | {title_head}
-        for m in range(k - 1, -1, -1):
-            p = self.people[self.mention_of[m]]
-            if p.title and heads & set(p.title.lower().split()):
-                return p
+def _party_in_brackets(c: Before) -> object:
+    if c.last.text != ")":
         return None
+    k = c.j - 1
+    while k > c.lo and c.toks[k].text != "(" and c.j - k < 8:
+        k -= 1
+    return (c.core(k) if c.toks[k].text == "(" else None) or STOP
 
-    def pronoun(self, pos: int, gender: str | None, preferred: _Person | None = None,
-                window: int = 600, skip: tuple[int, int] = (0, 0)) -> _Person | None:
-        """The person a he/she at `pos` most likely means: the latest subject-like mention nearby that
-        fits the pronoun's gender — or, when that sentence opens with someone else who fits, that opener
-        ("Levin dismissed concerns … even though Sanders won. “…,” he said": Levin) — else `preferred`
-        (the last speaker), else the latest mention."""
-        k = bisect.bisect_left(self.positions, pos)
-        fallback = None
-        for m in range(k - 1, -1, -1):
-            p = self.people[self.mention_of[m]]
-            if gender and p.gender and p.gender != gender or skip[0] <= self.positions[m] < skip[1]:
-                continue  # another gender, or named inside the words attributed ("Also, Trump isn't …, he said")
-            if fallback is None:
-                fallback = p
-            if pos - self.positions[m] > window:
-                break
-            if self.subject[m]:
-                return self._sentence_opener(m, gender) or p
-        if preferred is not None and not (gender and preferred.gender and preferred.gender != gender):
-            return preferred
-        return fallback
 
-    def _sentence_opener(self, m: int, gender: str | None) -> _Person | None:
-        if self.sentence_of is None or self.main[m]:
-            return None
-        sent = self.sentence_of(self.positions[m])
-        for x in range(m - 1, -1, -1):
-            if self.sentence_of(self.positions[x]) != sent:
-                return None
-            p = self.people[self.mention_of[x]]
-            if self.main[x] and self.mention_of[x] != self.mention_of[m] \
-                    and not (gender and p.gender and p.gender != gender):
-                return p
+def _dashed_appositive(c: Before) -> object:
+    toks, j = c.toks, c.j
+    if c.last.text not in _DASH:
         return None
+    k = j - 1
+    while k > c.lo and toks[k].text not in _DASH and j - k < 16:
+        k -= 1
+    if toks[k].text == c.last.text and k > c.lo:
+        core = c.core(k)
+        if core is not None and any(toks[x].is_cap for x in range(core.first, core.end)):
+            return Phrase(core.first, core.end, c.text[toks[k + 1].start:toks[j - 1].end])
+    return STOP
+
+
+def _poll_share(c: Before) -> Phrase | None:
+    toks, t = c.toks, c.last
+    m = _SHARE.search(c.text, max(toks[c.lo].start if c.lo < len(toks) else 0, t.end - 40), t.end)
+    if m and m.end() == t.end:
+        return Phrase(next(x for x in range(c.lo, c.j + 1) if toks[x].start >= m.start()), c.j + 1)
+    return None
+
+
+def _quoted_as_saying(c: Before) -> object:
+    toks, v = c.toks, c.verb
+    if not (toks[v].lower == "saying" and v - 3 >= c.lo and toks[v - 1].lower == "as"
+            and toks[v - 2].lower == "quoted"):
+        return None
+    k = v - 3
+    while k > c.lo and toks[k].lower in SKIP_BEFORE | _PASSIVE_AUX:
+        k -= 1  # "was later quoted", "has been quoted"
+    return c.core(k + 1) or STOP
+
+
+def _participle_clause(c: Before) -> object:
+    # its subject is the sentence's: participle_subject finds it
+    toks = c.toks
+    if toks[c.verb].lower.endswith("ing") and (
+            c.last.text == "," or (c.j - 1 >= c.lo and toks[c.j - 1].lower in _PREPOSITIONS)):
+        return STOP
+    return None
+
+
+def _appositive_person(c: Before) -> Phrase | None:
+    if c.last.text != ",":
+        return None
+    ph = c.appositive()
+    if ph is not None and ph.first - 1 >= c.lo and c.toks[ph.first - 1].lower in _PLACE_LEADS:
+        return None  # "Paul Ode, 41, of Leeds, who runs a bakery, said": Leeds is where he is from
+    return ph if ph is not None and _is_person(c.text, c.toks, ph) else None
+
+
+def _name_before_appositives_rule(c: Before) -> Phrase | None:
+    return _name_before_appositives(c.text, c.toks, c.j, c.lo) if c.last.text == "," else None
+
+
+def _appositive_other(c: Before) -> object:
+    return (c.appositive() or STOP) if c.last.text == "," else None
+
+
+def _anonymous(c: Before) -> Phrase | None:
+    toks, t = c.toks, c.last
+    m = _ANON.search(c.text, toks[c.lo].start if c.lo < len(toks) else t.start, t.end)
+    if m and m.end() == t.end:
+        first = next(x for x in range(c.lo, c.j + 1) if toks[x].start >= m.start())
+        return Phrase(_skip_conjunctions(toks, first, c.j + 1), c.j + 1)
+    return None
+
+
+def _role_with_body(c: Before) -> Phrase | None:
+    """"…, an official with the relief group CareBridge said", "Economists at two large banks said": a role,
+    then the body it belongs to."""
+    toks, j = c.toks, c.j
+    k = j
+    while k > c.lo and toks[k - 1].text != "," and j - k < 10:
+        k -= 1
+    if not (k == c.lo or toks[k - 1].text == ",") or j - k < 2:
+        return None
+    first = k
+    if DET in toks[k].cls:
+        k += 1
+    elif not _plural_role(toks[k]):
+        return None  # "An official with …" needs its article; "Economists at …" is plural
+    if toks[k].lower in _SPEAKS_FOR or any(x.lower in verbs() or x.lower in SKIP_BEFORE for x in toks[k:j + 1]):
+        return None  # "a spokeswoman for YouTube" speaks for YouTube; a verb inside is no noun phrase
+    if k + 1 <= j and (ROLE in toks[k].cls or UNNAMED_ROLE in toks[k].cls or _plural_role(toks[k])) \
+            and (toks[k].text.islower() or k == c.lo) and toks[k + 1].lower in _ROLE_LINKS and k + 1 < j:
+        return Phrase(first, j + 1)
+    return None
+
+
+def _plural_role(t: Token) -> bool:
+    low = t.lower
+    return low.endswith("s") and (low[:-1] in _ROLE_WORDS or GROUP in t.cls)
+
+
+def _compound(c: Before, first: int, end: int) -> Phrase:
+    return Phrase(compound_start(c.toks, first, c.lo), end)
+
+
+def _noun_phrase(c: Before) -> Phrase | None:
+    core = c.core(c.j + 1)
+    return _compound(c, core.first, core.end) if core else None
+
+
+def _bare_noun(c: Before) -> Phrase | None:
+    t = c.last
+    if role_like(t) or GROUP in t.cls or ORG in t.cls or UNNAMED_ROLE in t.cls:
+        return _compound(c, c.j, c.j + 1)
+    return None
+
+
+def _possessed_plural(c: Before) -> Phrase | None:
+    toks, j, lo = c.toks, c.j, c.lo
+    if not _plural_people(toks, j, c.verb):
+        return None
+    first = j
+    if j - 1 >= lo and toks[j - 1].lower.endswith(("’s", "'s")):
+        owner = core_before(toks, j, lo)
+        first = owner[0] if owner else j - 1
+    elif j - 1 >= lo and toks[j - 1].lower in ("his", "her", "their", "its", "our"):
+        first = j - 1
+    return _compound(c, first, j + 1)
+
+
+SPEAKER_RULES = stage("speaker", [
+    Rule("speaker.pronoun", "The plant will close in May, she said.", _pronoun),
+    Rule("speaker.possessor_before_noun", "Lopez’s reply, “We will see,” came late.", _possessor_before_noun),
+    Rule("speaker.description", "Tenants who say the rent is too high rarely move.", _description),
+    Rule("speaker.relative_clause", "Dana Fry, who said the dam was safe, left the board.", _relative_clause),
+    Rule("speaker.party_in_brackets", "Rep. Tom Hale (R-Ohio) said the bill would fail.", _party_in_brackets),
+    Rule("speaker.dashed_appositive", "Mia Lund — a nurse from Dover — says the ward is full.", _dashed_appositive),
+    Rule("speaker.poll_share", "One in four said the bridge felt unsafe.", _poll_share),
+    Rule("speaker.quoted_as_saying", "Ana Ruiz was quoted as saying the pier would never reopen.", _quoted_as_saying),
+    Rule("speaker.participle_clause", "The council voted on Monday, saying the park will stay open.",
+         _participle_clause),
+    Rule("speaker.appositive_person", "Ann Berg, a lawyer for the tenants, said the eviction was illegal.",
+         _appositive_person),
+    Rule("speaker.name_before_appositives", "Jo Marsh, clearly tired, said the count would finish late.",
+         _name_before_appositives_rule),
+    Rule("speaker.appositive_other", "The port authority, which runs the docks, said cargo was down.",
+         _appositive_other),
+    Rule("speaker.anonymous", "A person familiar with the talks said a deal was close.", _anonymous),
+    Rule("speaker.role_with_body", "The road was closed on Monday, an official with the relief group Aidline said.",
+         _role_with_body),
+    Rule("speaker.noun_phrase", "Harbor master Ines Roca said the channel was closed.", _noun_phrase),
+    Rule("speaker.bare_noun", "The farmers union says the new rules will ruin small farms.", _bare_noun),
+    Rule("speaker.possessed_plural", "Mayor Ruiz's confidants say the race is close.", _possessed_plural),
+])
+
+
+def _appositive_phrase(text: str, toks: list[Token], j: int, lo: int) -> Phrase | None:
+    """The phrase before the appositive that ends at the comma `j`: "Ali Baraka, a senior Hamas official,"."""
+    # "Ali Baraka, a senior Hamas official, said": the name before the appositive speaks
+    k = j - 1
+    while k > lo and toks[k].text not in (",", ".", ";", ":", "“", "”", "\"") and j - k < 26:
+        k -= 1
+        if toks[k].text == "," and k - 2 >= lo and toks[k - 1].text.isdigit() and toks[k - 2].text == ",":
+            k -= 2  # "Roxana M. Leon, 63, an independent voter …": an age is no appositive
+    if toks[k].text != "," or k + 1 >= j:
+        return None
+    lead = toks[k + 1]
+    adjunct = lead.lower in _ADJUNCT_LEADS  # "Hillary Clinton, at a later press gaggle, said"
+    if not (DET in lead.cls or TITLE in lead.cls or lead.is_cap or RELATIVE in lead.cls
+            or lead.lower[:1].isdigit() or adjunct):
+        return None  # "X, has defended …, insisting": not an appositive
+    core = core_before(toks, k, lo)
+    if core is None:
+        # "a person familiar with the plans, who asked not to be named, said"
+        m = _ANON.search(text, toks[lo].start, toks[k - 1].end) if k - 1 >= lo else None
+        if m and m.end() == toks[k - 1].end:
+            first = next(x for x in range(lo, k) if toks[x].start >= m.start())
+            return Phrase(_skip_conjunctions(toks, first, k), k, None)
+    inner = toks[k + 1:j]
+    if inner and DET in inner[0].cls and 2 <= len(inner) <= 7 and all(x.is_cap for x in inner[1:]) \
+            and _is_body(text, inner):
+        return Phrase(k + 1, j)  # "The insurers' trade group, the Coastal Health Plans Association, warned"
+    named = inner and len(inner) <= 4 and all(t.is_cap and FUNCTION_CAP not in t.cls
+                                              and not _PARTY.match(t.text) for t in inner)
+    if named and (core or (k - 1 >= lo and toks[k - 1].text.isalpha())):
+        # "One Republican hopeful, Carly Fiorina, says": the name is the appositive
+        if core is None or toks[core[1] - 1].lower in ORGS:
+            return Phrase(k + 1, j, None)
+        return Phrase(k + 1, j, text[toks[core[0]].start:toks[core[1] - 1].end])
+    if core and any(toks[x].is_cap for x in range(*core)) and core[1] - core[0] <= 10:
+        keep = RELATIVE not in lead.cls and not adjunct and not _PARTY.match(lead.text)
+        appositive = text[toks[k + 1].start:toks[j - 1].end] if keep else None
+        return Phrase(core[0], core[1], appositive)
+    return None
+
+
+def _is_body(text: str, toks: list[Token]) -> bool:
+    m = classify(text, toks)
+    return m is not None and m.kind == "organization"
+
+
+def _is_person(text: str, toks: list[Token], ph: Phrase) -> bool:
+    m = classify(text, toks[ph.first:ph.end])
+    return m is not None and m.kind == "person"
+
+
+_APPOSITIVE_OPENERS = frozenset({",", "“", "”", "\"", "—", "(", "’", "'"})
+
+
+def _name_before_appositives(text: str, toks: list[Token], j: int, lo: int) -> Phrase | None:
+    """A name followed by several comma-separated appositives before its verb: "Harry Bond, 30, of Raleigh,
+    N.C., who was polled, said", "Robert Peck, managing director at RBC, told"."""
+    k = j - 1
+    while k > lo and j - k < 32 and toks[k].text not in (".", ";", ":", "“", "”", "\""):
+        k -= 1
+        if toks[k].text != ",":
+            continue
+        core = core_before(toks, k, lo)
+        if core is None or not (core[0] == lo or toks[core[0] - 1].text in _APPOSITIVE_OPENERS):
+            continue
+        if core[1] - core[0] > 6 or not _is_person(text, toks, Phrase(core[0], core[1], None)):
+            continue
+        lead = toks[k + 1]
+        keep = DET in lead.cls or TITLE in lead.cls or any(ROLE in x.cls for x in toks[k + 1:j])
+        return Phrase(core[0], core[1], text[lead.start:toks[j - 1].end] if keep and not lead.is_cap else None)
+    return None
+
+
