@@ -1,4 +1,4 @@
-"""`newsbot analyze | batch | serve`: the command line around the pipeline."""
+"""`newsbot analyze | batch | digest | serve`: the command line around the pipeline."""
 
 from __future__ import annotations
 
@@ -33,6 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("batch", help='JSON Lines on stdin ({"id","text"|"html"|"url"}), one Analysis per line out')
     b.add_argument("--engine", choices=ENGINE_CHOICES, help="default: NEWSBOT_ENGINE, else auto")
 
+    d = sub.add_parser("digest", help="print the digest a channel would get (the same one Slack would show)")
+    d.add_argument("--channel", required=True, help="the Slack channel id, e.g. C0123ABC")
+    d.add_argument("--db", help="the database (default: NEWSBOT_DB)")
+    d.add_argument("--since", help="start of the period: YYYY-MM-DD or an ISO time (default: the channel's "
+                                   "last digest, else one day ago)")
+    d.add_argument("--until", help="end of the period (default: now)")
+    d.add_argument("--team", help="the Slack team id, when the database holds several teams")
+    d.add_argument("--json", action="store_true", help="print the digest as JSON")
+
     s = sub.add_parser("serve", help="run the Slack app (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN)")
     s.add_argument("--port", type=int, help="default: PORT, else 3000")
     return p
@@ -56,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_analyze(args, settings))
         if args.command == "batch":
             return asyncio.run(_batch(args, settings, sys.stdin, sys.stdout))
+        if args.command == "digest":
+            from bot.memory.cli import digest_command
+
+            return asyncio.run(digest_command(args, settings, sys.stdout))
         if args.command == "serve":
             from bot.slack.app import serve
 

@@ -194,7 +194,9 @@ def test_failure_placeholder_usage_escape():
     _no_leaks(msg)
     assert "404 Not Found" in msg.text
     assert b.placeholder("news.example.com").text == "Reading news.example.com…"
-    assert "/claims URL" in b.usage("/claims").text
+    from bot.slack.listeners.commands import BY_NAME
+
+    assert "/claims URL" in BY_NAME["/claims"].usage_message().text
     assert b.escape("a & <b>") == "a &amp; &lt;b&gt;"
     assert b.site_of("https://www.bbc.co.uk/news/x") == "bbc.co.uk"
     assert b.site_of("not a url") == "the page"

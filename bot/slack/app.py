@@ -18,6 +18,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.analysis.pipeline import Pipeline
 from bot.config import ConfigError, Settings
+from bot.memory.clock import Clock
 from bot.redact import remember
 from bot.slack import gate
 from bot.slack.listeners import register_listeners
@@ -93,14 +94,15 @@ def build_bolt_app(rt: Runtime, *, socket_mode: bool = False) -> AsyncApp:
     return app
 
 
-def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None) -> web.Application:
+def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None,
+                   clock: Clock | None = None) -> web.Application:
     """The aiohttp application: POST /slack/events for Slack, GET /healthz for load balancers."""
     check_settings(settings)
     remember(settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
     web_app = web.Application(client_max_size=gate.MAX_BODY)
 
     async def startup(app: web.Application) -> None:
-        rt = await Runtime.start(settings, pipeline=pipeline)
+        rt = await Runtime.start(settings, pipeline=pipeline, clock=clock)
         app[RUNTIME] = rt
         app[BOLT] = build_bolt_app(rt)
 

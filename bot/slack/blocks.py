@@ -13,7 +13,7 @@ Escaping, clipping and honest link labels live in mrkdwn.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,7 +34,6 @@ from bot.analysis.model import Analysis, Claim, Cue, Speaker
 from bot.slack.mrkdwn import SITE_MAX, clip, escape, escaped_clip, plain, safe_link, site_of
 
 View = Literal["thread", "claims", "summarize", "sources"]
-VIEWS: tuple[str, ...] = ("thread", "claims", "summarize", "sources")
 
 MAX_BLOCKS = 50
 HEADER_MAX = 150
@@ -275,16 +274,67 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 def _fallback(analysis: Analysis, view: str) -> str:
     title = analysis.source.title or site_of(analysis.source.url)
+    return escaped_clip(f"{clip(title, 200)}: {VIEW_SPECS[view].counts(analysis)}", FALLBACK_MAX)
+
+
+def _counts(analysis: Analysis) -> dict[str, str]:
     unconfirmed = sum(1 for c in analysis.claims if c.status in ("unconfirmed", "hedged"))
     speakers = len({q.speaker.name for q in analysis.quotes})
     claims = _count(len(analysis.claims), "claim")
-    counts = {
+    return {
         "claims": f"{claims}, {unconfirmed} unconfirmed or hedged",
         "sources": f"{_count(speakers, 'person or body', 'people or bodies')} quoted, "
                    f"{_count(len(analysis.links), 'link')} cited",
         "summarize": f"{_count(len(analysis.flags), 'unconfirmed or hedged sentence')}",
-    }.get(view, f"{claims} ({unconfirmed} flagged), {speakers} quoted")
-    return escaped_clip(f"{clip(title, 200)}: {counts}", FALLBACK_MAX)
+        "thread": f"{claims} ({unconfirmed} flagged), {speakers} quoted",
+    }
+
+
+def _summary_lines(analysis: Analysis) -> list[str]:
+    return [f"• {escape(clip(item.text, 400))}" for item in analysis.summary]
+
+
+def _claims_lines(analysis: Analysis) -> list[str]:
+    # Flagged claims first: when a long list is trimmed, what the article itself doubts must survive.
+    flagged_first = sorted(analysis.claims, key=lambda c: c.status not in ("unconfirmed", "hedged"))
+    return [_claim_line(c) for c in flagged_first]
+
+
+Plan = list[tuple[str, Callable[[Analysis], list[str]]]]
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """One way of showing an analysis: its titled lists, its fallback counts, what it says when empty."""
+
+    name: str
+    plan: Plan
+    nothing: str
+    link_byline: bool = True
+
+    def counts(self, analysis: Analysis) -> str:
+        return _counts(analysis)[self.name]
+
+
+_NOTHING = "_Nothing to report: no summary, claims or quotes found._"
+# Every view, in one place: a view missing here fails loudly in analysis_message, never renders as another.
+VIEW_SPECS: dict[str, ViewSpec] = {spec.name: spec for spec in (
+    ViewSpec("thread", [("Summary", _summary_lines), ("Claims and who makes them", _claims_lines),
+                        ("Who is quoted", _quote_lines)], _NOTHING, link_byline=False),
+    ViewSpec("claims", [("Claims and who makes them", _claims_lines)], "_No claims found in this article._"),
+    ViewSpec("summarize", [("Summary", _summary_lines),
+                           ("Unconfirmed or hedged in the article's own words", _flag_lines)], _NOTHING),
+    ViewSpec("sources", [("Who is quoted", _quote_lines), ("Links the article cites", _link_lines)],
+             "_Nobody is quoted and no links are cited._"),
+)}
+VIEWS: tuple[str, ...] = tuple(VIEW_SPECS)
+
+
+def view_spec(view: str) -> ViewSpec:
+    try:
+        return VIEW_SPECS[view]
+    except KeyError:
+        raise ValueError(f"no such view {view!r}: add it to blocks.VIEW_SPECS") from None
 
 
 # --- public builders -------------------------------------------------------------------------------------
@@ -300,6 +350,7 @@ def analysis_message(
     shared_by: str | None = None,
 ) -> Message:
     """The analysis as Slack will show it: the thread reply (`thread`) or one slash command's view."""
+    spec = view_spec(view)
     footer = _footer(analysis, elapsed, from_cache, shared_by)
     tail: list[tuple[Block, int]] = [(_context(footer), len(footer))]
     button = _button("Share in channel", SHARE_ACTION, share_value) if share_value else None
@@ -308,40 +359,19 @@ def analysis_message(
     b = _Builder(MESSAGE_BUDGET - sum(c for _, c in tail), MAX_BLOCKS - len(tail))
     header = _header(analysis)
     b.add(header, len(header.text.text))
-    byline = _byline(analysis, link=view != "thread")
+    byline = _byline(analysis, link=spec.link_byline)
     b.add(_context(byline), len(byline))
 
-    summary = [f"• {escape(clip(item.text, 400))}" for item in analysis.summary]
-    # Flagged claims first: when a long list is trimmed, what the article itself doubts must survive.
-    flagged_first = sorted(analysis.claims, key=lambda c: c.status not in ("unconfirmed", "hedged"))
-    claims = [_claim_line(c) for c in flagged_first]
-    quotes = _quote_lines(analysis)
-    if view == "thread":
-        plan = [("Summary", summary), ("Claims and who makes them", claims), ("Who is quoted", quotes)]
-    elif view == "claims":
-        plan = [("Claims and who makes them", claims)]
-    elif view == "summarize":
-        plan = [("Summary", summary), ("Unconfirmed or hedged in the article's own words", _flag_lines(analysis))]
-    else:
-        plan = [("Who is quoted", quotes), ("Links the article cites", _link_lines(analysis))]
+    plan = [(title, lines(analysis)) for title, lines in spec.plan]
     plan = [(title, lines) for title, lines in plan if lines]
     if plan:
         b.add(DividerBlock(), 0)
         for (title, lines), share in zip(plan, _shares(b, len(plan)), strict=False):
             b.listing(title, lines, cap=share)
     else:
-        b.section(_nothing(analysis, view))
+        b.section("_I found no article text on this page._" if not analysis.text.strip() else spec.nothing)
     b.blocks.extend(block for block, _ in tail)
     return Message(text=_fallback(analysis, view), blocks=[block.to_dict() for block in b.blocks])
-
-
-def _nothing(analysis: Analysis, view: str) -> str:
-    if not analysis.text.strip():
-        return "_I found no article text on this page._"
-    return {
-        "claims": "_No claims found in this article._",
-        "sources": "_Nobody is quoted and no links are cited._",
-    }.get(view, "_Nothing to report: no summary, claims or quotes found._")
 
 
 def placeholder(site: str) -> Message:
@@ -359,20 +389,6 @@ def notice(text: str) -> Message:
     return Message(text=escape(clip(text, 1500)))
 
 
-USAGE = {
-    "claims": "the key claims, who makes each one, and which the article itself calls unconfirmed or hedged",
-    "summarize": "a short summary and the sentences the article itself calls unconfirmed or hedged",
-    "sources": "who is quoted (with their titles and what they said) and the links the article cites",
-}
-
-
-def usage(command: str) -> Message:
-    name = command.lstrip("/")
-    what = USAGE.get(name, "an analysis of a news article")
-    text = (
-        f"*Usage:* `/{name} URL` — {what}.\n"
-        f"Example: `/{name} https://www.example.com/news/story`\n"
-        "The answer is visible only to you, with a button to share it in the channel. "
-        "Links pasted in a channel I'm a member of get an analysis in the thread automatically."
-    )
-    return Message(text=text, blocks=[_section(text).to_dict()])
+def section(text: str) -> dict:
+    """A section of our own mrkdwn (usage texts and other messages of ours)."""
+    return _section(text).to_dict()

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -25,6 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.analysis.pipeline import Pipeline
 from bot.config import ConfigError, Settings
+from bot.memory.clock import Clock, SystemClock
 from bot.redact import redact
 from bot.slack.work import WorkQueue
 from bot.store import Store
@@ -156,11 +158,18 @@ class Runtime:
     listeners: set[asyncio.Task] = field(default_factory=set)
     # Finishes replies owed by processes that died (bot.slack.recovery).
     recovery: asyncio.Task | None = None
+    # The time digests are scheduled by (injectable: tests move it by hand), and the scheduler itself.
+    clock: Clock = field(default_factory=SystemClock)
+    scheduler: Any = None
+    upkeep: asyncio.Task | None = None
+    # Answers from Slack worth keeping a while (display names, channel types): bot.slack.conversations.
+    memo: dict[str, dict] = field(default_factory=dict)
     _asked_at: float = -1e9
     _ask_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @classmethod
-    async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None) -> Runtime:
+    async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None,
+                    clock: Clock | None = None) -> Runtime:
         store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
         session = aiohttp.ClientSession()
         try:
@@ -177,6 +186,7 @@ class Runtime:
             queue=WorkQueue(settings.max_concurrent_analyses, settings.max_queued_analyses),
             session=session,
             analysis_timeout=analysis_timeout_for(settings),
+            clock=clock or SystemClock(),
         )
         try:
             await rt.who_am_i(strict=True)
@@ -187,6 +197,12 @@ class Runtime:
         from bot.slack import recovery  # here: recovery builds on replies, which builds on this module
 
         rt.recovery = asyncio.create_task(recovery.watch(rt), name="newsbot-recovery")
+        from bot.slack import upkeep  # here: these build on this module
+        from bot.slack.digests import Scheduler
+
+        rt.scheduler = Scheduler(rt, rt.clock)
+        rt.scheduler.start()
+        rt.upkeep = asyncio.create_task(upkeep.catch_up(rt), name="newsbot-memory-upkeep")
         return rt
 
     async def who_am_i(self, *, strict: bool = False) -> Identity:
@@ -249,6 +265,7 @@ class Runtime:
         the HTTP session and the database open, nor the process unable to exit on SIGTERM."""
         steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
             ("stopping the recovery of replies owed", self._stop_recovery),
+            ("stopping the digest scheduler", self._stop_memory),
             ("waiting for listeners", self._drain_listeners),
             ("stopping the work queue", self.queue.close),
             ("cancelling analyses", self.pipeline.inflight.cancel_all),
@@ -266,6 +283,13 @@ class Runtime:
         if self.recovery is not None:
             self.recovery.cancel()
             await asyncio.gather(self.recovery, return_exceptions=True)
+
+    async def _stop_memory(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+        if self.upkeep is not None:
+            self.upkeep.cancel()
+            await asyncio.gather(self.upkeep, return_exceptions=True)
 
     async def _release_placeholders(self, timeout: float = 5.0) -> None:
         """A restart must not leave "Reading…" in a thread forever. On PostgreSQL (several processes) the
@@ -311,3 +335,4 @@ class Runtime:
             await asyncio.wait_for(asyncio.gather(*jobs), timeout=timeout)
         except TimeoutError:
             log.warning("gave up editing %d placeholders at shutdown", len(jobs))
+

@@ -1,5 +1,6 @@
 """newsbot's state: the analyses cache and its URL mapping, every shared link, handled Slack event ids,
-token usage; plus (from Coordination) leases, failed fetches and replies owed."""
+token usage; plus (from Coordination) leases, failed fetches and replies owed, and (from Memory) digest
+schedules and runs and the /sources NAME index."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.coordination import Coordination
+from bot.store.memory import Memory
 from bot.store.tables import analyses, analysis_urls, events, shared_links, token_usage
 
 # Event ids only need to outlive Slack's retry window (three retries within about an hour); a day is
@@ -38,7 +40,7 @@ class UrlHit:
     meta_json: str | None
 
 
-class Store(Coordination):
+class Store(Memory, Coordination):
     _claims = 0
 
     # --- analyses cache -------------------------------------------------------------------------------
@@ -85,6 +87,7 @@ class Store(Coordination):
                                    .on_conflict_do_update(index_elements=["url", "engine_id"], set_=values))
 
         await self.write(query, "caching an analysis")
+        await self.index_stored(key, analysis_json)
 
     # --- shared links ---------------------------------------------------------------------------------
 

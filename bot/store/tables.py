@@ -108,3 +108,68 @@ replies_owed = Table(
     PrimaryKeyConstraint("channel", "ts", name="replies_owed_pkey"),
     Index("replies_owed_expires", "expires"),
 )
+
+# --- memory: digests and source lookup (team is '' when Slack gave none: it is part of primary keys) ---
+
+# One digest schedule per channel: a wall-clock time in a named zone, and the instant it is next due.
+schedules = Table(
+    "schedules", metadata,
+    Column("team", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("channel_type", Text),
+    Column("cadence", Text, nullable=False),  # daily | weekly
+    Column("hour", Integer, nullable=False),
+    Column("minute", Integer, nullable=False),
+    Column("weekday", Integer),  # 0 = Monday; weekly only
+    Column("tz", Text, nullable=False),
+    Column("next_due", Float, nullable=False),
+    Column("created_by", Text),
+    Column("created", Float, nullable=False),
+    PrimaryKeyConstraint("team", "channel", name="schedules_pkey"),
+    Index("schedules_next_due", "next_due"),
+)
+
+# One row per (channel, period) digest, claimed before posting: at most one post across processes.
+# status: claimed (being posted by `holder` until `expires`), posted, empty, failed.
+digest_runs = Table(
+    "digest_runs", metadata,
+    Column("team", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("period", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("holder", Text, nullable=False),
+    Column("expires", Float, nullable=False),
+    Column("until", Float),
+    Column("ts", Text),
+    Column("error", Text),
+    Column("created", Float, nullable=False),
+    PrimaryKeyConstraint("team", "channel", "period", name="digest_runs_pkey"),
+)
+
+# /sources NAME: one row per (name key, quote or claim) of each stored analysis.
+sources_index = Table(
+    "sources_index", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("analysis_key", Text, nullable=False),
+    Column("key", Text, nullable=False),
+    Column("who", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("title", Text),
+    Column("speaker_kind", Text, nullable=False),
+    Column("item", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("article_title", Text),
+    Column("published", Text),
+    Column("site", Text),
+    Index("sources_index_key", "key"),
+    Index("sources_index_analysis", "analysis_key"),
+)
+
+# Which analyses the index holds, and in which INDEX_VERSION: older ones are indexed again at start-up.
+sources_indexed = Table(
+    "sources_indexed", metadata,
+    Column("analysis_key", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+)

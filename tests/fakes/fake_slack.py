@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+DEFAULT_TZ = "America/New_York"
 BOT_USER_ID = "UBOT0001"
 BOT_ID = "BBOT0001"
 TEAM_ID = "T0000001"
@@ -49,6 +50,13 @@ class FakeSlack:
     api_prefix: str = "/api"
     # Answer any other POST with Slack's {"ok": false, "error": "unknown_method"}, as a catch-all fake might.
     unknown_method_json: bool = False
+    # users.info: user id → {"tz": ..., "display_name": ...}; users not listed get tz DEFAULT_TZ.
+    users: dict[str, dict[str, str]] = field(default_factory=dict)
+    # conversations.info: channels the bot is not in (public ones answer is_member false, others
+    # channel_not_found, as Slack does), and each channel's type when its id does not say (C… public,
+    # G… private, D… DM).
+    not_member: set[str] = field(default_factory=set)
+    channel_types: dict[str, str] = field(default_factory=dict)
     url: str = ""
     _runner: web.AppRunner | None = None
     _ts: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -59,6 +67,7 @@ class FakeSlack:
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post(self.api_prefix + "/{method}", self._api)
+        app.router.add_get(self.api_prefix + "/{method}", self._api)  # slack_sdk GETs users.info and a few more
         app.router.add_post("/response/{id}", self._response)
         app.router.add_get("/socket", self._socket)
         if self.unknown_method_json:
@@ -137,10 +146,32 @@ class FakeSlack:
                 return web.json_response({"ok": True, "channel": args.get("channel")})
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": ts,
                                       "message": {"text": args.get("text"), "ts": ts, "bot_id": BOT_ID}})
+        if method in _ANSWERS:
+            return web.json_response(_ANSWERS[method](self, args))
         if method == "chat.update":
             return web.json_response({"ok": True, "channel": args.get("channel"), "ts": args.get("ts"),
                                       "text": args.get("text")})
         return web.json_response({"ok": True})
+
+    def channel_type(self, channel: str) -> str:
+        return self.channel_types.get(channel) or {"G": "group", "D": "im"}.get(channel[:1], "channel")
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = args.get("user") or ""
+        info = {"tz": DEFAULT_TZ, "display_name": f"person-{user.lower()}", **self.users.get(user, {})}
+        return {"ok": True, "user": {"id": user, "name": info["display_name"], "real_name": info["display_name"],
+                                     "tz": info["tz"], "profile": {"display_name": info["display_name"]}}}
+
+    def _conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = args.get("channel") or ""
+        kind = self.channel_type(channel)
+        if channel in self.not_member and kind != "channel":
+            return {"ok": False, "error": "channel_not_found"}
+        info = {"id": channel, "is_channel": kind in ("channel", "group"), "is_group": kind == "group",
+                "is_private": kind in ("group", "mpim"), "is_im": kind == "im", "is_mpim": kind == "mpim"}
+        if kind != "im":
+            info["is_member"] = channel not in self.not_member
+        return {"ok": True, "channel": info}
 
     async def _unknown(self, request: web.Request) -> web.Response:
         self._record(Call("unknown:" + request.path, {}, request.path))
@@ -186,6 +217,8 @@ class FakeSlack:
 
 
 async def _read_args(request: web.Request) -> dict[str, Any]:
+    if request.method == "GET":
+        return dict(request.query)
     if request.content_type == "application/json":
         return await request.json()
     form = await request.post()
@@ -219,6 +252,17 @@ def signed_headers(secret: str, body: str, *, timestamp: int | None = None, cont
 _event_ids = itertools.count(1)
 
 
+# Methods answered with more than {"ok": true}: method → answer(fake, args).
+_ANSWERS = {
+    "users.info": FakeSlack._users_info,
+    "conversations.info": FakeSlack._conversations_info,
+    "chat.getPermalink": lambda fake, args: {
+        "ok": True, "channel": args.get("channel"),
+        "permalink": f"https://fake.slack.com/archives/{args.get('channel')}/p{str(args.get('message_ts')).replace('.', '')}"},
+    "views.publish": lambda fake, args: {"ok": True, "view": {"id": "V1", "type": "home"}},
+}
+
+
 def message_event(text: str, *, channel: str = "C0000001", ts: str | None = None, user: str = "U0000001",
                   event_id: str | None = None, event_type: str = "message", **extra: Any) -> dict[str, Any]:
     ts = ts or f"{time.time():.6f}"
@@ -232,9 +276,9 @@ def message_event(text: str, *, channel: str = "C0000001", ts: str | None = None
 
 
 def command_body(command: str, text: str, response_url: str, *, user: str = "U0000001",
-                 channel: str = "C0000001") -> str:
+                 channel: str = "C0000001", team: str = TEAM_ID) -> str:
     return urlencode({
-        "token": "legacy", "team_id": TEAM_ID, "team_domain": "fake", "channel_id": channel,
+        "token": "legacy", "team_id": team, "team_domain": "fake", "channel_id": channel,
         "channel_name": "general", "user_id": user, "user_name": "someone", "command": command, "text": text,
         "api_app_id": "A0000001", "response_url": response_url, "trigger_id": "1.2.3",
     })

@@ -21,6 +21,7 @@ from aiohttp import web
 from bot.analysis.model import Analysis
 from bot.config import load_settings
 from bot.fetch.links import canonicalize
+from bot.memory.clock import Clock
 from bot.slack.app import RUNTIME, create_web_app
 from tests.fakes.article_server import ArticleServer
 from tests.fakes.fake_slack import FakeSlack, command_body, signed_headers
@@ -56,8 +57,9 @@ class Harness:
     async def event(self, payload: dict, **kwargs) -> tuple[int, str, float]:
         return await self.post(json.dumps(payload), **kwargs)
 
-    async def command(self, command: str, text: str, name: str = "r1") -> tuple[int, str, float]:
-        body = command_body(command, text, self.fake.response_url(name))
+    async def command(self, command: str, text: str, name: str = "r1", **where: str) -> tuple[int, str, float]:
+        """Run a slash command; `where` may set user, channel and team."""
+        body = command_body(command, text, self.fake.response_url(name), **where)
         return await self.post(body, content_type="application/x-www-form-urlencoded")
 
     async def cached_analysis(self, url: str) -> Analysis:
@@ -84,12 +86,13 @@ def bot_settings(tmp_path: Path, fake: FakeSlack, **env: str):
 
 @asynccontextmanager
 async def running_bot(tmp_path: Path, *, fake: FakeSlack | None = None, articles: ArticleServer | None = None,
-                      keep_fakes: bool = False, **env: str) -> AsyncIterator[Harness]:
+                      clock: Clock | None = None, keep_fakes: bool = False, **env: str) -> AsyncIterator[Harness]:
     """The app over HTTP on 127.0.0.1 (started and shut down as `newsbot serve` does). `keep_fakes`: the
-    fakes outlive this bot (several bots sharing them; the caller stops them)."""
+    fakes outlive this bot (several bots sharing them, or restarts; the caller stops them). `clock`: the
+    time digests are scheduled by (tests/fakes/clock.py)."""
     fake = fake or await FakeSlack().start()
     articles = articles or await ArticleServer().start()
-    web_app = create_web_app(bot_settings(tmp_path, fake, **env))
+    web_app = create_web_app(bot_settings(tmp_path, fake, **env), clock=clock)
     runner = web.AppRunner(web_app, access_log=None)
     try:
         await runner.setup()

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.fetch.links import find_article_urls
 from bot.slack import blocks, payload, replies
+from bot.slack.conversations import channel_type
 from bot.slack.runtime import Runtime, slack_error
 from bot.store import StoreUnavailable
 
@@ -21,11 +22,14 @@ log = logging.getLogger(__name__)
 # Plain messages, files with a comment and thread replies sent to the channel carry new text; every other
 # subtype (edits, deletions, joins, bot messages...) must not start a new analysis.
 _READ_SUBTYPES = {None, "file_share", "thread_broadcast"}
-_MENTION_HELP = (
-    "Paste a news article link in a channel I'm in and I'll reply in its thread with a summary, the claims "
-    "and who makes them, who is quoted, and what the article itself calls unconfirmed. "
-    "Or use `/claims URL`, `/summarize URL` or `/sources URL`."
-)
+
+
+def _mention_help() -> str:
+    from bot.slack.listeners.commands import summary_line  # the command table imports the listeners
+
+    return ("Paste a news article link in a channel I'm in and I'll reply in its thread with a summary, the "
+            "claims and who makes them, who is quoted, and what the article itself calls unconfirmed. "
+            f"Or use {summary_line()}.")
 
 
 def register(app: AsyncApp, rt: Runtime) -> None:
@@ -76,17 +80,26 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
     log.info("%d article link(s) from %s in %s", len(urls), user, channel)
     if not urls:
         try:
-            await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_MENTION_HELP))
+            await rt.client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=blocks.escape(_mention_help()))
         except SlackApiError as e:
             log.warning("could not answer a mention in %s: %s", channel, slack_error(e))
         return
+    # app_mention carries no channel_type: ask Slack, so the privacy rule knows where the link was shared
+    # (unknown counts as private).
+    kind = payload.text(event, "channel_type") or await channel_type(rt, channel)
     for url in urls:
         first = rt.store.record_link(
             team=payload.text(body, "team_id") or payload.text(event, "team"), channel=channel, message_ts=ts,
-            user=user, url=url, channel_type=payload.text(event, "channel_type"),
+            user=user, url=url, channel_type=kind,
         )
         if await _first(first, f"the link {url}"):
             await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url)
+        elif kind:
+            # The message event after an app_mention for one post: fill in the type if still unknown.
+            try:
+                await rt.store.fill_channel_type(channel=channel, message_ts=ts, url=url, channel_type=kind)
+            except StoreUnavailable as e:
+                log.warning("could not note where %s was shared: %s", url, e)
 
 
 async def _first(claim: Awaitable[bool], what: str) -> bool:
