@@ -173,3 +173,15 @@ sources_indexed = Table(
     Column("analysis_key", Text, primary_key=True),
     Column("version", Integer, nullable=False),
 )
+
+# A channel's own engine setting (`/newsbot engine offline|auto`): "offline" keeps the channel's articles
+# away from every model provider. No row: the workspace's default (bot/analysis/engine_choice.py).
+channel_settings = Table(
+    "channel_settings", metadata,
+    Column("team", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("engine", Text, nullable=False),  # offline | auto
+    Column("set_by", Text),
+    Column("updated", Float, nullable=False),
+    PrimaryKeyConstraint("team", "channel", name="channel_settings_pkey"),
+)

@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.fetch.links import find_article_urls, find_urls
 from bot.slack import blocks, payload, replies
-from bot.slack.listeners import digest, lookup
+from bot.slack.listeners import digest, engine_setting, lookup
 from bot.slack.runtime import Runtime
 
 HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
@@ -70,7 +70,8 @@ async def answer_link(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command: di
         return
     assert cmd.view is not None
     await ack(response_type="ephemeral", text=blocks.placeholder(blocks.site_of(urls[0])).text)
-    await replies.answer_command(rt, view=cmd.view, url=urls[0], respond=respond)
+    await replies.answer_command(rt, view=cmd.view, url=urls[0], respond=respond,
+                                 channel=command.get("channel_id") or None)
 
 
 async def answer_sources(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command: dict,
@@ -111,6 +112,9 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand(
         "/digest", "A scheduled digest of the news links shared in this channel",
         "daily HH:MM | weekly DAY HH:MM | off | now", digest.USAGE, digest.answer),
+    SlashCommand(
+        "/newsbot", "Which engine analyses this channel's articles; keep them away from language models",
+        "engine [offline | auto | default]", engine_setting.USAGE, engine_setting.answer),
 )
 BY_NAME = {cmd.name: cmd for cmd in COMMANDS}
 # A view named here but missing from blocks fails at import, not as a wrongly rendered answer.
