@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -28,28 +27,16 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from harness import free_port, pct, rss_mb  # noqa: E402
+
 from tests.fakes.article_server import EXAMPLE, ArticleServer  # noqa: E402
 from tests.fakes.fake_slack import FakeSlack, message_event, signed_headers  # noqa: E402
 
 SECRET = "bench-secret"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 async def start_server(fake: FakeSlack, db: str, **extra_env: str) -> tuple[asyncio.subprocess.Process, str]:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ, "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": fake.api_url, "PORT": str(port), "NEWSBOT_ENGINE": "offline",
@@ -109,11 +96,6 @@ async def sample_peak(pid: int, done: asyncio.Event) -> float:
     return max(peak, rss_mb(pid))
 
 
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
-
-
 async def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=200)
@@ -128,7 +110,7 @@ async def main() -> None:
     links = [articles.add(f"story-{i}", f"{text}\nThis is edition {i} of the story.") for i in range(args.events + 50)]
     tmp = tempfile.mkdtemp(prefix="newsbot-bench-")
 
-    # 1. Ack latency under load, default pool (NEWSBOT_MAX_CONCURRENT=4, queue 200).
+    # 1. Ack latency under load, default pool (NEWSBOT_MAX_CONCURRENT=8, queue 200).
     proc, base = await start_server(fake, f"{tmp}/a.sqlite")
     idle = rss_mb(proc.pid)
     done = asyncio.Event()

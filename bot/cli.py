@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -163,37 +164,62 @@ def _lines(stream: Iterable[str]) -> Iterator[str]:
 
 
 async def _batch(args: argparse.Namespace, settings: Settings, stdin, stdout) -> int:
-    """One output line per non-blank input line, in order; a bad line gives {"id", "error"} and we go on."""
+    """One output line per non-blank input line, in order; a bad line gives {"id", "error"} and we go on.
+
+    With the offline engine, documents are analysed a few at a time in worker processes
+    (NEWSBOT_WORKER_PROCESSES) and written in input order: each output line is what `newsbot analyze`
+    gives for that document alone."""
     from bot.analysis.pipeline import Pipeline, resolve_engine_name
+    from bot.cpu_pool import CpuPool
 
     engine = args.engine or settings.engine
     Pipeline(settings).engine(engine)  # fail early on a bad engine choice, before reading anything
     store = None
-    if resolve_engine_name(engine, settings) != "offline":  # as analyze: model answers are cached
+    offline = resolve_engine_name(engine, settings) == "offline"
+    if not offline:  # as analyze: model answers are cached
         from bot.store import Store
 
         store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
-    pipeline = Pipeline(settings, store)
+    cpu = CpuPool(settings.worker_processes)
+    pipeline = Pipeline(settings, store, cpu=cpu)
+    # Offline: enough documents in flight to keep every worker busy, few enough that memory stays flat.
+    # The LLM engine reads one line at a time, so that each answer is cached before the next line (the
+    # same document twice costs one model call) and the model sees one request at a time.
+    window = 2 * max(1, cpu.processes) if offline else 1
     progress = None
     if sys.stderr.isatty():
         from tqdm import tqdm
 
         progress = tqdm(unit="doc", file=sys.stderr)
+    pending: deque[asyncio.Task[str]] = deque()
+
+    def write(line: str) -> None:
+        stdout.write(line + "\n")
+        stdout.flush()
+        if progress is not None:
+            progress.update(1)
+
     try:
         for line in _lines(stdin):
-            stdout.write(await _batch_line(pipeline, engine, line) + "\n")
-            stdout.flush()
-            if progress is not None:
-                progress.update(1)
+            pending.append(asyncio.ensure_future(_batch_line(pipeline, engine, line)))
+            if len(pending) >= window:
+                write(await pending.popleft())
+        while pending:
+            write(await pending.popleft())
     finally:
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         if progress is not None:
             progress.close()
+        await cpu.close()
         if store is not None:
             await store.close()
     return 0
 
 
 async def _batch_line(pipeline, engine: str, line: str) -> str:
+    from bot.cpu_pool import WorkerCrashed, run_cpu
     from bot.fetch.errors import FetchError
     from bot.fetch.extract import article_from_text, extract_article
 
@@ -207,7 +233,7 @@ async def _batch_line(pipeline, engine: str, line: str) -> str:
         if isinstance(item.get("text"), str):
             article = article_from_text(item["text"], item.get("url"))
         elif isinstance(item.get("html"), str):
-            article = await asyncio.to_thread(extract_article, item["html"], item.get("url"))
+            article = await run_cpu(pipeline.cpu, extract_article, item["html"], item.get("url"))
         elif isinstance(item.get("url"), str):
             analysis: Analysis = await pipeline.analyze_url(item["url"], engine=engine)
             return analysis.model_copy(update={"id": item_id}).to_json()
@@ -216,7 +242,7 @@ async def _batch_line(pipeline, engine: str, line: str) -> str:
         return (await pipeline.analyze_article(article, engine=engine, id=item_id)).to_json()
     except json.JSONDecodeError as e:
         return json.dumps({"id": item_id, "error": f"not JSON: {e.msg} at column {e.colno}"})
-    except (FetchError, ValueError) as e:
+    except (FetchError, ValueError, WorkerCrashed) as e:
         return json.dumps({"id": item_id, "error": str(e)})
     except Exception as e:  # the batch goes on whatever one document does
         logging.getLogger(__name__).exception("batch item %s failed", item_id)

@@ -16,6 +16,17 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
 
 
+def default_worker_processes() -> int:
+    """Worker processes for CPU work when NEWSBOT_WORKER_PROCESSES is unset: one per core the process may
+    use, at most 2 (each worker holds its own copy of the extraction and engine code, ~100 MB; a PaaS may
+    report many more cores than its container gets)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(2, cores))
+
+
 def _str(env: dict[str, str], name: str, default: str | None = None) -> str | None:
     value = env.get(name)
     if value is None or value.strip() == "":
@@ -53,6 +64,15 @@ def _opt_float(env: dict[str, str], name: str) -> float | None:
     return _float(env, name, 0.0) if _str(env, name) is not None else None
 
 
+def _db(env: dict[str, str]) -> str:
+    """NEWSBOT_DB; else the PostgreSQL URL a PaaS sets in DATABASE_URL when a database is attached (Heroku,
+    Render, Railway, Fly: it follows their credential rotations); else the SQLite file beside the bot."""
+    database_url = _str(env, "DATABASE_URL")
+    if database_url and not database_url.startswith(("postgres://", "postgresql://")):
+        database_url = None  # another kind of database, meant for another program
+    return _str(env, "NEWSBOT_DB") or database_url or "./newsbot.sqlite"
+
+
 def _list(env: dict[str, str], name: str) -> tuple[str, ...]:
     raw = _str(env, name) or ""
     return tuple(p.strip().lower() for p in raw.split(",") if p.strip())
@@ -67,8 +87,10 @@ class Settings:
     slack_api_url: str | None = None
     port: int = 3000
     max_links_per_message: int = 3
-    max_concurrent_analyses: int = 4
+    max_concurrent_analyses: int = 8
     max_queued_analyses: int = 200
+    # Processes for extraction and the offline engine (0: threads of the serving process)
+    worker_processes: int = field(default_factory=default_worker_processes)
     # Engine
     engine: str = "auto"
     # Store
@@ -134,10 +156,11 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         slack_api_url=api_url,
         port=_int(env, "PORT", 3000, minimum=1),
         max_links_per_message=_int(env, "NEWSBOT_MAX_LINKS_PER_MESSAGE", 3, minimum=1),
-        max_concurrent_analyses=_int(env, "NEWSBOT_MAX_CONCURRENT", 4, minimum=1),
+        max_concurrent_analyses=_int(env, "NEWSBOT_MAX_CONCURRENT", 8, minimum=1),
         max_queued_analyses=_int(env, "NEWSBOT_MAX_QUEUED", 200, minimum=1),
+        worker_processes=_int(env, "NEWSBOT_WORKER_PROCESSES", default_worker_processes(), minimum=0),
         engine=engine,
-        db_path=_str(env, "NEWSBOT_DB", "./newsbot.sqlite") or "./newsbot.sqlite",
+        db_path=_db(env),
         fetch_allow_hosts=_list(env, "NEWSBOT_FETCH_ALLOW_HOSTS"),
         fetch_timeout=_float(env, "NEWSBOT_FETCH_TIMEOUT", 10.0, minimum=0.1),
         fetch_max_bytes=_int(env, "NEWSBOT_FETCH_MAX_BYTES", 5_000_000, minimum=1),

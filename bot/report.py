@@ -62,7 +62,7 @@ def render(a: Analysis, color: bool = False) -> str:
     lines += ["", s("Claims", _BOLD)]
     for c in a.claims:
         badge = {"unconfirmed": s("⚠ unconfirmed", _RED), "hedged": s("~ hedged", _YELLOW)}.get(c.status, c.status)
-        who = c.source.name + (f" ({c.source.title})" if c.source.title else "")
+        who = c.source.name + (f" ({c.source.title})" if c.source.title else "") + c.source.via_phrase()
         lines.append(_wrap(c.text, f"  {c.id}. "))
         lines.append(f"      — {who}; {badge}" + (f": {', '.join(q.text for q in c.cues)}" if c.cues else ""))
     if not a.claims:

@@ -102,6 +102,33 @@ def test_batch_engines_without_key(engine):
     assert json.loads(r.stdout)["engine"]["name"] == "offline"
 
 
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_batch_in_worker_processes_matches_analyze_line_for_line(workers, tmp_path):
+    # Documents run side by side in worker processes, yet each line is byte for byte what `analyze`
+    # gives for that document alone, in input order.
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><article><p>" + "Officials said the vote was close. " * 20
+                    + "</p></article></body></html>", encoding="utf-8")
+    docs = [("a", "text", EXAMPLE.read_text(encoding="utf-8")), ("b", "html", page.read_text(encoding="utf-8")),
+            ("c", "text", "\"We won,\" she said. The count reportedly took hours.")] * 3
+    stdin = "\n".join(json.dumps({"id": f"{i}{name}", kind: body}) for i, (name, kind, body) in enumerate(docs))
+    r = newsbot("batch", "--engine", "offline", stdin=stdin + "\n", env={"NEWSBOT_WORKER_PROCESSES": workers})
+    assert r.returncode == 0, r.stderr
+    out = r.stdout.splitlines()
+    assert [json.loads(line)["id"] for line in out] == [f"{i}{name}" for i, (name, _, _) in enumerate(docs)]
+    alone = {}
+    for name, _, body in docs[:3]:
+        source = EXAMPLE if name == "a" else page if name == "b" else "-"
+        one = newsbot("analyze", "--json", "--engine", "offline", str(source),
+                      stdin=body if source == "-" else None)
+        assert one.returncode == 0, one.stderr
+        alone[name] = json.loads(one.stdout)
+    for i, line in enumerate(out):
+        got = json.loads(line)
+        expected = alone[docs[i][0]]
+        assert {**got, "id": None, "source": None} == {**expected, "id": None, "source": None}
+
+
 @pytest.mark.parametrize(
     ("source", "words", "code"),
     [

@@ -236,3 +236,40 @@ def test_in_her_words_attributes_the_quote() -> None:
 def test_a_group_or_body_described_before_its_verb(text: str, said: str, speaker: str) -> None:
     q = only(text, "indirect")
     assert (q.text, q.speaker.name) == (said, speaker)
+
+
+def test_a_closing_report_after_a_colon_reports_what_follows_it() -> None:
+    # the name before the colon is the subject, not part of what was said, so "she" can find her
+    text = ("Ecologist Marta Lind is doubtful of that account: the fish pass was checked last spring and "
+            "worked, she said.")
+    (q,) = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert q.text == "the fish pass was checked last spring and worked"
+    assert "Marta Lind" in q.speaker.name
+
+
+def test_who_after_a_name_and_its_appositive_is_the_person() -> None:
+    text = ("The leak was spotted by Tove Aalund, an independent network engineer, who said she warned the "
+            "operator in May.")
+    (q,) = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert q.speaker.name == "Tove Aalund" and q.speaker.kind == "person"
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    # "A, she said, but B": B has its own subject, so it goes on with what she said
+    ("Ines Roca chairs the board. The plan is sound, she said, but the money will run out by June.",
+     "The plan is sound, she said, but the money will run out by June"),
+    # "…, she said, but declined …": her next act, not her words
+    ("Ines Roca chairs the board. The plan is sound, she said, but declined to say more.", "The plan is sound"),
+])
+def test_a_report_interrupted_by_its_attribution(text: str, said: str) -> None:
+    (q,) = [q for q in quotes_of(text) if q.kind == "indirect"]
+    assert q.text == said and q.speaker.name == "Ines Roca"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("The streaming service Vidora said it would raise its prices in March.", "Vidora"),
+    ("The relief group Aidline said the convoy was turned back at the border.", "Aidline"),
+])
+def test_a_name_after_a_noun_for_a_body_is_that_body(text: str, name: str) -> None:
+    (q,) = quotes_of(text)
+    assert (q.speaker.name, q.speaker.kind) == (name, "organization")

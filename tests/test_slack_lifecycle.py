@@ -96,28 +96,45 @@ async def test_slack_api_url_forms(tmp_path, prefix, form):
         assert all(c.path.startswith(prefix + "/") for c in fake.calls if c.method != "response_url")
 
 
-async def test_html_error_pages_from_the_api_are_reported_not_raised(tmp_path, caplog):
-    """A proxy or outage page (not Slack's JSON) must not crash the code that reports the failure."""
+@pytest.fixture
+def quick_retries(monkeypatch):
+    """Slack 5xx retried without the real back-off (0.5 s doubling), so a test of six tries takes
+    milliseconds."""
+    from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+
+    from bot.slack import runtime
+
+    monkeypatch.setattr(runtime, "SERVER_ERROR_BACKOFF", FixedValueRetryIntervalCalculator(0.01))
+
+
+async def test_html_error_pages_from_the_api_are_reported_not_raised(tmp_path, caplog, quick_retries):
+    """A proxy or outage page (not Slack's JSON) that outlasts every retry must not crash the code that
+    reports the failure; and the answer is still posted, as a new message, once Slack is back."""
     fake = await FakeSlack().start()
     async with running_bot(tmp_path, fake=fake) as bot:
-        fake.http_fail["chat.postMessage"] = [502]
-        fake.http_fail["chat.update"] = [502]
+        fake.http_fail["chat.postMessage"] = [502] * 7  # the first try and all six retries
         await bot.event(message_event(f"<{bot.articles.url('/news/water')}>"))
-        await fake.wait_for(lambda f: f.of("chat.postMessage:502"))
+        await fake.wait_for(lambda f: f.of("chat.postMessage"))
+        [answer] = fake.of("chat.postMessage")
+        assert "Harbor city" in str(answer.args["blocks"])  # no placeholder, but the analysis all the same
+        fake.http_fail["chat.update"] = [502] * 7
         await bot.event(message_event(f"<{bot.articles.url('/news/water')}>", channel="C2"))
-        await fake.wait_for(lambda f: f.of("chat.update:502"))
+        await fake.wait_for(lambda f: len(f.of("chat.update:502")) == 7)
         await bot.web_app[RUNTIME].queue.join()
     crashes = [r for r in caplog.records if r.exc_info]
     assert not crashes, crashes[0].getMessage()
     assert any("HTTP 502" in r.getMessage() for r in caplog.records)
 
 
-async def test_a_momentary_server_error_is_retried(tmp_path):
+@pytest.mark.parametrize("statuses", [[503], [502, 504, 500]])
+async def test_a_momentary_server_error_is_retried(tmp_path, quick_retries, statuses):
     fake = await FakeSlack().start()
     async with running_bot(tmp_path, fake=fake) as bot:
-        fake.http_fail["chat.update"] = [503]
+        fake.http_fail["chat.update"] = list(statuses)
+        fake.http_fail["chat.postMessage"] = list(statuses)
         await bot.event(message_event(f"<{bot.articles.url('/news/water')}>"))
         await fake.wait_for(lambda f: f.of("chat.update"))
+        assert len(bot.replies()) == 1  # the placeholder, posted once despite the errors
         assert "Harbor city" in str(fake.of("chat.update")[0].args["blocks"])
 
 

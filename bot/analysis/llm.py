@@ -10,7 +10,6 @@ offline Analysis comes back with the reason in `warnings`.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import logging
@@ -29,6 +28,7 @@ from bot.analysis.llm_client import ChatClient, Completion, ModelFailure
 from bot.analysis.llm_schema import AnswerV1, MalformedAnswer, parse_answer
 from bot.analysis.model import Analysis, Article, Engine, Sentence, Usage
 from bot.config import Settings
+from bot.cpu_pool import CpuPool, run_cpu
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -78,8 +78,10 @@ def today() -> str:
 class LLMEngine:
     """`analyze(article)` → Analysis from the model, grounded; or the offline one, saying why."""
 
-    def __init__(self, settings: Settings, store: Store | None = None, *, client: ChatClient | None = None) -> None:
+    def __init__(self, settings: Settings, store: Store | None = None, *, client: ChatClient | None = None,
+                 cpu: CpuPool | None = None) -> None:
         self.settings = settings
+        self.cpu = cpu
         self.store = store
         self.model = settings.openai_model
         self.prompt_id = prompts.PROMPT_ID
@@ -124,7 +126,7 @@ class LLMEngine:
     async def _offline(self, article: Article, id: str | None) -> Analysis:
         """The offline analysis (merged flags, speakers, the fallback); bare sentences if the rules fail."""
         try:
-            return await asyncio.to_thread(offline.analyze, article, id)
+            return await run_cpu(self.cpu, offline.analyze, article, id)
         except Exception as exc:
             _log_unexpected("offline engine failed; the LLM engine goes on without its flags", exc)
             return Analysis(id=id, source=article.source, text=article.text,
@@ -295,6 +297,10 @@ class LLMEngine:
     def _fallback(self, base: Analysis, reason: str, spend: _Spend) -> Analysis:
         log.warning("LLM engine fell back to the offline engine: %s", reason)
         return base.model_copy(update={"usage": self._usage(spend), "warnings": [reason, *base.warnings]})
+
+    def warm(self) -> None:
+        """Load the tokenizer now (half a second of CPU), not inside the first analysis."""
+        tokens.get_encoding(tokens.encoding_name_for_model(self.model))
 
     async def close(self) -> None:
         await self.client.close()

@@ -23,6 +23,9 @@ ClaimStatus = Literal["asserted", "attributed", "unconfirmed", "hedged"]
 UNCONFIRMED_TYPES: frozenset[str] = frozenset({"unverified", "reported", "anonymous"})
 
 
+VIA_MAX = 40  # characters: a channel is shown beside its speaker only as one short phrase
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -52,6 +55,13 @@ class Speaker(_Model):
     name: str
     title: str | None = None
     kind: SpeakerKind = "person"
+    via: str | None = None  # who relayed the words: "Reuters reported that officials said …" -> "Reuters"
+
+    def via_phrase(self) -> str:
+        """" via Reuters" for relayed words, to follow the name; nothing when there is no channel or when it
+        is no short phrase (VIA_MAX)."""
+        via = " ".join((self.via or "").split())
+        return f" via {via}" if via and len(via) <= VIA_MAX else ""
 
 
 class Span(_Model):

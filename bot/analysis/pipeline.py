@@ -26,6 +26,7 @@ from bot.analysis import offline
 from bot.analysis.flight import Flights
 from bot.analysis.model import Analysis, Article, Link, Source
 from bot.config import ConfigError, Settings
+from bot.cpu_pool import CpuPool, run_cpu
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +55,16 @@ def _offline_fingerprint() -> str:
 
 
 class OfflineEngine:
-    """The rules engine behind the async interface; it runs in a worker thread so that a busy event loop
-    (the Slack app acking requests) is never held for the length of an analysis."""
+    """The rules engine behind the async interface. It runs in `cpu`'s worker processes when given (the
+    Slack app, whose acks must never wait behind an analysis holding the GIL), else in a thread."""
 
     engine_id = f"offline:{__version__}:{_offline_fingerprint()}"
 
+    def __init__(self, cpu: CpuPool | None = None) -> None:
+        self.cpu = cpu
+
     async def analyze(self, article: Article, id: str | None = None) -> Analysis:
-        return await asyncio.to_thread(offline.analyze, article, id)
+        return await run_cpu(self.cpu, offline.analyze, article, id)
 
 
 @dataclass(frozen=True)
@@ -92,19 +96,27 @@ def cache_key(engine_id: str, digest: str) -> str:
 
 
 class Pipeline:
-    def __init__(self, settings: Settings, store: object | None = None) -> None:
+    def __init__(self, settings: Settings, store: object | None = None, *, cpu: CpuPool | None = None) -> None:
         self.settings = settings
         self.store = store
+        self.cpu = cpu  # where extraction and the offline engine run; None: threads
         self._engines: dict[str, Engine] = {}
         # Analyses of links running now, by (engine id, canonical URL).
         self.inflight: Flights[Outcome] = Flights()
+
+    async def close(self) -> None:
+        """Close what the engines hold open (the LLM engine's HTTP client), inside the running loop."""
+        for eng in list(self._engines.values()):
+            close = getattr(eng, "close", None)
+            if close is not None:
+                await close()
 
     def engine(self, name: str | None = None) -> Engine:
         """The engine called `name` (offline, openai, auto; default: the NEWSBOT_ENGINE setting)."""
         name = resolve_engine_name(name, self.settings)
         if name not in self._engines:
             if name == "offline":
-                self._engines[name] = OfflineEngine()
+                self._engines[name] = OfflineEngine(self.cpu)
             elif name == "openai":
                 if not llm_configured(self.settings):
                     raise ConfigError(
@@ -113,10 +125,18 @@ class Pipeline:
                     )
                 from bot.analysis.llm import LLMEngine
 
-                self._engines[name] = LLMEngine(self.settings, self.store)
+                self._engines[name] = LLMEngine(self.settings, self.store, cpu=self.cpu)
             else:
                 raise ConfigError(f"Unknown engine {name!r}: use offline, openai or auto")
         return self._engines[name]
+
+    def warm(self) -> None:
+        """Import and set up the default engine now (the LLM engine's imports and tokenizer take a second
+        or two of CPU), so that the first analysis of a running app does not hold its event loop."""
+        engine = self.engine()
+        warm = getattr(engine, "warm", None)
+        if warm is not None:
+            warm()
 
     async def analyze_url(self, url: str, *, engine: str | None = None) -> Analysis:
         return (await self.run_url(url, engine=engine)).analysis
@@ -192,7 +212,7 @@ class Pipeline:
         from bot.fetch import FetchError, fetch_article
 
         try:
-            article = await fetch_article(canonical, self.settings)
+            article = await fetch_article(canonical, self.settings, cpu=self.cpu)
         except FetchError as e:
             if self.store is not None:
                 try:

@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 
 import aiohttp
 
 from ..analysis.model import Article
 from ..config import Settings
+from ..cpu_pool import CpuPool, run_cpu
 from .errors import (
     BlockedAddress,
     ConnectionFailed,
@@ -47,11 +48,14 @@ def article_from_page(page: FetchedPage) -> Article:
     return article
 
 
-async def fetch_article(url: str, settings: Settings, session: aiohttp.ClientSession | None = None) -> Article:
+async def fetch_article(
+    url: str, settings: Settings, session: aiohttp.ClientSession | None = None, *, cpu: CpuPool | None = None
+) -> Article:
     """Fetch a link through the SSRF guard and extract its article. Raises FetchError subclasses.
 
-    Extraction is CPU work (tens of ms on a big page), so it runs in a worker thread to keep the event
-    loop — and Slack's 3-second acks — responsive.
+    Extraction is CPU work (tens of ms on a big page, more on a hostile one): it runs in `cpu`'s worker
+    processes when given, else in a thread, never on the event loop that acks Slack.
     """
     page = await fetch(url, settings, session=session)
-    return await asyncio.to_thread(article_from_page, page)
+    # The decoded text is all extraction reads; the raw bytes need not be copied to a worker too.
+    return await run_cpu(cpu, article_from_page, dataclasses.replace(page, body=b""))

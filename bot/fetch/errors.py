@@ -30,6 +30,18 @@ class FetchError(Exception):
         super().__init__(message)
         self.url = url
 
+    def __reduce__(self) -> tuple:
+        # Extraction runs in worker processes and its errors come back pickled; subclasses take other
+        # arguments than the message, so rebuild from the sentence and the attributes instead.
+        return (_rebuild, (type(self), str(self), self.__dict__))
+
+
+def _rebuild(cls: type[FetchError], message: str, state: dict) -> FetchError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class InvalidURL(FetchError):
     code = "invalid_url"

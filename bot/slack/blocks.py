@@ -171,7 +171,8 @@ def _speaker(speaker: Speaker) -> str:
     if speaker.kind == "author":
         return "the article itself"
     name = clip(speaker.name, 80)
-    return f"{name}, {clip(speaker.title, 80)}" if speaker.title else name
+    name = f"{name}, {clip(speaker.title, 80)}" if speaker.title else name
+    return name + speaker.via_phrase()
 
 
 def _cue_words(cues: list[Cue], limit: int = 3) -> str:

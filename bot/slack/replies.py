@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.analysis.engine_choice import EngineChoice
 from bot.analysis.pipeline import Outcome
+from bot.cpu_pool import WorkerCrashed
 from bot.fetch.errors import FetchError
 from bot.redact import redact
 from bot.slack import blocks, payload
@@ -30,6 +31,8 @@ BROKEN = "something went wrong on my side (the details are in the bot's log); tr
 # Slack errors after which the same update cannot succeed with blocks; a plain-text edit still can.
 _BLOCK_ERRORS = {"msg_too_long", "invalid_blocks", "invalid_blocks_format", "too_many_attachments"}
 
+_MOMENTARY = {"ratelimited", "fatal_error", "internal_error", "request_timeout", "service_unavailable"}
+
 Respond = Callable[..., Awaitable[object]]
 
 
@@ -40,7 +43,7 @@ async def analyse(rt: Runtime, url: str, engine: EngineChoice | None = None) -> 
     try:
         run = rt.pipeline.run_url(url, engine=engine.engine if engine else None)
         return await asyncio.wait_for(run, timeout=rt.analysis_timeout)
-    except FetchError as e:
+    except (FetchError, WorkerCrashed) as e:
         return str(e)
     except TimeoutError:
         return TIMEOUT
@@ -49,6 +52,13 @@ async def analyse(rt: Runtime, url: str, engine: EngineChoice | None = None) -> 
     except Exception:
         log.exception("analysis of %s failed", url)
         return BROKEN
+
+
+def _momentary(e: SlackApiError) -> bool:
+    """An error page instead of Slack's JSON (an outage, a proxy), or rate limits that outlasted the
+    retries: the same call may well work a little later, unlike Slack's refusals (not_in_channel)."""
+    error = slack_error(e)
+    return error.startswith("HTTP ") or error in _MOMENTARY
 
 
 # --- links shared in channels ------------------------------------------------------------------------------
@@ -62,12 +72,14 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
             channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
             **blocks.placeholder(site).as_kwargs(),
         )
-    except SlackApiError as e:  # e.g. not_in_channel, channel_not_found: nowhere to say anything
+    except SlackApiError as e:
         log.warning("could not post in %s: %s", channel, slack_error(e))
-        return
-    # Slack always returns the new message's ts; without it (an odd proxy or fake) the answer is posted
-    # as a second message rather than lost.
-    ts = resp.get("ts") if isinstance(resp.data, dict) else None
+        if not _momentary(e):  # not_in_channel, channel_not_found: nowhere to say anything
+            return
+        resp = None  # Slack was down past the retries: the answer is still made, and posted when ready
+    # Slack always returns the new message's ts; without it (an odd proxy or fake, or no placeholder) the
+    # answer is posted as a new message rather than lost.
+    ts = resp.get("ts") if resp is not None and isinstance(resp.data, dict) else None
     if ts:
         rt.pending[(channel, ts)] = site
         await _owe(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
@@ -75,7 +87,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
     async def job() -> None:
         await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
-    if not rt.queue.submit(job):
+    if not rt.queue.submit(job, key=url):
         await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=blocks.failure(site, BUSY))
 
 
@@ -197,7 +209,7 @@ async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: R
         rt.awaiting.pop(key, None)
         await _respond(respond, message, response_type="ephemeral")
 
-    if not rt.queue.submit(job):
+    if not rt.queue.submit(job, key=url):
         rt.awaiting.pop(key, None)
         await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral")
 
@@ -227,7 +239,7 @@ async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, r
         if await _respond(respond, message, response_type="in_channel", replace_original=False):
             await _respond(respond, None, delete_original=True)
 
-    if not rt.queue.submit(job):
+    if not rt.queue.submit(job, key=url):
         rt.awaiting.pop(key, None)
         await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral",
                        replace_original=False)

@@ -22,10 +22,15 @@ from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.builtin_interval_calculators import BackoffRetryIntervalCalculator
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.analysis.pipeline import Pipeline
 from bot.config import ConfigError, Settings
+from bot.cpu_pool import CpuPool
 from bot.memory.clock import Clock, SystemClock
 from bot.redact import redact
 from bot.slack.work import WorkQueue
@@ -121,6 +126,20 @@ class Identity:
     team_id: str | None = None
 
 
+# Waits between tries after a 5xx: 0.5 s, then doubling (about 30 s over six tries).
+SERVER_ERROR_BACKOFF = BackoffRetryIntervalCalculator(backoff_factor=0.5)
+
+
+class AnyServerErrorRetryHandler(AsyncServerErrorRetryHandler):
+    """slack_sdk's handler retries 500 and 503 only; a 502 or 504 from a proxy or load balancer in front of
+    Slack is just as momentary. (Its max_retry_count counts the request's retries of every kind: slack_sdk
+    keeps one attempt counter per request, shared by all handlers.)"""
+
+    async def _can_retry_async(self, *, state: RetryState, request: HttpRequest,
+                               response: HttpResponse | None = None, error: Exception | None = None) -> bool:
+        return response is not None and response.status_code >= 500
+
+
 def web_client(settings: Settings, session: aiohttp.ClientSession | None, token: str | None) -> AsyncWebClient:
     """A Web API client at SLACK_API_URL that waits out 429s (Retry-After) and retries dropped connections
     and a 500/503."""
@@ -133,8 +152,9 @@ def web_client(settings: Settings, session: aiohttp.ClientSession | None, token:
             # chat.postMessage allows about one message a second per channel: fifty links in one channel
             # means waiting, not failing.
             AsyncRateLimitErrorRetryHandler(max_retry_count=8),
-            # A 500/503 from Slack is usually momentary; one more try keeps a placeholder from stalling.
-            AsyncServerErrorRetryHandler(max_retry_count=1),
+            # A 5xx from Slack (or a proxy in front of it) is usually momentary: more tries, 0.5, 1, 2, 4…
+            # s apart, keep a placeholder from stalling and an answer from being lost.
+            AnyServerErrorRetryHandler(max_retry_count=6, interval_calculator=SERVER_ERROR_BACKOFF),
         ],
         **kwargs,
     )
@@ -148,6 +168,8 @@ class Runtime:
     client: AsyncWebClient
     queue: WorkQueue
     session: aiohttp.ClientSession
+    # Worker processes for extraction and the offline engine, so no analysis ever holds an ack.
+    cpu: CpuPool = field(default_factory=lambda: CpuPool(0))
     identity: Identity = field(default_factory=Identity)
     analysis_timeout: float = ANALYSIS_TIMEOUT
     # Placeholders still saying "Reading…": (channel, ts) → site. Shutdown edits each into an apology.
@@ -171,6 +193,7 @@ class Runtime:
     async def start(cls, settings: Settings, *, pipeline: Pipeline | None = None,
                     clock: Clock | None = None) -> Runtime:
         store = await Store.open(settings.db_path, lease_seconds=settings.lease_seconds)
+        cpu = CpuPool(settings.worker_processes)
         session = aiohttp.ClientSession()
         try:
             settings = await resolve_api_url(settings, session)
@@ -181,15 +204,19 @@ class Runtime:
         rt = cls(
             settings=settings,
             store=store,
-            pipeline=pipeline or Pipeline(settings, store),
+            pipeline=pipeline or Pipeline(settings, store, cpu=cpu),
             client=web_client(settings, session, settings.slack_bot_token),
             queue=WorkQueue(settings.max_concurrent_analyses, settings.max_queued_analyses),
             session=session,
             analysis_timeout=analysis_timeout_for(settings),
+            cpu=cpu,
             clock=clock or SystemClock(),
         )
         try:
             await rt.who_am_i(strict=True)
+            await cpu.start()
+            # Before the port opens: the engine's first use costs seconds of CPU that no ack should wait for.
+            await asyncio.to_thread(rt.pipeline.warm)
         except BaseException:
             await rt.close()
             raise
@@ -269,7 +296,9 @@ class Runtime:
             ("waiting for listeners", self._drain_listeners),
             ("stopping the work queue", self.queue.close),
             ("cancelling analyses", self.pipeline.inflight.cancel_all),
+            ("stopping the worker processes", self.cpu.close),
             ("editing placeholders", self._release_placeholders),
+            ("closing the model server's HTTP client", self.pipeline.close),
             ("closing the HTTP session", self.session.close),
             ("closing the store", self.store.close),
         ]

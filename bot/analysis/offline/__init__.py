@@ -11,7 +11,7 @@ from bot.analysis.language import offline_note
 from bot.analysis.model import Analysis, Article, Engine
 from bot.analysis.offline.claims import find_claims
 from bot.analysis.offline.hedges import find_flags
-from bot.analysis.offline.quotes import find_quotes
+from bot.analysis.offline.quotes import find_attributions
 from bot.analysis.offline.summary import summarize
 
 ENGINE_NAME = "offline"
@@ -21,9 +21,9 @@ def analyze(article: Article, id: str | None = None) -> Analysis:
     """Analyse `article` with the rules and lexicons alone."""
     text = article.text
     sentences = sentence_splitter.split(text)
-    quotes = find_quotes(text, sentences)
+    quotes, attributions = find_attributions(text, sentences)
     flags = find_flags(text, sentences, quotes)
-    claims = find_claims(text, sentences, quotes, flags)
+    claims = find_claims(text, sentences, attributions, flags)  # a relayed claim goes to its inner claimer
     summary = summarize(text, sentences, article.source)
     return Analysis(
         id=id,

@@ -9,6 +9,7 @@ import re
 
 from bot.analysis.model import Sentence
 from bot.analysis.offline.phrases import compiled, find_spans, load_phrases
+from bot.analysis.sentences import paragraphs
 
 _WORD = re.compile(r"[^\W_](?:[\w'\u2019.-]*\w)?")
 # A sentence ends in . ! ? or an ellipsis, possibly inside closing quotes or brackets.
@@ -47,6 +48,28 @@ def is_boilerplate(text: str, sentence: Sentence) -> bool:
     return bool(find_spans(compiled("boilerplate"), text, sentence.start, sentence.end))
 
 
+# Page furniture by its shape: a line that is only "Advertisement", one that opens like a prompt to the
+# reader ("Read more: …", "Sign up for …"), and photo credits ("Photo: Jane Roe/Reuters", "(AP Photo/…)",
+# "… /Getty Images"): none is the article's, and a name in a credit is nobody the article quotes.
+_FURNITURE_LINE = re.compile(r"^\W*(?:advertisement|sponsored(?: content)?|ad|read more)\W*$", re.IGNORECASE)
+_FURNITURE_OPENING = re.compile(
+    r"^\W*(?:(?:read more|related|see also|watch|listen|more)\s*[:\u2014]"
+    r"|(?:sign up|subscribe|click|tap)\s+(?:for|to|here)\b)", re.IGNORECASE)
+_CREDIT = re.compile(
+    r"^\W*(?i:(?:file\s+)?(?:photo(?:graph)?s?|images?|pictures?|credit)\s*(?:by\s+|:))"
+    r"|\((?:[A-Z][\w.]*\s+)?(?i:photo|file photo|photograph)\b[^)]*\)"
+    r"|\w/\s*(?:Reuters|AP|AFP|Getty(?: Images)?|Bloomberg|EPA|Shutterstock|Alamy)\W*$"
+    r"|\b(?:via|for|/)\s*Getty Images\b|^\W*Getty Images\W*$")
+
+
+def is_furniture(text: str, sentence: Sentence) -> bool:
+    """Site furniture, a photo credit or a caption carrying one: no part of the article's own text, so no
+    quote, speaker or antecedent comes from it."""
+    chunk = text[sentence.start:sentence.end]
+    return bool(_FURNITURE_LINE.match(chunk) or _FURNITURE_OPENING.match(chunk) or _CREDIT.search(chunk)) \
+        or is_boilerplate(text, sentence)
+
+
 def opens_with_quote(text: str, sentence: Sentence) -> bool:
     return text[sentence.start : sentence.start + 1] in _OPENING_QUOTE
 
@@ -58,6 +81,20 @@ def opens_dangling(text: str, sentence: Sentence) -> bool:
     return bool(first) and _APOSTROPHE.split(first[0])[0].lower() in DANGLING_OPENERS
 
 
+CAPTION_SENTENCES = 3  # a paragraph this short that carries a photo credit is an image caption
+
+
+def furniture(text: str, sentences: list[Sentence]) -> set[int]:
+    """Ids of the sentences that are furniture, credits, or captions: every sentence of a short paragraph
+    that ends with a credit ("Supporters wave flags on Sunday. (AP Photo/Carl Brandt)")."""
+    out = {s.id for s in sentences if is_furniture(text, s)}
+    for p0, p1 in paragraphs(text):
+        inside = [s for s in sentences if p0 <= s.start < p1]
+        if inside and len(inside) <= CAPTION_SENTENCES and _CREDIT.search(text[inside[-1].start:inside[-1].end]):
+            out.update(s.id for s in inside)
+    return out
+
+
 def is_body(text: str, sentence: Sentence, min_words: int) -> bool:
     """A full declarative sentence of the article, at least `min_words` long."""
     return (
@@ -65,5 +102,5 @@ def is_body(text: str, sentence: Sentence, min_words: int) -> bool:
         and not is_heading(text, sentence)
         and not opens_oddly(text, sentence)
         and not is_question(text, sentence)
-        and not is_boilerplate(text, sentence)
+        and not is_furniture(text, sentence)
     )

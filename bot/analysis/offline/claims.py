@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from bot.analysis.model import Claim, Cue, Flag, Quote, Sentence, Speaker
-from bot.analysis.offline.body import is_body
+from bot.analysis.offline.body import furniture, is_body
 from bot.analysis.offline.lexicon import words
 
 MAX_CLAIMS = 10
@@ -46,13 +46,14 @@ def _quote_speaker(sentence: Sentence, quotes: list[Quote]) -> Speaker | None:
 
     "he said Russia was trying ..., according to the Kremlin": Putin makes the claim, the Kremlin relays it.
     """
-    best: tuple[bool, bool, int, int] | None = None
+    best: tuple[bool, bool, bool, int, int] | None = None
     speaker: Speaker | None = None
     for i, q in enumerate(quotes):
         cover = _overlap(q.start, q.end, sentence.start, sentence.end)
         if q.sentence_id == sentence.id:
             cover = max(cover, 1)
-        rank = (q.kind == "direct", q.speaker.kind == "person", cover, -i)
+        # a relayed report is the inner speaker's: "Reuters reported that officials said …" is the officials'
+        rank = (q.kind == "direct", q.speaker.via is not None, q.speaker.kind == "person", cover, -i)
         if cover and (best is None or rank > best):
             best, speaker = rank, q.speaker
     return speaker
@@ -85,7 +86,10 @@ def _score(text: str, sentence: Sentence, rank: int, has_quote: bool) -> float:
 def _choose(text: str, sentences: list[Sentence], quotes: list[Quote], flags: dict[int, Flag]) -> list[Sentence]:
     chosen: dict[int, Sentence] = {}
     body: list[Sentence] = []
+    skip = furniture(text, sentences)
     for s in sentences:
+        if s.id in skip:
+            continue  # a caption or a credit is the page's, not the article's
         flag = flags.get(s.id)
         ok = is_body(text, s, MIN_WORDS)
         if flag and (flag.level == "unconfirmed" or ok):

@@ -135,9 +135,13 @@ def _before_according(doc: Doc, lo: int, hi: int) -> int:
 
 
 def _is_short_tail(doc: Doc, comma: int, hi: int) -> bool:
-    """After `…, X said,` comes only an adjunct or a participle clause, not the reported content."""
+    """After `…, X said,` comes only an adjunct or a participle clause, not the reported content. A
+    "but"/"and" with a subject of its own goes on with what was said ("The plan is sound, she said, but the
+    money will run out by June"), unlike "…, she said, but declined to say more"."""
     t = doc.toks
     nxt = t[comma + 1].lower if comma + 1 < hi else ""
+    if nxt in ("but", "and") and comma + 3 < hi and DET in t[comma + 2].cls:
+        return not any(FINITE in x.cls for x in t[comma + 3:min(hi, comma + 7)])
     return nxt in _SHORT_TAIL
 
 
@@ -221,8 +225,12 @@ def _closing(r: Report) -> RawQuote | None:
         r.tail_end < hi and t[r.tail_end].text == "," and r.cls != "cognition" and _is_short_tail(r.doc, r.tail_end, hi))
     if closing and r.comma_before:
         end = _strip_end(r.doc, r.lo, r.subj_start)
-        if end > r.lo:
-            return r.quote(r.lo, end)
+        # "Voss is skeptical of that explanation: the ladder worked, she said": what she said follows the colon
+        start = next((k + 1 for k in range(end - 1, r.lo, -1) if t[k].text == ":"), r.lo)
+        if end - start < MIN_CONTENT_TOKENS:
+            start = r.lo
+        if end > start:
+            return r.quote(start, end)
     return STOP if r.inverted else None  # "…, said X" reports only what comes before it
 
 

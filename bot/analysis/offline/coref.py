@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from bot.analysis.model import Speaker
+from bot.analysis.offline.acronyms import expand
 from bot.analysis.offline.cues import is_verb, verbs
 from bot.analysis.offline.doc import FUNCTION_CAP, ORG, PLACE, Doc
 from bot.analysis.offline.lexicon import words
@@ -59,7 +60,7 @@ def _antecedent(doc: Doc, pos: int, pronoun: str, quoted: list[tuple[int, int]])
             opens = k == doc.tok_at(doc.sentences[doc.sentence_index(t[k].start)].start) if doc.sentences else False
             hit = plural and low not in _QUANTIFIERS and (t[k].text[:1].islower() or opens)
         else:
-            hit = (low in ORGS and (t[k].is_cap or (k > 0 and t[k - 1].lower == "the"))) \
+            hit = (low in ORGS and (t[k].is_cap or (k > 0 and t[k - 1].lower == "the"))) or t[k].text in doc.acronyms \
                 or (low in DOCUMENTS and any(t[x].lower in ("the", "a", "an", "its", "their")
                                              for x in range(max(0, k - 3), k)))  # "The Japanese constitution"
         if not hit or (k + 1 < len(t) and t[k + 1].is_cap and ORG in t[k + 1].cls):
@@ -133,6 +134,14 @@ class Resolving:
 
 def _author(r: Resolving) -> object:
     return STOP if r.m.kind == "author" else None
+
+
+def _acronym_expansion(r: Resolving) -> Speaker | None:
+    """"The World Health Organization (WHO) … The WHO said": one source, named by its expansion."""
+    if r.m.kind not in ("person", "organization", "unnamed"):
+        return None
+    name = expand(r.doc.acronyms, r.m.name)
+    return Speaker(name=name, kind="organization") if name else None
 
 
 def _known_surname(r: Resolving) -> None:
@@ -213,7 +222,8 @@ def _it_they(r: Resolving) -> Speaker | None:
         return last
     found = _antecedent(doc, r.pos, m.name, r.quoted)
     if found is not None:
-        return found
+        name = expand(doc.acronyms, found.name)
+        return Speaker(name=name, kind=found.kind) if name else found
     return next((s for s in reversed(r.recent) if s.kind in want), UNIDENTIFIED)  # never a bare pronoun
 
 
@@ -300,6 +310,8 @@ def _as_written(r: Resolving) -> Speaker:
 
 RESOLUTION_RULES = stage("resolution", [
     Rule("resolution.author", "“We will win,” I said to the crowd.", _author),
+    Rule("resolution.acronym_expansion", "The Harbor Safety Board (HSB) met on Monday. The HSB said the pier "
+         "was safe.", _acronym_expansion),
     Rule("resolution.known_surname", "Michael Bloomberg spoke first. Bloomberg said the tax was fair.", _known_surname),
     Rule("resolution.acronym", "HP said the printers would ship in March.", _acronym),
     Rule("resolution.lone_body", "Lexus said its new convertible would go on sale in the spring.", _lone_body),

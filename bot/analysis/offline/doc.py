@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import NamedTuple
 
 from bot.analysis.model import Sentence
@@ -145,6 +145,14 @@ class Doc:
         self.sent_starts = [s.start for s in self.sentences]
         self.paras = paragraphs(self.text)
         self.para_starts = [p[0] for p in self.paras]
+
+    @cached_property
+    def acronyms(self) -> dict[str, str]:
+        """Acronym -> the name the article spells it out as ("WHO" -> "World Health Organization")."""
+        # imported here: acronyms.py reads the name lexicons, which are built on this module
+        from bot.analysis.offline.acronyms import expansions
+
+        return expansions(self.text)
 
     def tok_at(self, offset: int) -> int:
         """Index of the first token starting at or after `offset`."""

@@ -22,7 +22,7 @@ from bot.analysis.offline.lexicon import words
 from bot.analysis.offline.mentions import Mention, classify
 from bot.analysis.offline.noun_phrases import phrase_after
 from bot.analysis.offline.speakers import phrase_before
-from bot.analysis.offline.subjects import _acting_subject, _plain_subject, participle_subject
+from bot.analysis.offline.subjects import _acting_subject, _plain_subject, participle_subject, plural_subject
 from bot.analysis.offline.units import Cue, Phrase, RawQuote
 
 
@@ -52,6 +52,17 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
                 # "X said A, but Y said B": a second report inside the first cuts it short
                 if out and is_verb(t[v]) and not is_passive(t, v) and not inside_direct(t[v].start):
                     rq = _reported(doc, v, lo, hi, *vb[low])
+                    if rq is not None and _relayed(doc, out[-1], rq):
+                        # "Reuters reported that officials said X": the officials' words, Reuters the channel
+                        rq.via = out[-1].mention
+                        out.append(rq)
+                        continue
+                    if rq is not None and rq.mention is not None and out[-1].via is None \
+                            and out[-1].mention is not None and out[-1].mention.end <= out[-1].start \
+                            and rq.start <= out[-1].start < rq.end <= out[-1].end and rq.end < rq.mention.start:
+                        # "Officials said X, Reuters reported.": the officials' words, relayed by Reuters
+                        out[-1].end, out[-1].via = rq.end, rq.mention
+                        continue
                     cut = _conjunction_before(doc, rq.mention.start, doc.tok_at(out[-1].start)) \
                         if rq is not None and rq.mention is not None else None
                     if cut is not None and text[rq.start:rq.end].count(" ") + 1 >= MIN_CONTENT_TOKENS:
@@ -80,6 +91,27 @@ def find_indirect(doc: Doc, direct: list[RawQuote]) -> list[RawQuote]:
     return out
 
 
+def _relayed(doc: Doc, outer: RawQuote, inner: RawQuote) -> bool:
+    """Whether `inner` is a report opening what `outer` reports ("Reuters reported that officials said
+    …", "According to the Ledger, police said …"): the inner speaker is the first thing said. A speaker
+    phrase read back across the outer report ("Reuters reported that officials") is cut to its own words."""
+    t = doc.toks
+    if inner.mention is None or outer.mention is None or outer.kind != "indirect" or inner.start < inner.mention.end \
+            or inner.end > outer.end + 1:
+        return False
+    k = doc.tok_at(outer.start)
+    if t[k].lower == "that":
+        k += 1
+    if k >= len(t):
+        return False
+    if inner.mention.start < t[k].start < inner.mention.end:
+        m = classify(doc.text, t[k:doc.tok_at(inner.mention.end)])
+        if m is None or m.kind in ("author", "pronoun"):
+            return False
+        inner.mention = m
+    return t[k].start == inner.mention.start
+
+
 def _claim_noun(doc: Doc, n: int, lo: int, hi: int) -> RawQuote | None:
     """"X promoted the theory that …", "posts are spreading false claims that …": a verb of spreading an
     idea, then a noun of claiming and "that"; the clause is X's claim."""
@@ -87,8 +119,16 @@ def _claim_noun(doc: Doc, n: int, lo: int, hi: int) -> RawQuote | None:
     v = next((k for k in range(n - 1, max(lo, n - 6) - 1, -1) if t[k].lower in stance_verbs()), None)
     if v is None or any(stop_punct(x) or x.text == "," for x in t[v + 1:n]):
         return None
-    ph = phrase_before(doc.text, t, v, lo) or participle_subject(doc.text, t, v, lo)
+    w = v
+    while w - 1 > lo and t[w - 1].lower in _AUX_BEFORE_STANCE:
+        w -= 1  # "posts are spreading claims that …", "he has pushed the theory that …"
+    ph = phrase_before(doc.text, t, w, lo) or participle_subject(doc.text, t, w, lo)
     m = classify(doc.text, t[ph.first:ph.end]) if ph else None
+    if m is None and ph is None and w < v:
+        ph = plural_subject(doc, w, lo)  # "Thousands of social media posts are spreading claims that …"
+        if ph is not None:
+            m = Mention("group", doc.text[t[ph.first].start:t[ph.end - 1].end], None, t[ph.first].start,
+                        t[ph.end - 1].end)
     if m is None or ph is None or m.kind == "author":
         return None
     rest = _strip_end(doc, n + 2, _before_according(doc, n + 2, hi))
@@ -99,6 +139,7 @@ def _claim_noun(doc: Doc, n: int, lo: int, hi: int) -> RawQuote | None:
 
 
 _CLAIM_NOUNS = words("layout_words", "claim_noun")
+_AUX_BEFORE_STANCE = words("function_words", "passive_aux") | words("layout_words", "perfect_aux")
 
 
 HEADLINE_WORDS = 25  # a first paragraph this short is a headline

@@ -238,6 +238,16 @@ def _place(r: Reading) -> Mention | None:
     return None
 
 
+def _named_body(r: Reading) -> Mention | None:
+    """"the relief group CareBridge", "the fitness app Stride": a name right after a common noun for a body
+    is that body's, not a person's."""
+    nt, j = r.name_toks, r.j
+    if 1 <= len(nt) <= 2 and j > 0 and r.toks[j - 1].text.islower() and r.toks[j - 1].lower in _BODY_NOUNS \
+            and not is_given_name(nt[0].text):
+        return Mention("organization", _span_text(r.text, nt), None, nt[0].start, r.end)
+    return None
+
+
 def _person(r: Reading) -> Mention | None:
     if not r.name_toks:
         return None
@@ -286,6 +296,7 @@ def _common_body(r: Reading) -> Mention | None:
 
 
 _ROLE_LINKS = words("layout_words", "role_link")
+_BODY_NOUNS = words("mention_words", "body_noun") | ORGS
 _SPEAKS_FOR = words("mention_words", "speaks_for")
 _DESCRIPTION_HEADS = words("mention_words", "description_head")
 LABELS = words("mention_words", "label")
@@ -307,6 +318,7 @@ MENTION_RULES = stage("mention", [
     Rule("mention.firm_name", "Baxter & Lowe said the merger would close in June.", _firm_name),
     Rule("mention.demonym", "Many Latinos say the border rules are confusing.", _demonym),
     Rule("mention.place", "France said the talks would resume next week.", _place),
+    Rule("mention.named_body", "The relief group CareBridge said the convoy was turned back.", _named_body),
     Rule("mention.person", "Finance Minister Lena Vos said the budget was balanced.", _person),
     Rule("mention.role", "A spokeswoman said the store would reopen.", _role),
     Rule("mention.possessed_plural", "Mayor Ruiz's confidants say the race is close.", _possessed_plural),

@@ -9,12 +9,14 @@ a quote with no phrase of its own to the speaker of the quote it continues.
 from __future__ import annotations
 
 from bot.analysis.model import Quote, Sentence, Span, Speaker
+from bot.analysis.offline.body import furniture
 from bot.analysis.offline.coref import UNIDENTIFIED, resolve
 from bot.analysis.offline.direct_quotes import find_direct
 from bot.analysis.offline.doc import Doc
 from bot.analysis.offline.indirect_quotes import find_indirect
 from bot.analysis.offline.names import scan_people
 from bot.analysis.offline.people import People
+from bot.analysis.offline.stances import find_stances
 from bot.analysis.offline.units import RawQuote
 from bot.analysis.sentences import sentence_at
 
@@ -37,18 +39,37 @@ MERGE_GAP = 60  # characters of attribution between the two pieces
 
 def find_quotes(text: str, sentences: list[Sentence]) -> list[Quote]:
     """Every direct and indirect quote in `text`, in order, each with its resolved speaker and cue."""
+    return find_attributions(text, sentences)[0]
+
+
+def find_attributions(text: str, sentences: list[Sentence]) -> tuple[list[Quote], list[Quote]]:
+    """(the quotes to show, every attribution): the second adds what tells claims who holds them without
+    being words to show, a relayed report inside its relay and a stance ("X blames Y for Z")."""
     if not text.strip():
-        return []
+        return [], []
     doc = Doc(text, sentences)
-    direct = find_direct(doc)
-    indirect = _drop_overlaps(find_indirect(doc, direct), direct)
+    # page furniture and photo credits: no quote comes from them and nobody named there is an antecedent
+    skip = furniture(text, sentences)
+    furniture_spans = [(s.start, s.end) for s in sentences if s.id in skip]
+    direct = _outside(find_direct(doc), furniture_spans)
+    indirect = _outside(_drop_overlaps(find_indirect(doc, direct), direct), furniture_spans)
     # a phrase quoted inside reported speech belongs to that indirect quote, unless it is most of it
     direct = [q for q in direct if not (q.partial and _inside_any(q, indirect))]
+    stances = _outside(find_stances(doc, direct + indirect), furniture_spans)
     known = frozenset(q.mention.name for q in direct + indirect
                       if q.mention is not None and q.mention.kind == "person" and " " not in q.mention.name)
-    people = scan_people(doc, [(q.start, q.end) for q in direct], known)
-    quotes = _resolve(doc, direct, indirect, people, sentences)
-    return _merge_interrupted(text, quotes) if MERGE_INTERRUPTED else quotes
+    people = scan_people(doc, sorted([(q.start, q.end) for q in direct] + furniture_spans), known)
+    resolved = _resolve(doc, direct, indirect + stances, people, sentences, furniture_spans)
+    every = [q for q, _ in resolved]
+    quotes = shown([q for q, claim_only in resolved if not claim_only])
+    return (_merge_interrupted(text, quotes) if MERGE_INTERRUPTED else quotes), every
+
+
+def shown(quotes: list[Quote]) -> list[Quote]:
+    """The quotes to show: a relayed report inside the report that relays it ("Reuters reported that
+    officials said X": officials via Reuters) tells claims who holds X, but the words are shown once."""
+    return [q for q in quotes if q.speaker.via is None
+            or not any(o is not q and o.start <= q.start and q.end <= o.end for o in quotes)]
 
 
 def _merge_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
@@ -61,6 +82,10 @@ def _merge_interrupted(text: str, quotes: list[Quote]) -> list[Quote]:
         else:
             out.append(q)
     return out
+
+
+def _outside(quotes: list[RawQuote], spans: list[tuple[int, int]]) -> list[RawQuote]:
+    return [q for q in quotes if not any(a <= q.start < b for a, b in spans)]
 
 
 def _inside_any(q: RawQuote, others: list[RawQuote]) -> bool:
@@ -85,21 +110,21 @@ def _drop_overlaps(indirect: list[RawQuote], direct: list[RawQuote]) -> list[Raw
                 # `"This will be a challenge" for Clinton, said Kunin.`: the report names the quote's speaker
                 d.mention, d.cue, d.appositive = q.mention, q.cue, q.appositive
             continue
-        if any(_overlap(q, k) > 0.5 * max(n, k.end - k.start) for k in kept):
+        if q.via is None and any(_overlap(q, k) > 0.5 * max(n, k.end - k.start) for k in kept):
             continue
         kept.append(q)
     return kept
 
 
 def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people: People,
-             sentences: list[Sentence]) -> list[Quote]:
+             sentences: list[Sentence], furniture: list[tuple[int, int]]) -> list[tuple[Quote, bool]]:
     text = doc.text
     items = sorted(direct + indirect, key=lambda q: (q.start, q.end))
     speakers: dict[int, Speaker] = {}  # id(raw quote) -> speaker
-    quoted = [(q.start, q.end) for q in direct]
+    quoted = sorted([(q.start, q.end) for q in direct] + furniture)  # no antecedent comes from these
     recent: list[Speaker] = []
     last_pos = -1
-    out: list[Quote] = []
+    out: list[tuple[Quote, bool]] = []  # each with whether it only attributes a claim
     for q in items:
         sp: Speaker | None = None
         pos = q.cue.start if q.cue else q.start
@@ -110,16 +135,24 @@ def _resolve(doc: Doc, direct: list[RawQuote], indirect: list[RawQuote], people:
                           q.appositive, doc, quoted, last_pos, (q.start, q.end))
             if sp is None:
                 continue  # the author's own voice is no quote
+            if q.via is not None:
+                channel = resolve(q.via, q.via.start, people, None, recent, None, doc, quoted, last_pos)
+                if channel is None or channel.name == sp.name:
+                    if q.via.start < q.start:
+                        continue  # a relay that resolved to its own channel found no second speaker
+                else:
+                    sp = sp.model_copy(update={"via": channel.name})
         elif recent and doc.para_index(q.start) - doc.para_index(last_pos) <= INHERIT_PARAGRAPHS:
             sp = recent[-1]  # a paragraph that is only a quote goes on with the last speaker
         elif q.kind == "direct" and (q.opens_sentence or len(text[q.start:q.end].split()) >= LONE_QUOTE_WORDS):
             sp = UNIDENTIFIED  # someone's words, but the article does not say whose
         if sp is None:
             continue
-        speakers[id(q)] = sp
-        recent.append(sp)
-        last_pos = pos
+        if not q.claim_only:  # a stance is no speaker a later quote goes on with
+            speakers[id(q)] = sp
+            recent.append(sp)
+            last_pos = pos
         cue = Span(text=text[q.cue.start:q.cue.end], start=q.cue.start, end=q.cue.end) if q.cue else None
-        out.append(Quote(speaker=sp, text=text[q.start:q.end], start=q.start, end=q.end, kind=q.kind,
-                         sentence_id=sentence_at(sentences, q.start), cue=cue))
+        out.append((Quote(speaker=sp, text=text[q.start:q.end], start=q.start, end=q.end, kind=q.kind,
+                          sentence_id=sentence_at(sentences, q.start), cue=cue), q.claim_only))
     return out

@@ -131,7 +131,13 @@ def _description(c: Before) -> object:
 
 def _relative_clause(c: Before) -> object:
     if c.last.text in ("who", "Who") and c.j - 1 > c.lo and c.toks[c.j - 1].text == ",":
-        return c.core(c.j - 1) or STOP
+        ph = c.core(c.j - 1)
+        if ph is not None and ph.first - 1 > c.lo and c.toks[ph.first - 1].text == ",":
+            # "Ana Petrescu, an independent security researcher, who said …": the person, described
+            name = c.core(ph.first - 1)
+            if name is not None and _is_person(c.text, c.toks, name):
+                return Phrase(name.first, name.end, c.text[c.toks[ph.first].start:c.toks[ph.end - 1].end])
+        return ph or STOP
     return None
 
 

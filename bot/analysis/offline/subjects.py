@@ -121,6 +121,22 @@ def _plain_subject(doc: Doc, v: int, lo: int) -> Phrase | None:
 _PREPS = words("function_words", "prep_subject")
 
 
+PLURAL_SUBJECT_WORDS = 8
+
+
+def plural_subject(doc: Doc, w: int, lo: int) -> Phrase | None:
+    """A plain plural noun phrase opening the clause before token `w`, for a stance rather than a report
+    ("Thousands of social media posts are spreading claims that …"): no punctuation, no finite verb."""
+    t = doc.toks
+    s = main_clause_start(t, lo, w)
+    if s is None or not 0 < w - s <= PLURAL_SUBJECT_WORDS or not t[w - 1].text.islower() \
+            or not t[w - 1].lower.endswith(("s", "men")) or len(t[w - 1].text) < 4:
+        return None
+    if any(stop_punct(x) or x.text == "," or FINITE in x.cls or NOMINATIVE in x.cls for x in t[s:w]):
+        return None
+    return Phrase(s, w, None)
+
+
 def _acting_subject(doc: Doc, v: int, lo: int) -> Phrase | None:
     """The subject of "…, saying …" / "… and said …" that no lexicon word heads: "The departments declined
     to comment, saying …", "One operative inside the campaign tried to play it down, saying …"."""

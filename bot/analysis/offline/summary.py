@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from bot.analysis.model import Sentence, Source, SummaryItem
-from bot.analysis.offline.body import is_body, opens_dangling, opens_with_quote, words
+from bot.analysis.offline.body import furniture, is_body, opens_dangling, opens_with_quote, words
 
 BULLETS = 3
 LONG_ARTICLE_BULLETS = 4
@@ -69,6 +69,7 @@ def _repeats(text: str, sentence: Sentence, picked: list[Sentence]) -> bool:
 
 def _pick(text: str, sentences: list[Sentence], source: Source, want: int) -> list[Sentence]:
     picked: list[Sentence] = []
+    skip = furniture(text, sentences)  # captions and credits are the page's
     # A short article may not have three such sentences: then shorter ones, and ones that open with a
     # quotation (usually attributed later in the sentence), rather than fewer bullets.
     for min_words, max_words, quote_led in ((MIN_WORDS, LONG_WORDS, False), (4, MAX_WORDS, True)):
@@ -79,6 +80,7 @@ def _pick(text: str, sentences: list[Sentence], source: Source, want: int) -> li
                 continue  # never before the first bullet, which must be the one that stands alone
             if (
                 s not in picked
+                and s.id not in skip
                 and _good(text, s, min_words, max_words, quote_led)
                 and not (not picked and opens_dangling(text, s))
                 and not _same_as_title(text, s, source)

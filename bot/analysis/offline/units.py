@@ -39,6 +39,8 @@ class RawQuote:
     partial: bool = False  # a phrase quoted inside someone's indirect speech
     appositive: str | None = None
     opens_sentence: bool = True  # starts its sentence (a floating quote) rather than sitting inside one
+    claim_only: bool = False  # a stance ("X blames Y for Z"): attributes a claim, is shown as no quote
+    via: Mention | None = None  # who relayed it: "Reuters reported that officials said …" (officials via Reuters)
 
 
 @dataclass(slots=True)

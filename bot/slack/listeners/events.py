@@ -128,4 +128,4 @@ async def unfurl(rt: Runtime, body: dict, event: dict) -> None:
         if found:
             wanted.append((raw, found[0]))
     for raw, url in wanted[: rt.settings.max_links_per_message]:
-        rt.queue.submit(lambda raw=raw, url=url: replies.unfurl_link(rt, event, raw, url))
+        rt.queue.submit(lambda raw=raw, url=url: replies.unfurl_link(rt, event, raw, url), key=url)
