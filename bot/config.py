@@ -103,6 +103,8 @@ class Settings:
     fetch_failure_seconds: float = 60.0
     # Several processes: how long a dead process's claim (a link being analysed, a reply owed) stands
     lease_seconds: float = 30.0
+    # Follow-ups: how many days back a new article's claims are matched against earlier ones (0: off)
+    followup_days: int = 30
     # LLM
     openai_api_key: str | None = None
     openai_base_url: str | None = None
@@ -167,6 +169,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         fetch_max_redirects=_int(env, "NEWSBOT_FETCH_MAX_REDIRECTS", 5, minimum=0),
         fetch_failure_seconds=_float(env, "NEWSBOT_FETCH_FAILURE_SECONDS", 60.0, minimum=0.0),
         lease_seconds=_float(env, "NEWSBOT_LEASE_SECONDS", 30.0, minimum=0.5),
+        followup_days=_int(env, "NEWSBOT_FOLLOWUP_DAYS", 30, minimum=0),
         openai_api_key=_str(env, "OPENAI_API_KEY"),
         openai_base_url=base_url,
         openai_model=_str(env, "OPENAI_MODEL", "gpt-4.1-mini") or "gpt-4.1-mini",

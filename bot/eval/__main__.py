@@ -18,6 +18,8 @@ from pathlib import Path
 
 from bot.eval import corpora
 from bot.eval.floors import below, load_floors, pin
+from bot.eval.followups import PAIRS_FILE, load_pairs, score_pairs
+from bot.eval.followups import report as followups_report
 from bot.eval.goldset import ARTICLES_DIR, FLOORS_FILE, load_articles, problems
 from bot.eval.metrics import MATCH_THRESHOLD, Scores, covers, flagged_spans, match, same_speaker
 from bot.eval.run import score
@@ -132,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n{d['id']}\n" + "\n".join(found))
     if corpus:
         return 0
+    if PAIRS_FILE.exists() and not a.limit:
+        pairs = load_pairs()
+        followed = score_pairs(pairs)
+        print("\n".join(followups_report(followed, len(pairs))))
+        if a.errors and followed.errors:
+            print("\n".join(["", "follow-up pairs decided wrongly:"] + followed.errors))
     metrics = scores.metrics()
     if a.pin is not None:
         floors = pin(metrics, a.pin)

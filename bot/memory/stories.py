@@ -37,12 +37,23 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def same_story(a: Analysis, b: Analysis) -> bool:
-    titles = _jaccard(title_words(a.source.title), title_words(b.source.title))
+Features = tuple[frozenset[str], frozenset[str]]  # an article's title words and named sources
+
+
+def features(analysis: Analysis) -> Features:
+    return title_words(analysis.source.title), entities(analysis)
+
+
+def _same(a: Features, b: Features) -> bool:
+    titles = _jaccard(a[0], b[0])
     if titles >= TITLE_SAME:
         return True
-    shared = len(entities(a) & entities(b))
+    shared = len(a[1] & b[1])
     return (shared >= 1 and titles >= TITLE_ONE_NAME) or (shared >= 2 and titles >= TITLE_TWO_NAMES)
+
+
+def same_story(a: Analysis, b: Analysis) -> bool:
+    return _same(features(a), features(b))
 
 
 def group(analyses: Sequence[Analysis | None]) -> list[list[int]]:
@@ -50,10 +61,12 @@ def group(analyses: Sequence[Analysis | None]) -> list[list[int]]:
     article joins the first group whose first article is about the same story: comparing with the first
     article only (not with any member) keeps loosely related stories from chaining into one. An entry
     without an analysis (a link that could not be read) is a story of its own."""
+    # Each article's features once: a week of a busy channel's shares is hundreds of comparisons each.
+    feats = [features(a) if a is not None else None for a in analyses]
     groups: list[list[int]] = []
-    for i, a in enumerate(analyses):
-        home = next((g for g in groups if a is not None and (first := analyses[g[0]]) is not None
-                     and same_story(first, a)), None)
+    for i, f in enumerate(feats):
+        home = next((g for g in groups if f is not None and (first := feats[g[0]]) is not None
+                     and _same(first, f)), None)
         if home is None:
             groups.append([i])
         else:

@@ -72,6 +72,15 @@ class Message:
         return {"text": self.text}
 
 
+@dataclass(frozen=True)
+class Addendum:
+    """Titled lists appended to an analysis (the comparison with another outlet), and the room kept for them."""
+
+    intro: str
+    parts: list[tuple[str, list[str]]]
+    room: int
+
+
 # --- Block Kit objects: the only place they are made, each text cut to Slack's limit here -------------------
 
 # A half entity (`&am`) or a half link (`<https://…`) left at the end of a cut.
@@ -351,6 +360,7 @@ def analysis_message(
     share_value: str | None = None,
     shared_by: str | None = None,
     engine_by_channel: bool = False,
+    addendum: Addendum | None = None,
 ) -> Message:
     """The analysis as Slack will show it: the thread reply (`thread`) or one slash command's view."""
     spec = view_spec(view)
@@ -359,7 +369,8 @@ def analysis_message(
     button = _button("Share in channel", SHARE_ACTION, share_value) if share_value else None
     if button is not None:
         tail.append((ActionsBlock(elements=[button]), 16))
-    b = _Builder(MESSAGE_BUDGET - sum(c for _, c in tail), MAX_BLOCKS - len(tail))
+    kept = (addendum.room, 3 + len(addendum.parts)) if addendum else (0, 0)
+    b = _Builder(MESSAGE_BUDGET - sum(c for _, c in tail) - kept[0], MAX_BLOCKS - len(tail) - kept[1])
     header = _header(analysis)
     b.add(header, len(header.text.text))
     byline = _byline(analysis, link=spec.link_byline)
@@ -373,6 +384,12 @@ def analysis_message(
             b.listing(title, lines, cap=share)
     else:
         b.section("_I found no article text on this page._" if not analysis.text.strip() else spec.nothing)
+    if addendum:
+        b.budget, b.max_blocks = b.budget + kept[0], b.max_blocks + kept[1]
+        b.add(DividerBlock(), 0)
+        b.section(addendum.intro)
+        for (title, lines), share in zip(addendum.parts, _shares(b, len(addendum.parts)), strict=False):
+            b.listing(title, lines, cap=share)
     b.blocks.extend(block for block, _ in tail)
     return Message(text=_fallback(analysis, view), blocks=[block.to_dict() for block in b.blocks])
 

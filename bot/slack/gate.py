@@ -107,6 +107,10 @@ def shape_problem(payload: dict, where: str = "") -> str | None:
             return f"{where}{key} is not a list of objects"  # Bolt tests `key in body`, then takes len()
         if key == "actions" and value == []:
             return f"{where}actions is empty"  # Bolt reads actions[0] before any listener runs
+        if key == "response_urls" and value is not None and len(value) > 1:
+            # Bolt logs "multiple response_urls" through a context logger it has not set yet (a KeyError,
+            # HTTP 500); newsbot opens no modal that could send more than one.
+            return f"{where}response_urls has more than one entry"
         for i, item in enumerate(value or []):
             inner = shape_problem(item, f"{where}{key}[{i}].")
             if inner:

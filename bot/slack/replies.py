@@ -18,8 +18,11 @@ from bot.analysis.engine_choice import EngineChoice
 from bot.analysis.pipeline import Outcome
 from bot.cpu_pool import WorkerCrashed
 from bot.fetch.errors import FetchError
+from bot.memory.compare import compare
+from bot.memory.stories import same_story
 from bot.redact import redact
-from bot.slack import blocks, payload
+from bot.slack import blocks, comparisons, followups, payload
+from bot.slack.compare_blocks import compare_message
 from bot.slack.engines import engine_for
 from bot.slack.runtime import Runtime, slack_error
 
@@ -64,7 +67,7 @@ def _momentary(e: SlackApiError) -> bool:
 # --- links shared in channels ------------------------------------------------------------------------------
 
 
-async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) -> None:
+async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str, team: str | None = None) -> None:
     """Post the placeholder in the thread now and queue the analysis that will replace it."""
     site = blocks.site_of(url)
     try:
@@ -85,7 +88,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str) 
         await _owe(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     async def job() -> None:
-        await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
+        await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url, team=team)
 
     if not rt.queue.submit(job, key=url):
         await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=blocks.failure(site, BUSY))
@@ -99,10 +102,20 @@ async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) 
         log.warning("could not record the reply owed in %s: %s", channel, e)
 
 
-async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str) -> None:
+async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, url: str,
+                       team: str | None = None) -> None:
+    """The thread reply; when another outlet's article on the same story was shared earlier in this same
+    conversation, it ends with a comparison of the two (bot/slack/comparisons.py). Follow-ups on earlier
+    unconfirmed claims come after the answer is out, so they never delay it."""
     engine = await engine_for(rt, channel)
-    message = _answer(await analyse(rt, url, engine), url, "thread", engine_by_channel=engine.by_channel)
-    await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=message)
+    result = await analyse(rt, url, engine)
+    addendum = None
+    if not isinstance(result, str):
+        addendum = await comparisons.for_share(rt, team=team, channel=channel, url=url, analysis=result.analysis)
+    await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts,
+                  message=_answer(result, url, "thread", addendum=addendum, engine_by_channel=engine.by_channel))
+    if not isinstance(result, str):
+        await followups.after_reply(rt, channel=channel, url=url, analysis=result.analysis)
 
 
 async def deliver(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, message: blocks.Message) -> None:
@@ -272,3 +285,33 @@ async def _respond(respond: Respond, message: blocks.Message | None, **kwargs: o
         log.warning("response_url answered %s: %.200s", status, redact(getattr(resp, "body", "")))
         return False
     return True
+
+
+async def answer_compare(rt: Runtime, *, first: str, second: str, respond: Respond,
+                         channel: str | None = None) -> None:
+    """Queue `/compare first second`: both read side by side, the second compared with the first, the
+    answer through response_url to the user only; either one unreadable is said plainly."""
+    key = _awaiting(rt, respond, first, response_type="ephemeral")
+
+    async def job() -> None:
+        engine = await engine_for(rt, channel)
+        results = await asyncio.gather(analyse(rt, first, engine), analyse(rt, second, engine))
+        rt.awaiting.pop(key, None)
+        await _respond(respond, _compared(first, second, *results), response_type="ephemeral")
+
+    if not rt.queue.submit(job):
+        rt.awaiting.pop(key, None)
+        await _respond(respond, blocks.notice(BUSY), response_type="ephemeral")
+
+
+def _compared(first: str, second: str, earlier: Outcome | str, this: Outcome | str) -> blocks.Message:
+    for url, result in ((first, earlier), (second, this)):
+        if isinstance(result, str):
+            return blocks.failure(blocks.site_of(url), result)
+    assert isinstance(earlier, Outcome) and isinstance(this, Outcome)
+    try:
+        cmp = compare(this.analysis, earlier.analysis, this_url=second, earlier_url=first)
+        return compare_message(cmp, second, first, same_story=same_story(this.analysis, earlier.analysis))
+    except Exception:
+        log.exception("could not compare %s with %s", first, second)
+        return blocks.failure(blocks.site_of(second), BROKEN)

@@ -23,6 +23,7 @@ from bot.store.tables import (
     analyses,
     analysis_urls,
     digest_runs,
+    followups,
     schedules,
     shared_links,
     sources_index,
@@ -109,6 +110,24 @@ class Memory(Database):
         """Every link shared in `team` since `since`; callers apply the privacy rule."""
         t = shared_links
         return await self._links(t.c.team == team, t.c.created >= since)
+
+    async def share_of(self, *, channel: str, url: str) -> Shared | None:
+        """The newest share of `url` in `channel` (where a follow-up's new article was shared)."""
+        t = shared_links
+        stmt = (select(t.c.team, t.c.channel, t.c.channel_type, t.c.message_ts, t.c.user, t.c.url, t.c.created)
+                .where(t.c.channel == channel, t.c.url == url).order_by(t.c.created.desc(), t.c.id.desc()).limit(1))
+
+        async def query(conn: AsyncConnection) -> Shared | None:
+            row = (await conn.execute(stmt)).first()
+            return Shared(*row) if row else None
+
+        return await self.read(query)
+
+    async def claim_followup(self, *, team: str | None, claim_key: str, new_url: str, decision: str,
+                             channel: str, thread_ts: str) -> bool:
+        """True for exactly one caller (in any process) per (claim, new article): that one posts it."""
+        return await self.claim_once(followups, team=_team(team), claim_key=claim_key, new_url=new_url,
+                                     decision=decision, channel=channel, thread_ts=thread_ts, created=time.time())
 
     async def analyses_for_urls(self, urls: list[str], engine_id: str | None = None) -> dict[str, str]:
         """URL → the Analysis JSON it led to, with that address's own title and site; `engine_id`'s

@@ -174,6 +174,21 @@ sources_indexed = Table(
     Column("version", Integer, nullable=False),
 )
 
+# Follow-ups on unconfirmed claims: one row per (claim, new article), inserted before posting, so that no
+# claim is followed up twice by one article whatever the number of processes. `claim_key` names the
+# earlier article (its URL) and the flagged sentence; the rest records where the update went.
+followups = Table(
+    "followups", metadata,
+    Column("team", Text, nullable=False),
+    Column("claim_key", Text, nullable=False),
+    Column("new_url", Text, nullable=False),
+    Column("decision", Text, nullable=False),
+    Column("channel", Text, nullable=False),  # the earlier article's conversation and thread
+    Column("thread_ts", Text, nullable=False),
+    Column("created", Float, nullable=False),
+    PrimaryKeyConstraint("team", "claim_key", "new_url", name="followups_pkey"),
+)
+
 # A channel's own engine setting (`/newsbot engine offline|auto`): "offline" keeps the channel's articles
 # away from every model provider. No row: the workspace's default (bot/analysis/engine_choice.py).
 channel_settings = Table(

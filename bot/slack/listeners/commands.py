@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.fetch.links import find_article_urls, find_urls
 from bot.slack import blocks, payload, replies
-from bot.slack.listeners import digest, engine_setting, lookup
+from bot.slack.listeners import compare, digest, engine_setting, lookup
 from bot.slack.runtime import Runtime
 
 HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
@@ -85,6 +85,17 @@ async def answer_sources(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command:
     await lookup.answer(rt, ack, command, respond, text)
 
 
+async def answer_compare(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command: dict,
+                         respond: AsyncRespond) -> None:
+    text = (payload.text(command, "text") or "").strip()
+    if not text or text.lower() in HELP_WORDS:
+        await ack(response_type="ephemeral", **cmd.usage_message().as_kwargs())
+        return
+    # Word by word, so that one link typed twice is seen twice (and answered as such).
+    await compare.answer(rt, ack, respond, [url for word in text.split() for url in _command_urls(word)],
+                         channel=payload.text(command, "channel_id"))
+
+
 def _article_usage(name: str, what: str) -> str:
     return (f"*Usage:* `{name} URL` — {what}.\nExample: `{name} https://www.example.com/news/story`\n"
             + _ARTICLE_NOTE)
@@ -112,6 +123,9 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand(
         "/digest", "A scheduled digest of the news links shared in this channel",
         "daily HH:MM | weekly DAY HH:MM | off | now", digest.USAGE, digest.answer),
+    SlashCommand(
+        "/compare", "Two outlets' articles on one story: what only one claims or quotes, what they flag differently",
+        "URL URL", compare.USAGE, answer_compare),
     SlashCommand(
         "/newsbot", "Which engine analyses this channel's articles; keep them away from language models",
         "engine [offline | auto | default]", engine_setting.USAGE, engine_setting.answer),

@@ -87,13 +87,14 @@ async def handle(rt: Runtime, body: dict, event: dict, *, mention: bool) -> None
     # app_mention carries no channel_type: ask Slack, so the privacy rule knows where the link was shared
     # (unknown counts as private).
     kind = payload.text(event, "channel_type") or await channel_type(rt, channel)
+    team = payload.text(body, "team_id") or payload.text(event, "team")
     for url in urls:
         first = rt.store.record_link(
-            team=payload.text(body, "team_id") or payload.text(event, "team"), channel=channel, message_ts=ts,
+            team=team, channel=channel, message_ts=ts,
             user=user, url=url, channel_type=kind,
         )
         if await _first(first, f"the link {url}"):
-            await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url)
+            await replies.reply_to_link(rt, channel=channel, thread_ts=thread_ts, url=url, team=team)
         elif kind:
             # The message event after an app_mention for one post: fill in the type if still unknown.
             try:

@@ -1,0 +1,111 @@
+"""After a new article's analysis is posted: reply once in the thread of each earlier article whose
+flagged claim it confirms, disputes or still calls unconfirmed (bot/memory/followups.py decides).
+
+Runs after the reply is delivered and never raises: a follow-up is extra, the answer already went out.
+Privacy (bot/memory/visibility.py) both ways: the earlier share must be visible from where the new one was
+shared, and the new one from where the earlier one was (the update names the new article and links to its
+share): public with public, or both in one conversation; never across teams.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+
+from slack_sdk.errors import SlackApiError
+
+from bot.analysis.model import Analysis
+from bot.memory.followups import FollowUp, follow_ups
+from bot.memory.visibility import Viewer, visible
+from bot.slack import blocks
+from bot.slack.conversations import permalinks
+from bot.slack.mrkdwn import escaped_clip, safe_link
+from bot.slack.runtime import Runtime, slack_error
+from bot.store.memory import Shared
+
+log = logging.getLogger(__name__)
+
+DAY = 86400.0
+EARLIER_MAX = 1000  # earlier articles one new article is matched against
+LABELS = {"confirmed": "confirms", "disputed": "disputes", "unconfirmed": "still calls unconfirmed"}
+
+
+def _sees(viewer: Shared, share: Shared) -> bool:
+    return visible(Viewer(viewer.team, viewer.channel), team=share.team, channel=share.channel,
+                   channel_type=share.channel_type)
+
+
+def claim_key(url: str, sentence: str) -> str:
+    """A claim's identity: its article and its sentence (the sentence hashed, so keys stay short)."""
+    return f"{url}#{hashlib.sha256(sentence.encode()).hexdigest()[:16]}"
+
+
+def message(found: FollowUp, new: Analysis, new_url: str, permalink: str | None) -> blocks.Message:
+    title = new.source.title or new.source.site or new_url
+    cues = ", ".join(f"“{c}”" for c in found.cues)
+    where = f" · <{permalink}|where it was shared>" if permalink and permalink.startswith("https://") else ""
+    lines = [f":mag: *Update from {safe_link(new_url, title)}*: {escaped_clip(found.sentence, 600)}",
+             f"It {LABELS[found.decision]} the claim “{escaped_clip(found.claim.text, 300)}” · decided by {cues}"
+             f"{where}"]
+    text = f"Update from {title}: {found.sentence}"
+    return blocks.Message(text=blocks.escape(text), blocks=[blocks.section("\n".join(lines))])
+
+
+async def after_reply(rt: Runtime, *, channel: str, url: str, analysis: Analysis) -> int:
+    """Post the follow-ups `analysis` (just answered in `channel`) owes; returns how many were posted."""
+    days = rt.settings.followup_days
+    if days <= 0:
+        return 0
+    try:
+        return await _post_followups(rt, channel=channel, url=url, analysis=analysis, days=days)
+    except Exception:
+        log.exception("follow-ups for %s failed", url)
+        return 0
+
+
+def _match_all(stored: dict[str, str], new: Analysis) -> list[tuple[str, FollowUp]]:
+    out = []
+    for old_url, data in stored.items():
+        if '"flags":[]' in data:  # nothing flagged: skip the parse
+            continue
+        try:
+            old = Analysis.from_json(data)
+        except ValueError:
+            continue
+        out += [(old_url, found) for found in follow_ups(old, new)]
+    return out
+
+
+async def _post_followups(rt: Runtime, *, channel: str, url: str, analysis: Analysis, days: int) -> int:
+    share = await rt.store.share_of(channel=channel, url=url)
+    if share is None:
+        return 0
+    earlier: dict[str, Shared] = {}  # url → its first share this conversation may follow up
+    for other in await rt.store.links_since(team=share.team, since=time.time() - days * DAY):
+        if (other.url != url and other.created <= share.created and other.url not in earlier
+                and _sees(share, other) and _sees(other, share)):
+            earlier[other.url] = other
+    if not earlier:
+        return 0
+    # The newest EARLIER_MAX articles; matching them is CPU work, done off the event loop.
+    stored = await rt.store.analyses_for_urls(list(earlier)[-EARLIER_MAX:])
+    posted = 0
+    link: dict[tuple[str, str], str] | None = None
+    for old_url, found in await asyncio.to_thread(_match_all, stored, analysis):
+        target = earlier[old_url]
+        if not await rt.store.claim_followup(team=share.team, claim_key=claim_key(old_url, found.claim.text),
+                                             new_url=url, decision=found.decision, channel=target.channel,
+                                             thread_ts=target.message_ts):
+            continue
+        if link is None:
+            link = await permalinks(rt, [(share.channel, share.message_ts)])
+        reply = message(found, analysis, url, link.get((share.channel, share.message_ts)))
+        try:
+            await rt.client.chat_postMessage(channel=target.channel, thread_ts=target.message_ts,
+                                             unfurl_links=False, unfurl_media=False, **reply.as_kwargs())
+            posted += 1
+        except SlackApiError as e:
+            log.warning("could not post a follow-up in %s: %s", target.channel, slack_error(e))
+    return posted
