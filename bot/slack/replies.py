@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 
+from bot.analysis.engine_choice import EngineChoice
 from bot.analysis.pipeline import Outcome
 from bot.cpu_pool import WorkerCrashed
 from bot.fetch.errors import FetchError
@@ -22,6 +23,7 @@ from bot.memory.stories import same_story
 from bot.redact import redact
 from bot.slack import blocks, comparisons, followups, payload
 from bot.slack.compare_blocks import compare_message
+from bot.slack.engines import engine_for
 from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
@@ -37,11 +39,13 @@ _MOMENTARY = {"ratelimited", "fatal_error", "internal_error", "request_timeout",
 Respond = Callable[..., Awaitable[object]]
 
 
-async def analyse(rt: Runtime, url: str) -> Outcome | str:
-    """The pipeline's outcome, or a sentence saying why there is none. One link shared in several channels
-    (or reaching several processes) at once is fetched and analysed once: the pipeline's single flight."""
+async def analyse(rt: Runtime, url: str, engine: EngineChoice | None = None) -> Outcome | str:
+    """The pipeline's outcome with `engine` (see bot.slack.engines), or a sentence saying why there is none.
+    One link shared in several channels (or reaching several processes) at once is fetched and analysed
+    once per engine: the pipeline's single flight."""
     try:
-        return await asyncio.wait_for(rt.pipeline.run_url(url), timeout=rt.analysis_timeout)
+        run = rt.pipeline.run_url(url, engine=engine.engine if engine else None)
+        return await asyncio.wait_for(run, timeout=rt.analysis_timeout)
     except (FetchError, WorkerCrashed) as e:
         return str(e)
     except TimeoutError:
@@ -114,12 +118,13 @@ async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: 
     """The thread reply; when another outlet's article on the same story was shared earlier in this same
     conversation, it ends with a comparison of the two (bot/slack/comparisons.py). Follow-ups on earlier
     unconfirmed claims come after the answer is out, so they never delay it."""
-    result = await analyse(rt, url)
+    engine = await engine_for(rt, channel)
+    result = await analyse(rt, url, engine)
     addendum = None
     if not isinstance(result, str):
         addendum = await comparisons.for_share(rt, team=team, channel=channel, url=url, analysis=result.analysis)
     await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts,
-                  message=_answer(result, url, "thread", addendum=addendum))
+                  message=_answer(result, url, "thread", addendum=addendum, engine_by_channel=engine.by_channel))
     if not isinstance(result, str):
         await followups.after_reply(rt, channel=channel, url=url, analysis=result.analysis)
 
@@ -178,10 +183,12 @@ async def _edit(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) 
 
 async def unfurl_link(rt: Runtime, event: dict, raw_url: str, url: str) -> None:
     """Attach the summary view under a link whose domain the app registered for unfurling."""
-    result = await analyse(rt, url)
+    engine = await engine_for(rt, payload.text(event, "channel"))
+    result = await analyse(rt, url, engine)
     if isinstance(result, str):
         return  # a preview is optional; the thread reply says what went wrong
-    message = blocks.analysis_message(result.analysis, "summarize", elapsed=result.seconds, from_cache=result.cached)
+    message = blocks.analysis_message(result.analysis, "summarize", elapsed=result.seconds, from_cache=result.cached,
+                                      engine_by_channel=engine.by_channel)
     target = (
         {"unfurl_id": payload.text(event, "unfurl_id"), "source": payload.text(event, "source")}
         if payload.text(event, "unfurl_id") and payload.text(event, "source")
@@ -213,13 +220,16 @@ def parse_share_value(value: str) -> tuple[str, str] | None:
     return view, url
 
 
-async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: Respond) -> None:
+async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: Respond,
+                         channel: str | None = None) -> None:
     """Queue the analysis for a slash command; the answer goes to response_url, visible to the user only."""
 
     key = _awaiting(rt, respond, url, response_type="ephemeral")
 
     async def job() -> None:
-        message = _answer(await analyse(rt, url), url, view, share_value=share_value(view, url))
+        engine = await engine_for(rt, channel)
+        message = _answer(await analyse(rt, url, engine), url, view, share_value=share_value(view, url),
+                          engine_by_channel=engine.by_channel)
         rt.awaiting.pop(key, None)
         await _respond(respond, message, response_type="ephemeral")
 
@@ -235,19 +245,21 @@ def _awaiting(rt: Runtime, respond: Respond, url: str, **kwargs: object) -> obje
     return key
 
 
-async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, respond: Respond) -> None:
+async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, respond: Respond,
+                channel: str | None = None) -> None:
     """Post the analysis a user is looking at to the whole channel (it is cached, so this is quick)."""
 
     key = _awaiting(rt, respond, url, response_type="ephemeral", replace_original=False)
 
     async def job() -> None:
-        result = await analyse(rt, url)
+        engine = await engine_for(rt, channel)
+        result = await analyse(rt, url, engine)
         rt.awaiting.pop(key, None)
         if isinstance(result, str):
             await _respond(respond, blocks.failure(blocks.site_of(url), result), response_type="ephemeral",
                            replace_original=False)
             return
-        message = _answer(result, url, view, elapsed=None, shared_by=user)
+        message = _answer(result, url, view, elapsed=None, shared_by=user, engine_by_channel=engine.by_channel)
         if await _respond(respond, message, response_type="in_channel", replace_original=False):
             await _respond(respond, None, delete_original=True)
 
@@ -286,13 +298,15 @@ async def _respond(respond: Respond, message: blocks.Message | None, **kwargs: o
     return True
 
 
-async def answer_compare(rt: Runtime, *, first: str, second: str, respond: Respond) -> None:
+async def answer_compare(rt: Runtime, *, first: str, second: str, respond: Respond,
+                         channel: str | None = None) -> None:
     """Queue `/compare first second`: both read side by side, the second compared with the first, the
     answer through response_url to the user only; either one unreadable is said plainly."""
     key = _awaiting(rt, respond, first, response_type="ephemeral")
 
     async def job() -> None:
-        results = await asyncio.gather(analyse(rt, first), analyse(rt, second))
+        engine = await engine_for(rt, channel)
+        results = await asyncio.gather(analyse(rt, first, engine), analyse(rt, second, engine))
         rt.awaiting.pop(key, None)
         await _respond(respond, _compared(first, second, *results), response_type="ephemeral")
 
