@@ -120,6 +120,8 @@ class Settings:
     # The engine for private channels, group DMs and DMs when no channel setting says otherwise (None: as
     # everywhere else); "offline" keeps them away from every model provider.
     private_engine: str | None = None
+    # The language the LLM engine writes its summary in (NEWSBOT_LANGUAGE); None: the article's own.
+    language: str | None = None
     daily_token_budget: int = 0  # 0 = unlimited
     # USD per 1M tokens, for models newsbot has no list price for (local servers, new models)
     openai_price_input: float | None = None
@@ -184,6 +186,7 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         max_input_tokens=_int(env, "NEWSBOT_MAX_INPUT_TOKENS", 12_000, minimum=500),
         max_output_tokens=_int(env, "NEWSBOT_MAX_OUTPUT_TOKENS", 4_096, minimum=256),
         private_engine=private_engine,
+        language=_str(env, "NEWSBOT_LANGUAGE"),
         daily_token_budget=_int(env, "NEWSBOT_DAILY_TOKEN_BUDGET", 0, minimum=0),
         openai_price_input=_opt_float(env, "NEWSBOT_LLM_PRICE_INPUT"),
         openai_price_output=_opt_float(env, "NEWSBOT_LLM_PRICE_OUTPUT"),

@@ -74,8 +74,8 @@ async def test_good_answer_becomes_a_grounded_analysis(fake):
     eng = engine(fake)
     a = await eng.analyze(article(), id="x1")
     assert a.id == "x1" and a.engine.name == "openai" and a.engine.model == "gpt-4.1-mini"
-    assert a.engine.version.endswith("+analyze.v1")
-    assert eng.engine_id.startswith(f"openai:gpt-4.1-mini:analyze.v1+{answer_fingerprint()}@")  # @ the server
+    assert a.engine.version.endswith("+analyze.v2")
+    assert eng.engine_id.startswith(f"openai:gpt-4.1-mini:analyze.v2+{answer_fingerprint()}@")  # @ the server
     assert a.warnings == []
     assert [(q.kind, q.speaker.name, q.text) for q in a.quotes] == [
         ("direct", "Elena Varga", "We are not going to take chances with people's health,"),
@@ -292,7 +292,7 @@ def test_cache_identity_depends_on_the_server():
     def eid(**env: str) -> str:
         return LLMEngine(load_settings({"OPENAI_API_KEY": "k", **env})).engine_id
 
-    assert eid() == f"openai:gpt-4.1-mini:analyze.v1+{answer_fingerprint()}"  # + the grounding code's digest
+    assert eid() == f"openai:gpt-4.1-mini:analyze.v2+{answer_fingerprint()}"  # + the grounding code's digest
     assert eid(OPENAI_BASE_URL="http://a.example/v1") != eid(OPENAI_BASE_URL="http://b.example/v1")
     assert eid(OPENAI_BASE_URL="http://a.example/v1") == eid(OPENAI_BASE_URL="http://a.example/v1/")
 
@@ -302,7 +302,7 @@ async def test_unknown_model_name_works_and_has_no_price(fake):
     eng = engine(fake, OPENAI_MODEL="llama3.1:8b-instruct-q4")
     a = await eng.analyze(article())
     assert a.engine.model == "llama3.1:8b-instruct-q4" and eng.engine_id.startswith(
-        "openai:llama3.1:8b-instruct-q4:analyze.v1+"
+        "openai:llama3.1:8b-instruct-q4:analyze.v2+"
     )
     assert a.usage is not None and a.usage.cost_usd is None
     fake.enqueue(answer(GOOD, usage=(1_000_000, 0)))

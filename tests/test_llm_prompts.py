@@ -49,8 +49,8 @@ def test_sentences_are_numbered_one_per_line_inside_the_boundary():
 
 
 def test_prompt_id_is_versioned():
-    assert prompts.PROMPT_ID == "analyze.v1"
-    assert (prompts.prompts_dir() / "analyze.v1.system.txt").exists()
+    assert prompts.PROMPT_ID == "analyze.v2"
+    assert (prompts.prompts_dir() / "analyze.v2.system.txt").exists()
 
 
 def test_readme_documents_schema_v1():
@@ -134,3 +134,32 @@ def test_a_cut_off_answer_keeps_its_complete_items_and_says_it_was_cut():
     assert cut.truncated and [f.cue for f in cut.flags] == ["may"]  # the item being written is left out
     whole = parse_answer("Here it is: " + full + " (two flags)")
     assert not whole.truncated and [f.cue for f in whole.flags] == ["may", "reportedly"]
+
+
+def test_summary_language_is_the_articles_unless_newsbot_language_says_otherwise():
+    from bot.analysis.llm import summary_language
+    from bot.analysis.model import Article, Source
+    from bot.config import load_settings
+
+    german = Article(text="Der Bürgermeister sagte am Dienstag, die Brücke bleibe gesperrt.",
+                     source=Source(language="de"))
+    unknown = Article(text="Short.", source=Source(language=None))
+    plain = load_settings({}, dotenv=False)
+    assert summary_language(plain, german) == "German"
+    assert summary_language(plain, unknown) == prompts.ARTICLE_LANGUAGE
+    english = load_settings({"NEWSBOT_LANGUAGE": "English"}, dotenv=False)
+    assert summary_language(english, german) == "English"
+
+    rendered = prompts.render(german.text, [], "Brücke", summary_language="German")
+    assert "Write the summary in German." in rendered.messages[0]["content"]
+
+
+def test_newsbot_language_gets_its_own_cache_slot():
+    from bot.analysis.llm import LLMEngine
+    from bot.config import load_settings
+
+    base = {"OPENAI_API_KEY": "sk-test"}
+    plain = LLMEngine(load_settings(base, dotenv=False))
+    english = LLMEngine(load_settings({**base, "NEWSBOT_LANGUAGE": "English"}, dotenv=False))
+    assert plain.engine_id != english.engine_id
+    assert english.engine_id.endswith("~english")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from bot import __version__
-from bot.analysis import offline, prompts, tokens
+from bot.analysis import language, offline, prompts, tokens
 from bot.analysis import sentences as splitter
 from bot.analysis.grounding import ground
 from bot.analysis.llm_client import ChatClient, Completion, ModelFailure
@@ -92,6 +92,9 @@ class LLMEngine:
             # Two servers can offer a model of the same name; their answers must not share a cache slot.
             server = hashlib.sha256(settings.openai_base_url.rstrip("/").encode()).hexdigest()[:10]
             self.engine_id += f"@{server}"
+        if settings.language:
+            # A summary asked for in another language is another answer: it must not share a cache slot.
+            self.engine_id += f"~{settings.language.strip().lower()}"
         self.client = client or ChatClient(
             model=self.model,
             api_key=settings.openai_api_key,
@@ -138,7 +141,8 @@ class LLMEngine:
     ) -> Analysis:
         trimmed = self._trim(article.text, base.sentences, article.source.title)
         note = f"Note: {trimmed.warning}" if trimmed.warning else ""
-        rendered = prompts.render(article.text, trimmed.sentences, article.source.title, note, self.prompt_id)
+        rendered = prompts.render(article.text, trimmed.sentences, article.source.title, note, self.prompt_id,
+                                  summary_language=summary_language(self.settings, article))
         estimate = tokens.count_chat_tokens(rendered.messages, self.model)
         await self._check_budget(estimate)
         answer = await self._ask(rendered.messages, spend, estimate, await self._max_output(estimate))
@@ -385,3 +389,11 @@ def _price_override(settings: Settings) -> tokens.Price | None:
     if p_in is None and p_out is None:
         return None
     return tokens.Price(p_in or 0.0, p_out or 0.0)
+
+
+def summary_language(settings: Settings, article: Article) -> str:
+    """NEWSBOT_LANGUAGE when set; else the article's detected language by name; else "the language the
+    article is written in" (the model can tell, and a wrong guess of ours would be worse)."""
+    if settings.language:
+        return settings.language.strip()
+    return language.name(article.source.language) or prompts.ARTICLE_LANGUAGE
