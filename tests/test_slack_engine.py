@@ -28,6 +28,19 @@ async def share(bot, link: str, channel: str, channel_type: str) -> str:
     return footers(bot.fake)[-1]
 
 
+async def newsbot(bot, text: str, name: str, **where: str) -> str:
+    """/newsbot acks at once (its store write must not hold Slack's deadline) and answers through its
+    response_url: the answer, as JSON text."""
+    status, body, _ = await bot.command("/newsbot", text, name=name, **where)
+    assert status == 200
+    if body:  # the usage text is the ack itself
+        return body
+    path = f"/response/{name}"
+    await bot.fake.wait_for(lambda f: any(c.path == path for c in f.of("response_url")))
+    [call] = [c for c in bot.fake.of("response_url") if c.path == path]
+    return json.dumps(call.args, ensure_ascii=False)
+
+
 async def test_private_conversations_and_channel_settings_choose_the_engine(tmp_path, fake: FakeOpenAI):
     fake.default = answer(GOOD)
     env = {"OPENAI_BASE_URL": fake.base_url, "NEWSBOT_ENGINE": "auto", "NEWSBOT_PRIVATE_ENGINE": "offline"}
@@ -37,21 +50,21 @@ async def test_private_conversations_and_channel_settings_choose_the_engine(tmp_
         dm = await share(bot, bot.articles.url("/news/water?dm"), "D1", "im")
         assert "offline engine" in dm and "this channel's setting" not in dm and fake.calls == 1
 
-        status, body, _ = await bot.command("/newsbot", "engine offline", name="set", channel="C1", user="U1")
-        assert status == 200 and '"in_channel"' in body and "set this channel's engine to `offline`" in body
+        body = await newsbot(bot, "engine offline", name="set", channel="C1", user="U1")
+        assert '"in_channel"' in body and "set this channel's engine to `offline`" in body
         footer = await share(bot, bot.articles.url("/news/water?again"), "C1", "channel")
         assert "offline engine (this channel's setting)" in footer and fake.calls == 1
 
-        _, shown, _ = await bot.command("/newsbot", "engine", name="show", channel="C1")
+        shown = await newsbot(bot, "engine", name="show", channel="C1")
         assert "offline engine (rules" in shown and "this channel's own setting" in shown and '"ephemeral"' in shown
-        await bot.command("/newsbot", "engine auto", name="dm-auto", channel="D1", user="U1")
+        await newsbot(bot, "engine auto", name="dm-auto", channel="D1", user="U1")
         assert "openai (gpt-4.1-mini) engine (this channel's setting)" in await share(bot, bot.articles.url("/news/water?x"), "D1",
                                                                          "im")
         assert fake.calls == 1  # the same text as in C1: the model's cached analysis, now allowed here
-        await bot.command("/newsbot", "engine default", name="clear", channel="D1", user="U1")
-        _, shown, _ = await bot.command("/newsbot", "engine", name="show2", channel="D1")
+        await newsbot(bot, "engine default", name="clear", channel="D1", user="U1")
+        shown = await newsbot(bot, "engine", name="show2", channel="D1")
         assert "offline engine (rules" in shown and "the workspace's settings" in shown
-        _, usage, _ = await bot.command("/newsbot", "engine gpt-5", name="bad", channel="C1")
+        usage = await newsbot(bot, "engine gpt-5", name="bad", channel="C1")
         assert "/newsbot engine offline" in usage
 
 

@@ -31,13 +31,16 @@ async def answer(rt: Runtime, cmd: object, ack: AsyncAck, command: dict, respond
             or not channel:
         await ack(response_type="ephemeral", text=USAGE)
         return
+    # The store and conversations.info can be slow (a database restarting, Slack rate limits): ack now and
+    # answer through response_url, so Slack's 3-second deadline never depends on them.
+    await ack()
     if len(words) == 2:
         value = None if words[1] == "default" else words[1]
         try:
             await rt.store.set_channel_engine(team=None, channel=channel, engine=value, user=user)
         except Exception as e:
             log.warning("could not save the engine setting of %s: %s", channel, e)
-            await ack(response_type="ephemeral", text="I couldn't save that setting right now; nothing changed.")
+            await _say(respond, "ephemeral", "I couldn't save that setting right now; nothing changed.")
             return
     choice = await engine_for(rt, channel)
     name = resolve_engine_name(choice.engine, rt.settings)
@@ -47,6 +50,13 @@ async def answer(rt: Runtime, cmd: object, ack: AsyncAck, command: dict, respond
     text = f"Articles shared here are analysed by {what}, by {why}."
     if len(words) == 2 and user:
         # everyone in the channel sees who changed where its articles go
-        await ack(response_type="in_channel", text=f"<@{user}> set this channel's engine to `{words[1]}`. {text}")
+        await _say(respond, "in_channel", f"<@{user}> set this channel's engine to `{words[1]}`. {text}")
         return
-    await ack(response_type="ephemeral", text=text)
+    await _say(respond, "ephemeral", text)
+
+
+async def _say(respond: AsyncRespond, response_type: str, text: str) -> None:
+    try:
+        await respond(response_type=response_type, text=text)
+    except Exception as e:  # an expired response_url: nothing else can reach the user
+        log.warning("could not answer /newsbot through its response_url: %s", e)
