@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # One lock for every platform (Linux servers, macOS laptops) and every Python newsbot supports.
 LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet $(if $(UPGRADE),--upgrade)
 
-.PHONY: run test eval lint bench serve clean lock
+.PHONY: run test eval eval-llm lint bench serve clean lock
 
 # The locked versions, checked against their hashes, then newsbot itself (its dependencies are all there).
 $(STAMP): pyproject.toml requirements-dev.txt
@@ -39,8 +39,14 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_extract.py
+	$(BIN)/python bench/bench_pdf.py
 	$(BIN)/python bench/bench_slack.py
 	$(BIN)/python bench/bench_acks.py
+
+# A model measured on annotated data: make eval-llm [DATA=file.jsonl] [EVAL_ARGS="--limit 20 --split all"]
+# (the endpoint is OPENAI_BASE_URL / OPENAI_MODEL, from the environment or .env)
+eval-llm: $(STAMP)
+	$(BIN)/python -m bot.analysis.llm_eval $(DATA) $(EVAL_ARGS)
 
 serve: $(STAMP)
 	$(BIN)/newsbot serve

@@ -25,8 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log what happens on stderr")
     sub = p.add_subparsers(dest="command", required=True)
 
-    a = sub.add_parser("analyze", help="analyse one article: a URL, a .txt or .html file, or - for stdin")
-    a.add_argument("source", help="URL, path to a .txt/.html file, or - to read stdin")
+    a = sub.add_parser("analyze", help="analyse one article: a URL, a .txt, .html or .pdf file, or - for stdin")
+    a.add_argument("source", help="URL, path to a .txt/.html/.pdf file, or - to read stdin")
     a.add_argument("--json", action="store_true", help="print the Analysis as JSON")
     a.add_argument("--engine", choices=ENGINE_CHOICES, help="default: NEWSBOT_ENGINE, else auto")
     a.add_argument("--no-cache", action="store_true", help="do not read or write the analysis cache")
@@ -86,16 +86,17 @@ def main(argv: list[str] | None = None) -> int:
 # ---- analyze -------------------------------------------------------------------------------------
 
 
-def article_from_input(source: str, raw: str | None = None) -> Article:
-    """An Article from a file path or stdin text: HTML is extracted, plain text is taken as it is."""
-    from bot.fetch.extract import article_from_text, extract_article
+def article_from_input(source: str, raw: str | bytes | None = None, *, max_pdf_pages: int | None = None) -> Article:
+    """An Article from a file path or stdin: a PDF's text layer, HTML extracted, plain text as it is."""
+    from bot.fetch.document import article_from_bytes
+    from bot.fetch.pdf import DEFAULT_MAX_PAGES
 
     if raw is None:
-        raw = Path(source).read_text(encoding="utf-8", errors="replace")
-    is_html = source.lower().endswith((".html", ".htm", ".xhtml")) or (
-        source == "-" and raw.lstrip()[:1] == "<"
-    )
-    return extract_article(raw, None) if is_html else article_from_text(raw)
+        raw = Path(source).read_bytes()
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    name = None if source == "-" else Path(source).name
+    return article_from_bytes(raw, name=name, max_pages=max_pdf_pages or DEFAULT_MAX_PAGES)
 
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
@@ -134,11 +135,13 @@ async def _analyze(args: argparse.Namespace, settings: Settings) -> int:
             if is_url:
                 analysis = await pipeline.analyze_url(args.source, engine=engine)
             else:
-                raw = sys.stdin.read() if args.source == "-" else None
+                raw = sys.stdin.buffer.read() if args.source == "-" else None
                 if raw is None and not Path(args.source).is_file():
                     print(f"newsbot: no such file: {args.source}", file=sys.stderr)
                     return 2
-                analysis = await pipeline.analyze_article(article_from_input(args.source, raw), engine=engine)
+                article = await asyncio.to_thread(article_from_input, args.source, raw,
+                                                  max_pdf_pages=settings.pdf_max_pages)
+                analysis = await pipeline.analyze_article(article, engine=engine)
         except FetchError as e:
             print(f"newsbot: {e}", file=sys.stderr)
             return 1

@@ -105,13 +105,23 @@ class Settings:
     lease_seconds: float = 30.0
     # Follow-ups: how many days back a new article's claims are matched against earlier ones (0: off)
     followup_days: int = 30
+    # Files: PDF links and files analysed through the message shortcut
+    file_max_bytes: int = 20_000_000
+    pdf_max_pages: int = 50
     # LLM
     openai_api_key: str | None = None
     openai_base_url: str | None = None
     openai_model: str = "gpt-4.1-mini"
-    openai_timeout: float = 30.0
+    openai_timeout: float = 120.0  # local and reasoning models take a minute or two for ~1,300 tokens
     openai_max_retries: int = 3
+    openai_temperature: float | None = 0.0  # None: the server's default
     max_input_tokens: int = 12_000
+    max_output_tokens: int = 4_096
+    # The engine for private channels, group DMs and DMs when no channel setting says otherwise (None: as
+    # everywhere else); "offline" keeps them away from every model provider.
+    private_engine: str | None = None
+    # The language the LLM engine writes its summary in (NEWSBOT_LANGUAGE); None: the article's own.
+    language: str | None = None
     daily_token_budget: int = 0  # 0 = unlimited
     # USD per 1M tokens, for models newsbot has no list price for (local servers, new models)
     openai_price_input: float | None = None
@@ -139,6 +149,10 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         raise ConfigError(f"SLACK_API_URL must be an http(s) URL, got {api_url!r}")
     if api_url and not api_url.endswith("/"):
         api_url += "/"
+    private_engine = (_str(env, "NEWSBOT_PRIVATE_ENGINE") or "").lower() or None
+    if private_engine is not None and private_engine not in ENGINES:
+        raise ConfigError(f"NEWSBOT_PRIVATE_ENGINE must be one of {', '.join(ENGINES)}, got {private_engine!r}")
+    temperature = _str(env, "OPENAI_TEMPERATURE")
     base_url = _str(env, "OPENAI_BASE_URL")
     if base_url and not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"OPENAI_BASE_URL must be an http(s) URL, got {base_url!r}")
@@ -161,12 +175,18 @@ def load_settings(env: dict[str, str] | None = None, *, dotenv: bool = True) -> 
         fetch_failure_seconds=_float(env, "NEWSBOT_FETCH_FAILURE_SECONDS", 60.0, minimum=0.0),
         lease_seconds=_float(env, "NEWSBOT_LEASE_SECONDS", 30.0, minimum=0.5),
         followup_days=_int(env, "NEWSBOT_FOLLOWUP_DAYS", 30, minimum=0),
+        file_max_bytes=_int(env, "NEWSBOT_FILE_MAX_BYTES", 20_000_000, minimum=1),
+        pdf_max_pages=_int(env, "NEWSBOT_PDF_MAX_PAGES", 50, minimum=1),
         openai_api_key=_str(env, "OPENAI_API_KEY"),
         openai_base_url=base_url,
         openai_model=_str(env, "OPENAI_MODEL", "gpt-4.1-mini") or "gpt-4.1-mini",
-        openai_timeout=_float(env, "OPENAI_TIMEOUT", 30.0, minimum=0.1),
+        openai_timeout=_float(env, "OPENAI_TIMEOUT", 120.0, minimum=0.1),
         openai_max_retries=_int(env, "OPENAI_MAX_RETRIES", 3, minimum=1),
+        openai_temperature=None if (temperature or "").lower() == "default" else _float(env, "OPENAI_TEMPERATURE", 0.0),
         max_input_tokens=_int(env, "NEWSBOT_MAX_INPUT_TOKENS", 12_000, minimum=500),
+        max_output_tokens=_int(env, "NEWSBOT_MAX_OUTPUT_TOKENS", 4_096, minimum=256),
+        private_engine=private_engine,
+        language=_str(env, "NEWSBOT_LANGUAGE"),
         daily_token_budget=_int(env, "NEWSBOT_DAILY_TOKEN_BUDGET", 0, minimum=0),
         openai_price_input=_opt_float(env, "NEWSBOT_LLM_PRICE_INPUT"),
         openai_price_output=_opt_float(env, "NEWSBOT_LLM_PRICE_OUTPUT"),

@@ -102,6 +102,21 @@ def test_batch_engines_without_key(engine):
     assert json.loads(r.stdout)["engine"]["name"] == "offline"
 
 
+def test_analyze_pdf_file(tmp_path):
+    from tests.fakes.pdfs import scanned_pdf, text_pdf
+
+    article = EXAMPLE.read_text()
+    (tmp_path / "water.pdf").write_bytes(text_pdf(article))
+    r = newsbot("analyze", "--json", "--engine", "offline", str(tmp_path / "water.pdf"))
+    assert r.returncode == 0, r.stderr
+    a = json.loads(r.stdout)
+    assert a["text"].split() == article.split() and a["quotes"] and a["claims"]
+    assert a["source"]["title"] == article.splitlines()[0]
+    (tmp_path / "scan.pdf").write_bytes(scanned_pdf())
+    r = newsbot("analyze", "--engine", "offline", str(tmp_path / "scan.pdf"))
+    assert r.returncode == 1 and "no text layer (a scan?)" in r.stderr and "Traceback" not in r.stderr
+
+
 @pytest.mark.parametrize("workers", ["0", "2"])
 def test_batch_in_worker_processes_matches_analyze_line_for_line(workers, tmp_path):
     # Documents run side by side in worker processes, yet each line is byte for byte what `analyze`

@@ -79,7 +79,7 @@ def test_canonicalize_is_idempotent_and_total(text):
         ("https://player.vimeo.com/video/12345", False),
         ("https://cdn.example.com/photo.JPG", False),
         ("https://cdn.example.com/clip.mp4?x=1", False),
-        ("https://example.com/report.pdf", False),
+        ("https://example.com/report.pdf", True),  # PDFs are read (bot/fetch/pdf.py)
         ("https://notslack.com/story", True),
         ("ftp://example.com/story", False),
         ("mailto:x@example.com", False),

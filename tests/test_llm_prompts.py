@@ -49,8 +49,8 @@ def test_sentences_are_numbered_one_per_line_inside_the_boundary():
 
 
 def test_prompt_id_is_versioned():
-    assert prompts.PROMPT_ID == "analyze.v1"
-    assert (prompts.prompts_dir() / "analyze.v1.system.txt").exists()
+    assert prompts.PROMPT_ID == "analyze.v2"
+    assert (prompts.prompts_dir() / "analyze.v2.system.txt").exists()
 
 
 def test_readme_documents_schema_v1():
@@ -86,14 +86,19 @@ def test_parse_answer_accepts_valid_and_ignores_extra_keys():
     assert a.kind == "opinion" and a.quotes[0].text == "x y" and a.claims == []
 
 
-@pytest.mark.parametrize(
-    "content",
-    [None, "", "not json", "[1, 2]", '{"kind": "satire"}', '{"flags": [{"sentence_id": "x", "cue": "a", '
-     '"type": "hedge"}]}', '{"flags": [{"sentence_id": 1, "cue": "a", "type": "rumour"}]}'],
-)
-def test_parse_answer_rejects_malformed(content):
+@pytest.mark.parametrize("content", [None, "", "not json", "[1, 2]", "<think>{\"kind\": \"news\"}</think>"])
+def test_parse_answer_rejects_what_holds_no_answer(content):
     with pytest.raises(MalformedAnswer):
         parse_answer(content)
+
+
+def test_a_bad_item_or_value_drops_only_itself_and_is_counted():
+    a = parse_answer(json.dumps({"kind": "satire", "flags": [
+        {"sentence_id": "x", "cue": "a", "type": "hedge"}, {"sentence_id": 1, "cue": "b", "type": "gossip"},
+        {"sentence_id": 2, "cue": "c", "type": "rumour"}]}))
+    assert a.kind == "unknown" and [(f.sentence_id, f.type) for f in a.flags] == [(2, "reported")]
+    assert sum(n for r, n in a.invalid.items() if r.startswith("flags dropped: not valid")) == 2
+    assert a.invalid["document kinds ignored: not news, opinion or unknown"] == 1
 
 
 def test_parse_answer_is_lenient_where_meaning_is_clear():
@@ -120,3 +125,41 @@ def test_an_answer_with_none_of_the_schema_keys_is_malformed(content):
     # an empty or foreign object is not "nothing to report": it is asked for again, then the offline engine answers
     with pytest.raises(MalformedAnswer, match="none of the schema v1 keys"):
         parse_answer(content)
+
+
+def test_a_cut_off_answer_keeps_its_complete_items_and_says_it_was_cut():
+    full = json.dumps({"kind": "news", "flags": [{"sentence_id": 4, "cue": "may", "type": "hedge"},
+                                                 {"sentence_id": 5, "cue": "reportedly", "type": "reported"}]})
+    cut = parse_answer("Here it is: [" + full[: full.index("reportedly") + 4])
+    assert cut.truncated and [f.cue for f in cut.flags] == ["may"]  # the item being written is left out
+    whole = parse_answer("Here it is: " + full + " (two flags)")
+    assert not whole.truncated and [f.cue for f in whole.flags] == ["may", "reportedly"]
+
+
+def test_summary_language_is_the_articles_unless_newsbot_language_says_otherwise():
+    from bot.analysis.llm import summary_language
+    from bot.analysis.model import Article, Source
+    from bot.config import load_settings
+
+    german = Article(text="Der Bürgermeister sagte am Dienstag, die Brücke bleibe gesperrt.",
+                     source=Source(language="de"))
+    unknown = Article(text="Short.", source=Source(language=None))
+    plain = load_settings({}, dotenv=False)
+    assert summary_language(plain, german) == "German"
+    assert summary_language(plain, unknown) == prompts.ARTICLE_LANGUAGE
+    english = load_settings({"NEWSBOT_LANGUAGE": "English"}, dotenv=False)
+    assert summary_language(english, german) == "English"
+
+    rendered = prompts.render(german.text, [], "Brücke", summary_language="German")
+    assert "Write the summary in German." in rendered.messages[0]["content"]
+
+
+def test_newsbot_language_gets_its_own_cache_slot():
+    from bot.analysis.llm import LLMEngine
+    from bot.config import load_settings
+
+    base = {"OPENAI_API_KEY": "sk-test"}
+    plain = LLMEngine(load_settings(base, dotenv=False))
+    english = LLMEngine(load_settings({**base, "NEWSBOT_LANGUAGE": "English"}, dotenv=False))
+    assert plain.engine_id != english.engine_id
+    assert english.engine_id.endswith("~english")

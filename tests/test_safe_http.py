@@ -275,7 +275,7 @@ def test_size_messages():
     assert human_size(1_500_000) == "1.5 MB" and human_size(800_000) == "800 KB" and human_size(12) == "12 bytes"
 
 
-@pytest.mark.parametrize(("content_type", "words"), [("image/png", "an image"), ("application/pdf", "a PDF"),
+@pytest.mark.parametrize(("content_type", "words"), [("image/png", "an image"), ("application/zip", "a ZIP archive"),
                                                      ("application/json", "JSON data"),
                                                      ("video/mp4", "a video")])
 async def test_unsupported_content_types(server, settings, content_type, words):

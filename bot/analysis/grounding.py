@@ -7,8 +7,11 @@
 - A flag's cue must occur in its cited sentence; offsets come from the text.
 - Every cited sentence id must exist (and have been shown to the model).
 - A speaker or source must be named in the text (a quote's speaker near the quote), or be the author.
-- Model-written prose (summary, claims) loses Slack mentions and links and must share words with the
-  sentences it cites.
+- Model-written prose (summary, claims) loses Slack mentions and links, must share words with the
+  sentences it cites, and may not reverse them (a negation, a doubt or a "confirmed" that is not there:
+  `grounding_polarity`); a claim that leaves out the text's doubt is shown with the text's status and cue.
+- A flag, claim or quote cited one sentence off is looked for in the sentences either side; a direct
+  quote that does not hold (an ellipsis, a slip) gives way to the offline engine's quote over its words.
 - Nothing may cite a paragraph that addresses AI models ("ignore previous instructions"): injected text.
 Each dropped item is counted in the warnings and logged. The offline engine's flags are merged in, so
 nothing the text marks as unconfirmed is lost when the model misses it.
@@ -18,9 +21,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from bot.analysis import grounding_match as gm
+from bot.analysis import grounding_polarity as polarity
 from bot.analysis.grounding_ctx import Context, named, same_speaker, stated_speaker
 from bot.analysis.grounding_quotes import ground_quotes
 from bot.analysis.llm_schema import AnswerV1, ClaimV1, FlagV1
@@ -45,6 +50,8 @@ class Grounded:
     kind: str = "unknown"
     warnings: list[str] = field(default_factory=list)
     tainted: set[int] = field(default_factory=set)  # sentences of paragraphs addressed to AI models
+    kept: Counter[str] = field(default_factory=Counter)  # the model's own items shown, per kind
+    replaced: Counter[str] = field(default_factory=Counter)  # model items stood in for by offline ones
 
 
 def ground(
@@ -61,10 +68,14 @@ def ground(
     ctx = Context(text, sentences, allowed_ids, author)
     out = Grounded(kind=answer.kind)
     out.quotes = ground_quotes(ctx, answer.quotes, offline_quotes or [])
-    out.flags = merge_flags(offline_flags or [], _flags(ctx, answer.flags, offline_flags or []))
+    model_flags = _flags(ctx, answer.flags, offline_flags or [])
+    out.flags = merge_flags(offline_flags or [], model_flags)
     out.claims = _claims(ctx, answer.claims, out.flags, offline_quotes or [])
     out.summary = _summary(ctx, answer)
     out.tainted = set(ctx.tainted)
+    out.replaced = Counter(ctx.replaced)
+    out.kept = Counter({"summary": len(out.summary), "claims": len(out.claims), "flags": len(model_flags),
+                        "quotes": len(out.quotes) - ctx.replaced["quotes"]})
     out.warnings = [INJECTION_WARNING] if ctx.tainted else []
     out.warnings += [f"{n} model {reason}" for reason, n in sorted(ctx.drops.items())]
     if ctx.drops:
@@ -82,20 +93,30 @@ def _flags(ctx: Context, items: list[FlagV1], offline_flags: list[Flag]) -> list
         if not ctx.ids_ok([f.sentence_id]):
             ctx.drop("flags dropped: cited sentence does not exist", f)
             continue
-        if ctx.touches_tainted([f.sentence_id]):
-            continue
-        s = ctx.sentences[f.sentence_id]
-        spans = gm.find_exact(ctx.nt, gm.norm_str(f.cue).strip("\"' .,"), s.start, s.end)
-        if not spans:
+        found = _cue_near(ctx, f)
+        if found is None:
             ctx.drop("flags dropped: cue not in its cited sentence", f)
             continue
-        start, end = spans[0]
-        if not _doubtful(ctx.text[start:end]) and not any(c.start < end and start < c.end for c in known.get(f.sentence_id, [])):
+        sid, start, end = found
+        if ctx.touches_tainted([sid]):
+            continue
+        if not _doubtful(ctx.text[start:end]) and not any(c.start < end and start < c.end for c in known.get(sid, [])):
             ctx.drop("flags dropped: the cue words express no doubt", f)
             continue
         cue = Cue(text=ctx.text[start:end], start=start, end=end, type=f.type)
-        out.append(Flag(sentence_id=f.sentence_id, level=_level([cue]), cues=[cue]))
+        out.append(Flag(sentence_id=sid, level=_level([cue]), cues=[cue]))
     return out
+
+
+def _cue_near(ctx: Context, f: FlagV1) -> tuple[int, int, int] | None:
+    """(sentence id, start, end) of the cue in its cited sentence, else in the one either side."""
+    needle = gm.norm_str(f.cue).strip("\"' .,")
+    for sid in ctx.neighbours(f.sentence_id):
+        s = ctx.sentences[sid]
+        spans = gm.find_exact(ctx.nt, needle, s.start, s.end)
+        if spans:
+            return sid, *spans[0]
+    return None
 
 
 # Words that can make a sentence unconfirmed or hedged (the offline cue lexicons' vocabulary, stemmed and
@@ -110,7 +131,11 @@ _DOUBT = re.compile(
     r"|apparent\w*|appear\w*|seem\w*|may|might|could|perhaps|maybe|possib\w*|probab\w*|likely|presumabl\w*"
     r"|conceivabl\w*|potential\w*|suggest\w*|believ\w*|thought to|said to|understood|anonym\w*|sources?|insiders?"
     r"|familiar with|briefed on|knowledge of|speculat\w*|doubt\w*|question\w*|disput\w*|contest\w*|murky|myster\w*"
-    r"|pin down|to be seen|to be determined|under (?:investigation|review)|being (?:investigated|examined)|investigating|fear\w*|wonder\w*|(?:some|many|critics|experts|observers|analysts)\b.{0,30}?\b(?:say|said|believe|argue|claim|think|suggest|contend)\w*)\b"
+    r"|pin down|to be seen|to be determined|under (?:investigation|review)|being (?:investigated|examined)|investigating|fear\w*|wonder\w*"
+    r"|expect\w*|privately|theor(?:y|ies|ized?)|chance|odds|not (?:been )?(?:tested|ruled out)|rul\w* out"
+    r"|not to be (?:named|identified)|(?:no one|nobody)\b.{0,20}?\b(?:sure|knows?|certain)"
+    r"|(?:some|many|others|critics|experts|observers|analysts)\b.{0,30}?\b(?:say|said|believe|argue|claim|think"
+    r"|suggest|contend|consider|worry|worried|are sure)\w*)\b"
 )
 
 
@@ -148,9 +173,16 @@ def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag], offline_quote
             stated.setdefault(q.sentence_id, []).append(sp)
     out: list[Claim] = []
     for c in items:
-        text = _supported_prose(ctx, c, c.text, c.sentence_ids, CLAIM_SUPPORT, "claims")
-        if text is None:
+        found = _supported_prose(ctx, c, c.text, c.sentence_ids, CLAIM_SUPPORT, "claims")
+        if found is None:
             continue
+        text, ids = found
+        verdict = polarity.check(text, ctx.text, _spans(ctx, ids), doubt_drops=False)
+        if verdict.reversed:
+            ctx.drop(f"claims dropped: {REVERSED}", c)
+            log.info("grounding: claim %r reverses its sentences: %s", text, verdict.reversed)
+            continue
+        c = c.model_copy(update={"sentence_ids": ids})
         source = _claim_source(ctx, c)
         if source is None:
             ctx.drop("claims dropped: source not named in or near the cited sentences", c)
@@ -164,6 +196,9 @@ def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag], offline_quote
             ctx.drop("claims dropped: they name someone or something not in the cited sentences' paragraphs", c)
             continue
         cues = [cue for i in c.sentence_ids if i in flag_by_sid for cue in flag_by_sid[i].cues]
+        for start, end, kind in verdict.uncertain or []:  # the text's own doubt, which the claim left out
+            if not any(x.start < end and start < x.end for x in cues):
+                cues.append(Cue(text=ctx.text[start:end], start=start, end=end, type=kind))
         if cues:
             status = _level(cues)
         else:
@@ -175,21 +210,36 @@ def _claims(ctx: Context, items: list[ClaimV1], flags: list[Flag], offline_quote
     return out
 
 
+REVERSED = "they say the opposite of the cited sentences (a negation, doubt or 'confirmed' they do not have)"
+
+
+def _spans(ctx: Context, ids: list[int]) -> list[tuple[int, int]]:
+    return [(ctx.sentences[i].start, ctx.sentences[i].end) for i in ids]
+
+
 def _supported_prose(
     ctx: Context, item: object, raw: str, sentence_ids: list[int], threshold: float, what: str
-) -> str | None:
-    """The model's sentence, cleaned, if it cites real sentences (none from an injected paragraph) and
-    their words carry it; else None, with the drop counted under `what`."""
+) -> tuple[str, list[int]] | None:
+    """The model's sentence, cleaned, and the ids it rests on, if it cites real sentences (none from an
+    injected paragraph) and their words carry it, or those of the sentences one before or after (a model
+    cites one off now and then); else None, with the drop counted under `what`."""
     if not ctx.ids_ok(sentence_ids):
         ctx.drop(f"{what} dropped: cited sentence does not exist", item)
         return None
     if ctx.touches_tainted(sentence_ids):
         return None
     text = gm.sanitize(raw)
-    if not text or gm.support(text, ctx.sentence_text(sentence_ids)) < threshold:
+    if not text:
         ctx.drop(f"{what} dropped: not supported by the cited sentences", item)
         return None
-    return text
+    for shift in (0, -1, 1):
+        ids = [i + shift for i in sentence_ids]
+        if shift and (not all(i in ctx.sentences and i in ctx.allowed for i in ids) or ctx.tainted.intersection(ids)):
+            continue
+        if gm.support(text, ctx.sentence_text(ids)) >= threshold:
+            return text, ids
+    ctx.drop(f"{what} dropped: not supported by the cited sentences", item)
+    return None
 
 
 def _claim_source(ctx: Context, c: ClaimV1) -> Speaker | None:
@@ -219,11 +269,18 @@ def _checked_source(ctx: Context, c: ClaimV1, source: Speaker, stated: dict[int,
 def _summary(ctx: Context, answer: AnswerV1) -> list[SummaryItem]:
     out: list[SummaryItem] = []
     for item in answer.summary:
-        text = _supported_prose(ctx, item, item.text, item.sentence_ids, SUMMARY_SUPPORT, "summary lines")
-        if text is None:
+        found = _supported_prose(ctx, item, item.text, item.sentence_ids, SUMMARY_SUPPORT, "summary lines")
+        if found is None:
             continue
+        text, ids = found
         if ctx.foreign_names(text, 0, len(ctx.text)):
             ctx.drop("summary lines dropped: they name someone or something the article does not", item)
             continue
-        out.append(SummaryItem(text=text, sentence_ids=sorted(set(item.sentence_ids))))
+        # A summary line has no status to show the text's doubt with: leaving the doubt out reverses it.
+        verdict = polarity.check(text, ctx.text, _spans(ctx, ids), doubt_drops=True)
+        if verdict.reversed:
+            ctx.drop(f"summary lines dropped: {REVERSED}", item)
+            log.info("grounding: summary line %r reverses its sentences: %s", text, verdict.reversed)
+            continue
+        out.append(SummaryItem(text=text, sentence_ids=sorted(set(ids))))
     return out

@@ -29,6 +29,7 @@ class Context:
         self.paras = paragraphs(text)
         self.author = author
         self.drops: Counter[str] = Counter()
+        self.replaced: Counter[str] = Counter()  # model items stood in for by the offline engine's, per kind
         self._proper: set[str] | None = None
         self.tainted = self._tainted()
 
@@ -57,6 +58,11 @@ class Context:
             if p[0] <= offset < p[1]:
                 return p
         return (0, len(self.text))
+
+    def neighbours(self, sid: int) -> list[int]:
+        """The sentence and the ones either side that the model was shown: where an item cited one
+        sentence off is looked for."""
+        return [i for i in (sid, sid - 1, sid + 1) if i in self.sentences and i in self.allowed]
 
     def window(self, sid: int, before: int, after: int) -> tuple[int, int]:
         ids = [i for i in self.allowed if sid - before <= i <= sid + after]

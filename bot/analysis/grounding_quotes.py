@@ -1,5 +1,7 @@
 """Grounding of the model's quotes: found in the text (direct: verbatim or near-verbatim; indirect: in
-its sentence), the speaker named near them, the reporting verb as cue. Offsets come from the text."""
+its sentence or the one either side), the speaker named near them, the reporting verb as cue. Offsets
+come from the text. A direct quote that does not hold (shortened with an ellipsis, a slip past the
+near-verbatim threshold) gives way to the offline engine's quote over the same words, if there is one."""
 
 from __future__ import annotations
 
@@ -32,6 +34,14 @@ def ground_quotes(ctx: Context, items: list[QuoteV1], offline_quotes: list[Quote
             ctx.drop("direct quotes dropped: one word is a term, not a quote", q)
             continue
         span = _direct_span(ctx, q) if q.kind == "direct" else _indirect_span(ctx, q)
+        if span is None or span is _COUNTED:
+            stand_in = _offline_stand_in(ctx, q, offline_quotes) if q.kind == "direct" else None
+            if stand_in is not None and not any(o.start < stand_in.end and stand_in.start < o.end for o in out):
+                ctx.replaced["quotes"] += 1
+                ctx.drops["direct quotes replaced by the offline engine's quote over the same words: "
+                          "the model's was not verbatim"] += 1
+                out.append(stand_in)
+                continue
         if span is _COUNTED:
             continue
         if span is None:
@@ -107,22 +117,51 @@ def _locate(ctx: Context, needle: str, lo: int, hi: int, near: int) -> tuple[int
 
 
 def _indirect_span(ctx: Context, q: QuoteV1) -> tuple[int, int, str] | None:
+    """The reported words in the cited sentence, else in the one before or after it (cited one off)."""
     needle = gm.norm_str(q.text).strip("\"' ")
     if not needle:
         return None
-    s = ctx.sentences[q.sentence_id]
-    exact = gm.find_exact(ctx.nt, needle, s.start, s.end)
-    if exact:
-        span: tuple[int, int] | None = exact[0]
-    else:
-        fuzzy = gm.find_fuzzy(ctx.nt, needle, s.start, s.end, INDIRECT_ALIGN)
-        span = fuzzy[0] if fuzzy else None
-    if span is None and gm.support(q.text, ctx.text[s.start : s.end]) >= INDIRECT_SUPPORT:
-        span = (s.start, s.end)  # a paraphrase of the sentence: show the sentence's own words
-    if span is None:
-        return None
-    start, end = gm.strip_quote_marks(ctx.text, *span)
-    return (start, end, "indirect") if end > start else None
+    for sid in ctx.neighbours(q.sentence_id):
+        s = ctx.sentences[sid]
+        exact = gm.find_exact(ctx.nt, needle, s.start, s.end)
+        if exact:
+            span: tuple[int, int] | None = exact[0]
+        else:
+            fuzzy = gm.find_fuzzy(ctx.nt, needle, s.start, s.end, INDIRECT_ALIGN)
+            span = fuzzy[0] if fuzzy else None
+        if span is None and gm.support(q.text, ctx.text[s.start : s.end]) >= INDIRECT_SUPPORT:
+            span = (s.start, s.end)  # a paraphrase of the sentence: show the sentence's own words
+        if span is not None:
+            start, end = gm.strip_quote_marks(ctx.text, *span)
+            return (start, end, "indirect") if end > start else None
+    return None
+
+
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\s*){3}\]|\[…\]|\.\s*\.\s*\.|…)\s*")
+STAND_IN_FUZZY = 85.0  # a model quote this close to the text locates the offline quote there
+STAND_IN_MIN_WORDS = 3  # a fragment shorter than this locates nothing
+
+
+def _offline_stand_in(ctx: Context, q: QuoteV1, offline_quotes: list[Quote]) -> Quote | None:
+    """The offline engine's direct quote over the words of a model quote that did not hold: the parts
+    of the model's text between ellipses found verbatim, or the whole of it found near-verbatim."""
+    lo, hi = ctx.window(q.sentence_id, 2, 8)
+    located: list[tuple[int, int]] = []
+    parts = [gm.norm_str(p).strip("\"' ,.") for p in _ELLIPSIS.split(q.text)]
+    for part in parts:
+        if len(part.split()) >= STAND_IN_MIN_WORDS:
+            located += gm.find_exact(ctx.nt, part, lo, hi)[:1]
+    if not located and len(parts) == 1 and len(parts[0]) >= FUZZY_MIN_CHARS:
+        fuzzy = gm.find_fuzzy(ctx.nt, parts[0], lo, hi, STAND_IN_FUZZY)
+        located += [fuzzy[0]] if fuzzy else []
+    best: tuple[int, Quote] | None = None
+    for o in offline_quotes:
+        if o.kind != "direct" or o.sentence_id not in ctx.allowed or o.sentence_id in ctx.tainted:
+            continue
+        overlap = sum(max(0, min(e, o.end) - max(s, o.start)) for s, e in located)
+        if overlap and (best is None or overlap > best[0]):
+            best = (overlap, o)
+    return best[1] if best else None
 
 
 _CUE_WORD = re.compile(r"[A-Za-z]+(?:\s+to\b)?")

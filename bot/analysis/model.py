@@ -153,3 +153,6 @@ class Article(_Model):
     text: str
     source: Source = Field(default_factory=Source)
     links: list[Link] = Field(default_factory=list)
+    # Sentences for the reader about the text itself ("only the first 50 of 120 pages were read"); the
+    # pipeline puts them first in the Analysis's warnings.
+    warnings: list[str] = Field(default_factory=list)

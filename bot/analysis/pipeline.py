@@ -104,6 +104,13 @@ class Pipeline:
         # Analyses of links running now, by (engine id, canonical URL).
         self.inflight: Flights[Outcome] = Flights()
 
+    async def close(self) -> None:
+        """Close what the engines hold open (the LLM engine's HTTP client), inside the running loop."""
+        for eng in list(self._engines.values()):
+            close = getattr(eng, "close", None)
+            if close is not None:
+                await close()
+
     def engine(self, name: str | None = None) -> Engine:
         """The engine called `name` (offline, openai, auto; default: the NEWSBOT_ENGINE setting)."""
         name = resolve_engine_name(name, self.settings)
@@ -248,6 +255,8 @@ class Pipeline:
                     await self._put(key, url, digest, eng.engine_id, cached, article)
                 return Outcome(cached, True, time.perf_counter() - started)
         analysis = await eng.analyze(article, id)
+        if article.warnings:
+            analysis = analysis.model_copy(update={"warnings": [*article.warnings, *analysis.warnings]})
         if self.store is not None and not _degraded(analysis, eng):
             await self._put(key, url, digest, eng.engine_id, analysis, article)
         return Outcome(analysis, False, time.perf_counter() - started)

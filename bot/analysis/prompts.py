@@ -18,7 +18,7 @@ from string import Template
 from bot.analysis.model import Sentence
 
 PROMPT_NAME = "analyze"
-PROMPT_VERSION = "v1"
+PROMPT_VERSION = "v2"  # v2: the summary is written in a named language
 PROMPT_ID = f"{PROMPT_NAME}.{PROMPT_VERSION}"
 
 _WS = re.compile(r"\s+")
@@ -70,8 +70,12 @@ class RenderedPrompt:
     boundary: str
 
 
+ARTICLE_LANGUAGE = "the language the article is written in"
+
+
 def render(
-    text: str, sentences: list[Sentence], title: str | None = None, note: str = "", prompt_id: str = PROMPT_ID
+    text: str, sentences: list[Sentence], title: str | None = None, note: str = "", prompt_id: str = PROMPT_ID,
+    summary_language: str = ARTICLE_LANGUAGE,
 ) -> RenderedPrompt:
     """Chat messages for `sentences` of `text` (already trimmed to the token budget by the caller)."""
     system_t, user_t = load(prompt_id)
@@ -84,6 +88,7 @@ def render(
         "title": _title(title),
         "sentences": body,
         "note": f"\n{note}" if note else "",
+        "summary_language": summary_language,
     }
     return RenderedPrompt(
         messages=[

@@ -27,7 +27,8 @@ from .errors import (
 )
 from .extract import article_from_text, extract_article
 from .links import canonicalize, find_article_urls, find_urls, is_article_candidate
-from .safe_http import FetchedPage, fetch, new_session
+from .pdf import DEFAULT_MAX_PAGES, article_from_pdf
+from .safe_http import PDF_TYPE, FetchedPage, fetch, new_session
 
 __all__ = [
     "Article", "BlockedAddress", "ConnectionFailed", "FetchError", "FetchTimeout", "FetchedPage",
@@ -37,10 +38,12 @@ __all__ = [
 ]
 
 
-def article_from_page(page: FetchedPage) -> Article:
+def article_from_page(page: FetchedPage, max_pdf_pages: int = DEFAULT_MAX_PAGES) -> Article:
     """A fetched page → Article; source.url is the canonical form of the URL the page finally came from."""
     url = canonicalize(page.url_final)
-    if page.content_type == "text/plain":
+    if page.content_type == PDF_TYPE:
+        article = article_from_pdf(page.body, url, max_pages=max_pdf_pages)
+    elif page.content_type == "text/plain":
         article = article_from_text(page.text, url)
     else:
         article = extract_article(page.text, url)
@@ -57,5 +60,7 @@ async def fetch_article(
     processes when given, else in a thread, never on the event loop that acks Slack.
     """
     page = await fetch(url, settings, session=session)
-    # The decoded text is all extraction reads; the raw bytes need not be copied to a worker too.
-    return await run_cpu(cpu, article_from_page, dataclasses.replace(page, body=b""))
+    # The decoded text is all HTML extraction reads, so the raw bytes are not copied to a worker; a PDF's
+    # bytes are what it reads.
+    sent = page if page.content_type == PDF_TYPE else dataclasses.replace(page, body=b"")
+    return await run_cpu(cpu, article_from_page, sent, settings.pdf_max_pages)

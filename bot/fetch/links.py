@@ -44,8 +44,8 @@ _NON_ARTICLE_EXTENSIONS = frozenset(
         # video and audio
         "mp4", "m4v", "mov", "webm", "avi", "mkv", "wmv", "flv", "m3u8", "mpd", "mp3", "m4a", "wav",
         "ogg", "oga", "flac", "aac",
-        # documents and archives we cannot read as articles
-        "pdf", "zip", "gz", "tgz", "rar", "7z", "exe", "dmg", "apk", "doc", "docx", "xls", "xlsx",
+        # documents and archives we cannot read as articles (PDFs we can: bot/fetch/pdf.py)
+        "zip", "gz", "tgz", "rar", "7z", "exe", "dmg", "apk", "doc", "docx", "xls", "xlsx",
         "ppt", "pptx", "csv", "json", "xml",
     }
 )

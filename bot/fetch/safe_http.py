@@ -29,10 +29,12 @@ from .errors import (
     UnsupportedContentType,
 )
 from .guard import PinnedResolver, resolve_checked
+from .pdf import PDF_MAGIC
 
 USER_AGENT = "Mozilla/5.0 (compatible; newsbot/0.1; +https://github.com/newsbot/newsbot; reads links shared in Slack)"
-ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
-ARTICLE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/pdf;q=0.8,*/*;q=0.1"
+PDF_TYPE = "application/pdf"  # read as bytes (bot/fetch/pdf.py), up to NEWSBOT_FILE_MAX_BYTES
+ARTICLE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain", PDF_TYPE})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_TRIES = 3
 RETRY_AFTER_CAP = 5.0  # seconds; a site asking for longer gets this much, then its error
@@ -184,20 +186,26 @@ async def _read_page(resp: aiohttp.ClientResponse, where: URL, settings: Setting
     content_type = resp.content_type.lower() if declared else ""
     if declared and content_type not in ARTICLE_TYPES:
         raise UnsupportedContentType(content_type, url=url)
-    limit = settings.fetch_max_bytes
+    # A PDF may be larger than a web page; an undeclared body may turn out to be one.
+    limit = settings.fetch_max_bytes if content_type not in ("", PDF_TYPE) else _pdf_limit(settings)
     if resp.content_length is not None and resp.content_length > limit:
         raise TooLarge(limit, resp.content_length, url=url)
-    body = await _read_capped(resp, limit, url)
+    body = await read_capped(resp, limit, url)
     if not declared:
         content_type = _sniff(body)
         if content_type is None:
             raise UnsupportedContentType(resp.content_type, url=url)
+        if content_type != PDF_TYPE and len(body) > settings.fetch_max_bytes:
+            raise TooLarge(settings.fetch_max_bytes, len(body), url=url)
+    if content_type == PDF_TYPE:  # bytes, not text: bot/fetch/pdf.py reads it
+        return FetchedPage(url_final=url, status=resp.status, content_type=content_type, charset="",
+                           body=body, text="")
     text, codec = decode_body(body, resp.charset if declared else None, html=content_type != "text/plain")
     return FetchedPage(url_final=url, status=resp.status, content_type=content_type, charset=codec,
                        body=body, text=text)
 
 
-async def _read_capped(resp: aiohttp.ClientResponse, limit: int, url: str) -> bytes:
+async def read_capped(resp: aiohttp.ClientResponse, limit: int, url: str) -> bytes:
     """The body, refusing as soon as it passes `limit` bytes (after decompression)."""
     chunks: list[bytes] = []
     total = 0
@@ -209,8 +217,14 @@ async def _read_capped(resp: aiohttp.ClientResponse, limit: int, url: str) -> by
     return b"".join(chunks)
 
 
+def _pdf_limit(settings: Settings) -> int:
+    return max(settings.fetch_max_bytes, settings.file_max_bytes)
+
+
 def _sniff(body: bytes) -> str | None:
-    """A media type for a response that declared none: HTML if it looks like HTML, else unknown."""
+    """A media type for a response that declared none: a PDF or HTML if it looks like one, else unknown."""
+    if PDF_MAGIC in body[:1024]:
+        return PDF_TYPE
     head = body[:1024].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in head:
         return "text/html"

@@ -262,9 +262,10 @@ def _byline(analysis: Analysis, *, link: bool) -> str:
     return " · ".join(parts)
 
 
-def _footer(analysis: Analysis, elapsed: float | None, from_cache: bool, shared_by: str | None) -> str:
+def _footer(analysis: Analysis, elapsed: float | None, from_cache: bool, shared_by: str | None,
+            engine_by_channel: bool = False) -> str:
     engine = analysis.engine.name + (f" ({clip(analysis.engine.model, 40)})" if analysis.engine.model else "")
-    parts = [f"{escape(engine)} engine"]
+    parts = [f"{escape(engine)} engine" + (" (this channel's setting)" if engine_by_channel else "")]
     if from_cache:
         parts.append("from cache")
     elif elapsed is not None:
@@ -358,11 +359,12 @@ def analysis_message(
     from_cache: bool = False,
     share_value: str | None = None,
     shared_by: str | None = None,
+    engine_by_channel: bool = False,
     addendum: Addendum | None = None,
 ) -> Message:
     """The analysis as Slack will show it: the thread reply (`thread`) or one slash command's view."""
     spec = view_spec(view)
-    footer = _footer(analysis, elapsed, from_cache, shared_by)
+    footer = _footer(analysis, elapsed, from_cache, shared_by, engine_by_channel)
     tail: list[tuple[Block, int]] = [(_context(footer), len(footer))]
     button = _button("Share in channel", SHARE_ACTION, share_value) if share_value else None
     if button is not None:

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 
+from bot.analysis.engine_choice import EngineChoice
 from bot.analysis.pipeline import Outcome
 from bot.cpu_pool import WorkerCrashed
 from bot.fetch.errors import FetchError
@@ -22,6 +23,7 @@ from bot.memory.stories import same_story
 from bot.redact import redact
 from bot.slack import blocks, comparisons, followups, payload
 from bot.slack.compare_blocks import compare_message
+from bot.slack.engines import engine_for
 from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
@@ -37,11 +39,13 @@ _MOMENTARY = {"ratelimited", "fatal_error", "internal_error", "request_timeout",
 Respond = Callable[..., Awaitable[object]]
 
 
-async def analyse(rt: Runtime, url: str) -> Outcome | str:
-    """The pipeline's outcome, or a sentence saying why there is none. One link shared in several channels
-    (or reaching several processes) at once is fetched and analysed once: the pipeline's single flight."""
+async def analyse(rt: Runtime, url: str, engine: EngineChoice | None = None) -> Outcome | str:
+    """The pipeline's outcome with `engine` (see bot.slack.engines), or a sentence saying why there is none.
+    One link shared in several channels (or reaching several processes) at once is fetched and analysed
+    once per engine: the pipeline's single flight."""
     try:
-        return await asyncio.wait_for(rt.pipeline.run_url(url), timeout=rt.analysis_timeout)
+        run = rt.pipeline.run_url(url, engine=engine.engine if engine else None)
+        return await asyncio.wait_for(run, timeout=rt.analysis_timeout)
     except (FetchError, WorkerCrashed) as e:
         return str(e)
     except TimeoutError:
@@ -63,24 +67,34 @@ def _momentary(e: SlackApiError) -> bool:
 # --- links shared in channels ------------------------------------------------------------------------------
 
 
-async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str, team: str | None = None) -> None:
-    """Post the placeholder in the thread now and queue the analysis that will replace it."""
-    site = blocks.site_of(url)
-    try:
-        resp = await rt.client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
-            **blocks.placeholder(site).as_kwargs(),
-        )
-    except SlackApiError as e:
-        log.warning("could not post in %s: %s", channel, slack_error(e))
-        if not _momentary(e):  # not_in_channel, channel_not_found: nowhere to say anything
-            return
-        resp = None  # Slack was down past the retries: the answer is still made, and posted when ready
-    # Slack always returns the new message's ts; without it (an odd proxy or fake, or no placeholder) the
-    # answer is posted as a new message rather than lost.
-    ts = resp.get("ts") if resp is not None and isinstance(resp.data, dict) else None
+async def post_placeholder(rt: Runtime, *, channel: str, thread_ts: str, site: str) -> str | None:
+    """Post "Reading <site>…" in the thread and remember it until it is answered. Returns its ts; raises
+    SlackApiError when Slack refuses (not_in_channel, channel_not_found...)."""
+    resp = await rt.client.chat_postMessage(
+        channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False,
+        **blocks.placeholder(site).as_kwargs(),
+    )
+    # Slack always returns the new message's ts; without it (an odd proxy or fake) the answer is posted
+    # as a second message rather than lost.
+    ts = resp.get("ts") if isinstance(resp.data, dict) else None
     if ts:
         rt.pending[(channel, ts)] = site
+    return ts
+
+
+async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str, team: str | None = None
+                        ) -> str | None:
+    """Post the placeholder in the thread now and queue the analysis that will replace it. Returns Slack's
+    error when there is nowhere in the thread to answer (the caller may have someone to tell), else None."""
+    site = blocks.site_of(url)
+    try:
+        ts = await post_placeholder(rt, channel=channel, thread_ts=thread_ts, site=site)
+    except SlackApiError as e:
+        log.warning("could not post in %s: %s", channel, slack_error(e))
+        if not _momentary(e):  # not_in_channel, channel_not_found: nowhere in the thread to say anything
+            return slack_error(e)
+        ts = None  # Slack was down past the retries: the answer is still made, and posted when ready
+    if ts:
         await _owe(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     async def job() -> None:
@@ -88,6 +102,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str, 
 
     if not rt.queue.submit(job, key=url):
         await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts, message=blocks.failure(site, BUSY))
+    return None
 
 
 async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) -> None:
@@ -103,13 +118,14 @@ async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: 
     """The thread reply; when another outlet's article on the same story was shared earlier in this same
     conversation, it ends with a comparison of the two (bot/slack/comparisons.py). Follow-ups on earlier
     unconfirmed claims come after the answer is out, so they never delay it."""
-    result = await analyse(rt, url)
+    engine = await engine_for(rt, channel)
+    result = await analyse(rt, url, engine)
     addendum = None
     if not isinstance(result, str):
         addendum = await comparisons.for_share(rt, team=team, channel=channel, url=url, analysis=result.analysis)
     await rt.acks.wait()  # rendering and sending a whole analysis is the heaviest step: acks go first
     await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts,
-                  message=_answer(result, url, "thread", addendum=addendum))
+                  message=_answer(result, url, "thread", addendum=addendum, engine_by_channel=engine.by_channel))
     if not isinstance(result, str):
         await followups.after_reply(rt, channel=channel, url=url, analysis=result.analysis)
 
@@ -168,10 +184,12 @@ async def _edit(rt: Runtime, *, channel: str, ts: str, message: blocks.Message) 
 
 async def unfurl_link(rt: Runtime, event: dict, raw_url: str, url: str) -> None:
     """Attach the summary view under a link whose domain the app registered for unfurling."""
-    result = await analyse(rt, url)
+    engine = await engine_for(rt, payload.text(event, "channel"))
+    result = await analyse(rt, url, engine)
     if isinstance(result, str):
         return  # a preview is optional; the thread reply says what went wrong
-    message = blocks.analysis_message(result.analysis, "summarize", elapsed=result.seconds, from_cache=result.cached)
+    message = blocks.analysis_message(result.analysis, "summarize", elapsed=result.seconds, from_cache=result.cached,
+                                      engine_by_channel=engine.by_channel)
     target = (
         {"unfurl_id": payload.text(event, "unfurl_id"), "source": payload.text(event, "source")}
         if payload.text(event, "unfurl_id") and payload.text(event, "source")
@@ -203,13 +221,16 @@ def parse_share_value(value: str) -> tuple[str, str] | None:
     return view, url
 
 
-async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: Respond) -> None:
+async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: Respond,
+                         channel: str | None = None) -> None:
     """Queue the analysis for a slash command; the answer goes to response_url, visible to the user only."""
 
     key = _awaiting(rt, respond, url, response_type="ephemeral")
 
     async def job() -> None:
-        message = _answer(await analyse(rt, url), url, view, share_value=share_value(view, url))
+        engine = await engine_for(rt, channel)
+        message = _answer(await analyse(rt, url, engine), url, view, share_value=share_value(view, url),
+                          engine_by_channel=engine.by_channel)
         rt.awaiting.pop(key, None)
         await _respond(respond, message, response_type="ephemeral")
 
@@ -225,19 +246,21 @@ def _awaiting(rt: Runtime, respond: Respond, url: str, **kwargs: object) -> obje
     return key
 
 
-async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, respond: Respond) -> None:
+async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, respond: Respond,
+                channel: str | None = None) -> None:
     """Post the analysis a user is looking at to the whole channel (it is cached, so this is quick)."""
 
     key = _awaiting(rt, respond, url, response_type="ephemeral", replace_original=False)
 
     async def job() -> None:
-        result = await analyse(rt, url)
+        engine = await engine_for(rt, channel)
+        result = await analyse(rt, url, engine)
         rt.awaiting.pop(key, None)
         if isinstance(result, str):
             await _respond(respond, blocks.failure(blocks.site_of(url), result), response_type="ephemeral",
                            replace_original=False)
             return
-        message = _answer(result, url, view, elapsed=None, shared_by=user)
+        message = _answer(result, url, view, elapsed=None, shared_by=user, engine_by_channel=engine.by_channel)
         if await _respond(respond, message, response_type="in_channel", replace_original=False):
             await _respond(respond, None, delete_original=True)
 
@@ -276,13 +299,15 @@ async def _respond(respond: Respond, message: blocks.Message | None, **kwargs: o
     return True
 
 
-async def answer_compare(rt: Runtime, *, first: str, second: str, respond: Respond) -> None:
+async def answer_compare(rt: Runtime, *, first: str, second: str, respond: Respond,
+                         channel: str | None = None) -> None:
     """Queue `/compare first second`: both read side by side, the second compared with the first, the
     answer through response_url to the user only; either one unreadable is said plainly."""
     key = _awaiting(rt, respond, first, response_type="ephemeral")
 
     async def job() -> None:
-        results = await asyncio.gather(analyse(rt, first), analyse(rt, second))
+        engine = await engine_for(rt, channel)
+        results = await asyncio.gather(analyse(rt, first, engine), analyse(rt, second, engine))
         rt.awaiting.pop(key, None)
         await _respond(respond, _compared(first, second, *results), response_type="ephemeral")
 

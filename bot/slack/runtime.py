@@ -44,6 +44,13 @@ _BAD_TOKEN_ERRORS = {"invalid_auth", "not_authed", "account_inactive", "token_re
                      "not_allowed_token_type"}
 # An analysis that has not finished by then is reported as a failure instead of leaving "Reading…" forever.
 ANALYSIS_TIMEOUT = 120.0
+
+
+def analysis_timeout_for(settings: Settings) -> float:
+    """ANALYSIS_TIMEOUT, or longer when the fetch and one model request (OPENAI_TIMEOUT, hard-capped at
+    1.5 times it) may take longer: a slow local model's answer, or the offline fallback saying why, is
+    worth more than "took too long"."""
+    return max(ANALYSIS_TIMEOUT, settings.fetch_timeout + settings.openai_timeout * 1.5 + 30)
 IDENTITY_RETRY_SECONDS = 60.0
 # At shutdown, how long to wait for listeners to finish what they started for requests already acked
 # (recording the link, posting the placeholder): seconds, not analyses.
@@ -206,6 +213,7 @@ class Runtime:
             queue=WorkQueue(settings.max_concurrent_analyses, settings.max_queued_analyses, pause=acks.wait),
             session=session,
             acks=acks,
+            analysis_timeout=analysis_timeout_for(settings),
             cpu=cpu,
             clock=clock or SystemClock(),
         )
@@ -295,6 +303,7 @@ class Runtime:
             ("cancelling analyses", self.pipeline.inflight.cancel_all),
             ("stopping the worker processes", self.cpu.close),
             ("editing placeholders", self._release_placeholders),
+            ("closing the model server's HTTP client", self.pipeline.close),
             ("closing the HTTP session", self.session.close),
             ("closing the store", self.store.close),
         ]

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.coordination import Coordination
 from bot.store.memory import Memory
-from bot.store.tables import analyses, analysis_urls, events, shared_links, token_usage
+from bot.store.tables import analyses, analysis_urls, channel_settings, events, shared_links, token_usage
 
 # Event ids only need to outlive Slack's retry window (three retries within about an hour); a day is
 # plenty and keeps the table small.
@@ -152,3 +152,25 @@ class Store(Memory, Coordination):
             return (await conn.execute(stmt)).scalar()
 
         return await self.read(query)
+
+    # --- a channel's engine setting ---------------------------------------------------------------------
+
+    async def channel_engine(self, *, team: str | None, channel: str) -> str | None:
+        """The channel's own engine setting (offline or auto), None when it has none."""
+        stmt = select(channel_settings.c.engine).where(channel_settings.c.team == (team or ""),
+                                                      channel_settings.c.channel == channel)
+        value = await self._scalar(stmt)
+        return str(value) if value else None
+
+    async def set_channel_engine(self, *, team: str | None, channel: str, engine: str | None,
+                                 user: str | None = None) -> None:
+        """Set (offline, auto) or clear (None) the channel's engine setting."""
+        where = (channel_settings.c.team == (team or ""), channel_settings.c.channel == channel)
+        if engine is None:
+            await self.write(lambda conn: conn.execute(delete(channel_settings).where(*where)),
+                             "clearing a channel's engine setting")
+            return
+        values = {"engine": engine, "set_by": user, "updated": time.time()}
+        stmt = self.insert(channel_settings).values(team=team or "", channel=channel, **values)
+        stmt = stmt.on_conflict_do_update(index_elements=["team", "channel"], set_=values)
+        await self.write(lambda conn: conn.execute(stmt), "saving a channel's engine setting")

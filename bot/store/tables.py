@@ -188,3 +188,15 @@ followups = Table(
     Column("created", Float, nullable=False),
     PrimaryKeyConstraint("team", "claim_key", "new_url", name="followups_pkey"),
 )
+
+# A channel's own engine setting (`/newsbot engine offline|auto`): "offline" keeps the channel's articles
+# away from every model provider. No row: the workspace's default (bot/analysis/engine_choice.py).
+channel_settings = Table(
+    "channel_settings", metadata,
+    Column("team", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("engine", Text, nullable=False),  # offline | auto
+    Column("set_by", Text),
+    Column("updated", Float, nullable=False),
+    PrimaryKeyConstraint("team", "channel", name="channel_settings_pkey"),
+)

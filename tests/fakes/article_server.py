@@ -5,7 +5,8 @@
 
 Routes: /news/<slug> (the example article as HTML, or any page added with `add`), /hostile (an article
 full of Slack mentions), /missing (404), /file.bin (application/octet-stream), /image (image/png),
-/redirect?to=<url> (302), /slow (answers after `slow_seconds`). `hits` counts requests per path.
+/redirect?to=<url> (302), /slow (answers after `slow_seconds`), /files/<name> (bytes added with `add_file`,
+e.g. a PDF, with the content type given). `hits` counts requests per path.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def article_html(text: str, *, published: str = "2026-11-24T10:00:00Z", site: st
 @dataclass
 class ArticleServer:
     pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     # Extra routes (path → aiohttp handler), e.g. tests/fakes/hostile_pages.py; hits counted for them too.
     routes: dict = field(default_factory=dict)
     hits: Counter = field(default_factory=Counter)
@@ -67,6 +69,7 @@ class ArticleServer:
         app.router.add_get("/image", self._image)
         app.router.add_get("/redirect", self._redirect)
         app.router.add_get("/slow", self._slow)
+        app.router.add_get("/files/{name}", self._file)
         for path, handler in self.routes.items():
             app.router.add_get(path, self._counted(handler))
         self._runner = web.AppRunner(app, access_log=None)
@@ -89,6 +92,19 @@ class ArticleServer:
         """Serve `text` (first line = title) as an article at /news/<slug>; returns its URL."""
         self.pages[slug] = article_html(text)
         return self.url(f"/news/{slug}")
+
+    def add_file(self, name: str, body: bytes, content_type: str = "application/pdf") -> str:
+        """Serve `body` at /files/<name> as `content_type`; returns its URL."""
+        self.files[name] = (body, content_type)
+        return self.url(f"/files/{name}")
+
+    async def _file(self, request: web.Request) -> web.Response:
+        self._count(request)
+        found = self.files.get(request.match_info["name"])
+        if found is None:
+            raise web.HTTPNotFound(text="no such file")
+        body, content_type = found
+        return web.Response(body=body, content_type=content_type)
 
     def _count(self, request: web.Request) -> None:
         self.hits[request.path] += 1

@@ -1,8 +1,9 @@
 """A fake OpenAI-compatible server on 127.0.0.1: `POST /v1/chat/completions`, scriptable per test.
 
 Tests queue replies (a good answer, invented quotes, a 429 with Retry-After, 500s, a hang, malformed JSON,
-a 400 refusing json_schema...) and drive the server through the real openai SDK via its base URL. Every
-request body is recorded in `requests`.
+a 400 refusing json_schema or any response_format, the shapes real models answer in: reasoning blocks,
+prose, content as a list of parts, `reasoning_content`, a refusal...) and drive the server through the
+real openai SDK via its base URL. Every request body is recorded in `requests`.
 
 Also runnable by hand for end-to-end checks of `newsbot analyze`:
     python -m tests.fakes.fake_openai --port 8765 --answer answer.json [--fail 2 --status 500]
@@ -24,7 +25,8 @@ from aiohttp import web
 @dataclass
 class Reply:
     status: int = 200
-    content: str | None = None  # the assistant message content of a 200 answer
+    content: str | list | None = None  # the assistant message content of a 200 answer (a list: parts)
+    message: dict[str, Any] = field(default_factory=dict)  # more message fields: reasoning_content, refusal
     body: Any = None  # a raw body (dict → JSON, str/bytes as is) instead of a chat completion
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
@@ -49,16 +51,37 @@ def error(status: int, message: str = "error", headers: dict[str, str] | None = 
 
 def refuse_json_schema(then: Reply) -> Callable[[dict], Reply]:
     """Like servers without structured outputs: 400 for response_format json_schema, else `then`."""
+    return refuse_formats("json_schema", then=then)
+
+
+def refuse_formats(*types: str, then: Reply, message: str | None = None) -> Callable[[dict], Reply]:
+    """400 for a request whose response_format type is one of `types` ("none": no response_format at
+    all), with the server's own message; else `then`."""
 
     def reply(request: dict) -> Reply:
-        if (request.get("response_format") or {}).get("type") == "json_schema":
-            return error(400, "response_format type 'json_schema' is not supported")
+        kind = (request.get("response_format") or {}).get("type", "none")
+        if kind in types:
+            return error(400, message or f"response_format type '{kind}' is not supported by this server")
         return then
 
     return reply
 
 
-def completion(content: str | None, model: str, finish_reason: str, usage: tuple[int, int] | None) -> dict:
+def refuse_params(*names: str, then: Reply) -> Callable[[dict], Reply]:
+    """400 naming the first of `names` the request carries (like OpenAI's reasoning models do for
+    temperature, or a server for max_tokens), else `then`."""
+
+    def reply(request: dict) -> Reply:
+        for name in names:
+            if name in request:
+                return error(400, f"Unsupported parameter: '{name}' is not supported with this model.")
+        return then
+
+    return reply
+
+
+def completion(content: str | list | None, model: str, finish_reason: str, usage: tuple[int, int] | None,
+               message: dict[str, Any] | None = None) -> dict:
     body: dict[str, Any] = {
         "id": f"chatcmpl-fake{int(time.time() * 1000)}",
         "object": "chat.completion",
@@ -67,7 +90,7 @@ def completion(content: str | None, model: str, finish_reason: str, usage: tuple
         "choices": [
             {
                 "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": None},
+                "message": {"role": "assistant", "content": content, "refusal": None, **(message or {})},
                 "finish_reason": finish_reason,
                 "logprobs": None,
             }
@@ -116,7 +139,7 @@ class FakeOpenAI:
             data = reply.body.encode() if isinstance(reply.body, str) else reply.body
             return web.Response(body=data, status=reply.status, headers=reply.headers,
                                 content_type=reply.content_type)
-        data = completion(reply.content, body.get("model", "fake"), reply.finish_reason, reply.usage)
+        data = completion(reply.content, body.get("model", "fake"), reply.finish_reason, reply.usage, reply.message)
         return web.json_response(data, status=reply.status, headers=reply.headers)
 
     async def start(self, port: int = 0) -> str:

@@ -2,6 +2,8 @@
 
 Point the app at it with SLACK_API_URL=<fake.url>/api/. Response URLs handed out in slash command
 payloads (`fake.response_url(...)`) are served here too, so what the app answers through them is recorded.
+Files added with `fake.add_file(...)` are described by files.info and served at their url_private
+(/files-pri/...), only to a request bearing the bot token, as Slack's file host does.
 """
 
 from __future__ import annotations
@@ -29,6 +31,30 @@ class Call:
     args: dict[str, Any]
     path: str = ""
     token: str | None = None
+
+
+@dataclass
+class FakeFile:
+    id: str
+    name: str
+    body: bytes
+    mimetype: str
+    filetype: str
+    url_private: str | None = None  # default: served by the fake itself
+    redirect_to: str | None = None  # the download answers 302 to this
+    size: int | None = None  # default: len(body); files.info reports it
+    chunked: bool = False  # send the body in chunks, with no Content-Length
+    external: bool = False  # files.info says is_external (a Google Drive file linked in Slack)
+
+    @property
+    def path(self) -> str:
+        return f"/files-pri/{TEAM_ID}-{self.id}/{self.name}"
+
+    def info(self, base: str) -> dict[str, Any]:
+        url = self.url_private or base + self.path
+        return {"id": self.id, "name": self.name, "title": self.name, "mimetype": self.mimetype,
+                "filetype": self.filetype, "size": len(self.body) if self.size is None else self.size,
+                "url_private": url, "url_private_download": url + "?download=1", "is_external": self.external}
 
 
 @dataclass
@@ -63,13 +89,20 @@ class FakeSlack:
     _changed: asyncio.Event | None = None
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _envelopes: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # Files: id → FakeFile (files.info and the url_private download). Downloads need this bearer token.
+    files: dict[str, FakeFile] = field(default_factory=dict)
+    bot_token: str = "xoxb-test-token"
+    # Conversations the bot is not a member of → the error posting there gets (not_in_channel for a
+    # public channel, channel_not_found for a private one or a DM it can't see).
+    not_in: dict[str, str] = field(default_factory=dict)
 
     async def start(self) -> FakeSlack:
         app = web.Application()
         app.router.add_post(self.api_prefix + "/{method}", self._api)
-        app.router.add_get(self.api_prefix + "/{method}", self._api)  # slack_sdk GETs users.info and a few more
+        app.router.add_get(self.api_prefix + "/{method}", self._api)  # slack_sdk GETs users.info, files.info...
         app.router.add_post("/response/{id}", self._response)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/files-pri/{key}/{name}", self._file)
         if self.unknown_method_json:
             app.router.add_post("/{tail:.*}", self._unknown)
         self._runner = web.AppRunner(app, access_log=None)
@@ -137,6 +170,13 @@ class FakeSlack:
                                       "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID})
         if method == "apps.connections.open":
             return web.json_response({"ok": True, "url": self.url.replace("http://", "ws://") + "/socket"})
+        if method in ("chat.postMessage", "chat.postEphemeral") and args.get("channel") in self.not_in:
+            return web.json_response({"ok": False, "error": self.not_in[args["channel"]]})
+        if method == "files.info":
+            found = self.files.get(str(args.get("file")))
+            if found is None:
+                return web.json_response({"ok": False, "error": "file_not_found"})
+            return web.json_response({"ok": True, "file": found.info(self.url)})
         if method in ("chat.postMessage", "chat.postEphemeral") and args.get("blocks") in ([], "[]"):
             # Slack may refuse an empty block list on a new message; the app must leave `blocks` out instead.
             return web.json_response({"ok": False, "error": "invalid_blocks"})
@@ -153,6 +193,31 @@ class FakeSlack:
                                       "text": args.get("text")})
         return web.json_response({"ok": True})
 
+    def add_file(self, file_id: str, name: str, body: bytes, mimetype: str, filetype: str, **extra: Any) -> FakeFile:
+        """Serve `body` as a Slack file; `extra` sets FakeFile fields (url_private, redirect_to, size)."""
+        self.files[file_id] = FakeFile(file_id, name, body, mimetype, filetype, **extra)
+        return self.files[file_id]
+
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        """url_private: the file to the bot token; anyone else is sent to the sign-in page, as Slack does."""
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        self._record(Call("file_download", {"key": request.match_info["key"]}, request.path, token or None))
+        found = next((f for f in self.files.values() if request.path == f.path), None)
+        if found is None:
+            raise web.HTTPNotFound(text="file_not_found")
+        if token != self.bot_token:
+            raise web.HTTPFound(location="https://fake.slack.com/?redir=" + request.path)
+        if found.redirect_to:
+            raise web.HTTPFound(location=found.redirect_to)
+        if not found.chunked:
+            return web.Response(body=found.body, content_type=found.mimetype)
+        resp = web.StreamResponse(headers={"Content-Type": found.mimetype})
+        resp.enable_chunked_encoding()
+        await resp.prepare(request)
+        for start in range(0, len(found.body), 16_384):
+            await resp.write(found.body[start:start + 16_384])
+        await resp.write_eof()
+        return resp
     def channel_type(self, channel: str) -> str:
         return self.channel_types.get(channel) or {"G": "group", "D": "im"}.get(channel[:1], "channel")
 
@@ -292,5 +357,18 @@ def action_body(action_id: str, value: str, response_url: str, *, user: str = "U
         "response_url": response_url, "trigger_id": "1.2.3",
         "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
                      "action_ts": f"{time.time():.6f}"}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def shortcut_body(message: dict[str, Any], response_url: str, *, callback_id: str = "analyze_message",
+                  user: str = "U0000001", channel: str = "C0000001") -> str:
+    """A message shortcut ("Analyze with newsbot") on `message`, as Slack posts it to the app."""
+    payload = {
+        "type": "message_action", "token": "legacy", "action_ts": f"{time.time():.6f}",
+        "team": {"id": TEAM_ID, "domain": "fake"}, "user": {"id": user, "name": "someone"},
+        "channel": {"id": channel, "name": "general"}, "is_enterprise_install": False,
+        "callback_id": callback_id, "trigger_id": "1.2.3", "response_url": response_url,
+        "message_ts": message.get("ts"), "message": {"type": "message", **message},
     }
     return urlencode({"payload": json.dumps(payload)})

@@ -24,7 +24,7 @@ from bot.fetch.links import canonicalize
 from bot.memory.clock import Clock
 from bot.slack.app import RUNTIME, create_web_app
 from tests.fakes.article_server import ArticleServer
-from tests.fakes.fake_slack import FakeSlack, command_body, signed_headers
+from tests.fakes.fake_slack import FakeSlack, command_body, shortcut_body, signed_headers
 
 SECRET = "test-signing-secret"
 # What would ping or link if it reached Slack unescaped: <!channel>, <@U…>, <#C…>, a bare @here.
@@ -60,6 +60,11 @@ class Harness:
     async def command(self, command: str, text: str, name: str = "r1", **where: str) -> tuple[int, str, float]:
         """Run a slash command; `where` may set user, channel and team."""
         body = command_body(command, text, self.fake.response_url(name), **where)
+        return await self.post(body, content_type="application/x-www-form-urlencoded")
+
+    async def shortcut(self, message: dict, name: str = "r1", **kwargs) -> tuple[int, str, float]:
+        """The "Analyze with newsbot" message shortcut on `message`; its response_url is fake's `name`."""
+        body = shortcut_body(message, self.fake.response_url(name), **kwargs)
         return await self.post(body, content_type="application/x-www-form-urlencoded")
 
     async def cached_analysis(self, url: str) -> Analysis:

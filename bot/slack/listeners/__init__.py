@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, lookup
+from bot.slack.listeners import actions, commands, events, lookup, shortcuts
 from bot.slack.runtime import Runtime
 
 
@@ -12,4 +12,5 @@ def register_listeners(app: AsyncApp, rt: Runtime) -> None:
     events.register(app, rt)
     commands.register(app, rt)
     actions.register(app, rt)
+    shortcuts.register(app, rt)
     lookup.register(app, rt)

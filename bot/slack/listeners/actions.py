@@ -42,4 +42,5 @@ async def _share(rt: Runtime, ack: AsyncAck, body: dict, action: dict, respond: 
         log.info("share button clicked again; already shared once")
         return
     view, url = parsed
-    await replies.share(rt, view=view, url=url, user=payload.text(body, "user", "id"), respond=respond)
+    await replies.share(rt, view=view, url=url, user=payload.text(body, "user", "id"), respond=respond,
+                        channel=payload.text(body, "channel", "id"))

@@ -12,7 +12,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
 from bot.fetch.links import find_article_urls, find_urls
 from bot.slack import blocks, payload, replies
-from bot.slack.listeners import compare, digest, lookup
+from bot.slack.listeners import compare, digest, engine_setting, lookup
 from bot.slack.runtime import Runtime
 
 HELP_WORDS = {"help", "-h", "--help", "?", "usage"}
@@ -70,7 +70,8 @@ async def answer_link(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command: di
         return
     assert cmd.view is not None
     await ack(response_type="ephemeral", text=blocks.placeholder(blocks.site_of(urls[0])).text)
-    await replies.answer_command(rt, view=cmd.view, url=urls[0], respond=respond)
+    await replies.answer_command(rt, view=cmd.view, url=urls[0], respond=respond,
+                                 channel=command.get("channel_id") or None)
 
 
 async def answer_sources(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command: dict,
@@ -91,7 +92,8 @@ async def answer_compare(rt: Runtime, cmd: SlashCommand, ack: AsyncAck, command:
         await ack(response_type="ephemeral", **cmd.usage_message().as_kwargs())
         return
     # Word by word, so that one link typed twice is seen twice (and answered as such).
-    await compare.answer(rt, ack, respond, [url for word in text.split() for url in _command_urls(word)])
+    await compare.answer(rt, ack, respond, [url for word in text.split() for url in _command_urls(word)],
+                         channel=payload.text(command, "channel_id"))
 
 
 def _article_usage(name: str, what: str) -> str:
@@ -124,6 +126,9 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand(
         "/compare", "Two outlets' articles on one story: what only one claims or quotes, what they flag differently",
         "URL URL", compare.USAGE, answer_compare),
+    SlashCommand(
+        "/newsbot", "Which engine analyses this channel's articles; keep them away from language models",
+        "engine [offline | auto | default]", engine_setting.USAGE, engine_setting.answer),
 )
 BY_NAME = {cmd.name: cmd for cmd in COMMANDS}
 # A view named here but missing from blocks fails at import, not as a wrongly rendered answer.

@@ -15,7 +15,8 @@ USAGE = ("*Usage:* `/compare URL URL` — two outlets' articles on one story: wh
          "I'm in, its thread reply carries this comparison by itself.")
 
 
-async def answer(rt: Runtime, ack: AsyncAck, respond: AsyncRespond, urls: list[str]) -> None:
+async def answer(rt: Runtime, ack: AsyncAck, respond: AsyncRespond, urls: list[str],
+                 channel: str | None = None) -> None:
     """`urls`: the article links typed, in order, each as often as typed (so a link given twice shows)."""
     if len(urls) < 2:
         reason = ("I found only one article link in that: give me two, one from each outlet." if urls
@@ -29,4 +30,5 @@ async def answer(rt: Runtime, ack: AsyncAck, respond: AsyncRespond, urls: list[s
         return
     await ack(response_type="ephemeral",
               text=blocks.notice(f"Reading {blocks.site_of(first)} and {blocks.site_of(second)}…").text)
-    await replies.answer_compare(rt, first=first, second=second, respond=respond)
+    await replies.answer_compare(rt, first=first, second=second, respond=respond,
+                                 channel=channel)
