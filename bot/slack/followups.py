@@ -53,6 +53,37 @@ def message(found: FollowUp, new: Analysis, new_url: str, permalink: str | None)
     return blocks.Message(text=blocks.escape(text), blocks=[blocks.section("\n".join(lines))])
 
 
+# Follow-ups waiting their turn; past this (a flood of shares) a new one is skipped, with a log line: an
+# update is extra, and the replies themselves must not wait behind reading the team's history.
+MAX_WAITING = 100
+
+
+def start(rt: Runtime, *, channel: str, url: str, analysis: Analysis) -> None:
+    """Run `after_reply` in the background, one at a time: each reads up to EARLIER_MAX stored analyses,
+    which inline in every reply cut a flood's answers from about 15 to 3 a second (bench/bench_load.py).
+    Shutdown waits for it like any listener."""
+    if rt.settings.followup_days <= 0:
+        return
+    if rt.followups_waiting >= MAX_WAITING:
+        log.warning("skipped follow-ups for %s: %d already waiting", url, rt.followups_waiting)
+        return
+    rt.followups_waiting += 1
+
+    async def one() -> None:
+        try:
+            await rt.followup_lock.acquire()
+        finally:  # cancelled while waiting (shutdown) or not: it no longer waits
+            rt.followups_waiting -= 1
+        try:
+            await after_reply(rt, channel=channel, url=url, analysis=analysis)
+        finally:
+            rt.followup_lock.release()
+
+    task = asyncio.create_task(one(), name=f"newsbot-followups-{url[:60]}")
+    rt.listeners.add(task)
+    task.add_done_callback(rt.listeners.discard)
+
+
 async def after_reply(rt: Runtime, *, channel: str, url: str, analysis: Analysis) -> int:
     """Post the follow-ups `analysis` (just answered in `channel`) owes; returns how many were posted."""
     days = rt.settings.followup_days

@@ -127,7 +127,7 @@ async def analyse_into(rt: Runtime, *, channel: str, ts: str | None, thread_ts: 
     await deliver(rt, channel=channel, ts=ts, thread_ts=thread_ts,
                   message=_answer(result, url, "thread", addendum=addendum, engine_by_channel=engine.by_channel))
     if not isinstance(result, str):
-        await followups.after_reply(rt, channel=channel, url=url, analysis=result.analysis)
+        followups.start(rt, channel=channel, url=url, analysis=result.analysis)
 
 
 async def deliver(rt: Runtime, *, channel: str, ts: str | None, thread_ts: str, message: blocks.Message) -> None:
