@@ -84,4 +84,4 @@ def _copy_urls() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("newsbot does not downgrade its store; restore a backup instead")
+    raise RuntimeError("newsbot does not downgrade its store; restore a backup instead")

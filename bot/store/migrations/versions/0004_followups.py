@@ -29,4 +29,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("newsbot does not downgrade its store; restore a backup instead")
+    raise RuntimeError("newsbot does not downgrade its store; restore a backup instead")
