@@ -116,12 +116,19 @@ def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None,
 
     async def _events(request: web.Request) -> web.Response:
         try:
-            body, _ = await gate.checked_body(request, settings.slack_signing_secret or "")
+            body, data = await gate.checked_body(request, settings.slack_signing_secret or "")
         except gate.Refused as refused:
             log.warning("refused a request to %s from %s: %s (HTTP %d)", EVENTS_PATH, request.remote,
                         refused.reason, refused.status)
             return web.Response(status=refused.status, text=refused.reason)
         bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=request.headers)
+        if data.get("type") == "event_callback":
+            # Slack reads nothing but the status of an Events API ack, so a signed, well-formed event is
+            # acked here and Bolt's middleware and listener matching run after it: the ack costs what the
+            # signature check and one JSON parse cost, however busy the loop is with earlier events.
+            rt = request.app[RUNTIME]
+            rt.after_ack(_dispatch(rt, request.app[BOLT], bolt_request))
+            return web.Response(status=200)
         return await to_aiohttp_response(await request.app[BOLT].async_dispatch(bolt_request))
 
     async def home(request: web.Request) -> web.Response:
@@ -139,6 +146,14 @@ def create_web_app(settings: Settings, *, pipeline: Pipeline | None = None,
     web_app.router.add_get("/healthz", health)
     web_app.router.add_get("/", home)
     return web_app
+
+
+async def _dispatch(rt: Runtime, bolt: AsyncApp, request: AsyncBoltRequest) -> None:
+    """Bolt's handling of an event already acked: the listeners it starts answer the person as before."""
+    await rt.acks.wait()
+    response = await bolt.async_dispatch(request)
+    if response.status >= 400 and response.status != 404:  # 404: no listener for it, logged by on_error
+        log.warning("an acked event was not handled (Bolt answered %d: %s)", response.status, response.body[:200])
 
 
 async def run_socket_mode(settings: Settings) -> None:

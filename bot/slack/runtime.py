@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
@@ -270,6 +270,17 @@ class Runtime:
             return self.identity
         self.identity = Identity(user_id=resp.get("user_id"), bot_id=resp.get("bot_id"), team_id=resp.get("team_id"))
         return self.identity
+
+    def after_ack(self, work: Coroutine[object, object, None]) -> None:
+        """Run `work` for a request already acked, as a listener: shutdown waits for it too."""
+        task = asyncio.create_task(work)
+        self.listeners.add(task)
+        task.add_done_callback(self._after_ack_done)
+
+    def _after_ack_done(self, task: asyncio.Task) -> None:
+        self.listeners.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("handling an acked request failed", exc_info=task.exception())
 
     @contextlib.contextmanager
     def handling(self) -> Iterator[None]:
