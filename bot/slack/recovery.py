@@ -11,9 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.slack import blocks, replies
+from slack_bolt.context.respond.async_respond import AsyncRespond
+
+from bot.redact import redact
+from bot.slack import answers_owed, blocks, replies
 from bot.slack.runtime import RESTARTED, Runtime
-from bot.store import OwedReply
+from bot.store import OwedReply, OwedResponse
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +33,14 @@ def shortcut_marker(site: str) -> str:
 
 
 async def watch(rt: Runtime) -> None:
-    """Look for orphaned replies every half lease, for as long as the app runs."""
+    """Look for orphaned replies and answers every half lease, for as long as the app runs."""
     interval = max(rt.settings.lease_seconds / 2, 0.2)
     while True:
         try:
             for owed in await rt.store.take_over_replies():
                 await resume(rt, owed)
+            for answer in await rt.store.take_over_responses():
+                await resume_answer(rt, answer)
         except asyncio.CancelledError:
             raise
         except Exception as e:  # the store may be restarting: try again next round
@@ -61,3 +66,27 @@ async def resume(rt: Runtime, owed: OwedReply) -> None:
         if rt.queue.submit(job):
             return
     await replies.update(rt, channel=owed.channel, ts=owed.ts, message=blocks.failure(site, RESTARTED))
+
+
+async def resume_answer(rt: Runtime, owed: OwedResponse) -> None:
+    """A slash command or Share answer its process never sent: run it again, through the same response_url,
+    or, when a survivor already tried, say what happened."""
+    respond = AsyncRespond(response_url=owed.response_url)
+    log.info("finishing a %s answer left by a stopped process (attempt %d)", owed.kind, owed.attempts)
+    view = owed.view if owed.view in blocks.VIEWS else "all"
+    if owed.attempts <= MAX_ATTEMPTS and owed.kind == "command":
+        await replies.answer_command(rt, view=view, url=owed.url, respond=respond, channel=owed.channel,
+                                     resumed=owed.id)
+    elif owed.attempts <= MAX_ATTEMPTS and owed.kind == "share":
+        await replies.share(rt, view=view, url=owed.url, user=owed.user, respond=respond, channel=owed.channel,
+                            resumed=owed.id)
+    elif owed.attempts <= MAX_ATTEMPTS and owed.kind == "compare" and owed.url2:
+        await replies.answer_compare(rt, first=owed.url, second=owed.url2, respond=respond, channel=owed.channel,
+                                     resumed=owed.id)
+    else:
+        message = blocks.failure(blocks.site_of(owed.url), RESTARTED.replace("share the link", "run the command"))
+        try:
+            await respond(**message.as_kwargs(), **answers_owed.answer_kwargs(owed.kind))
+        except Exception as e:  # an expired response_url or a network error: nothing more to be done
+            log.warning("could not answer through a response_url: %s", redact(e))
+        await answers_owed.settle(rt, owed.id)

@@ -21,7 +21,7 @@ from bot.fetch.errors import FetchError
 from bot.memory.compare import compare
 from bot.memory.stories import same_story
 from bot.redact import redact
-from bot.slack import blocks, comparisons, followups, payload
+from bot.slack import answers_owed, blocks, comparisons, followups, payload
 from bot.slack.compare_blocks import compare_message
 from bot.slack.engines import engine_for
 from bot.slack.runtime import Runtime, slack_error
@@ -222,52 +222,54 @@ def parse_share_value(value: str) -> tuple[str, str] | None:
 
 
 async def answer_command(rt: Runtime, *, view: blocks.View, url: str, respond: Respond,
-                         channel: str | None = None) -> None:
-    """Queue the analysis for a slash command; the answer goes to response_url, visible to the user only."""
-
-    key = _awaiting(rt, respond, url, response_type="ephemeral")
+                         channel: str | None = None, resumed: str | None = None) -> None:
+    """Queue the analysis for a slash command; the answer goes to response_url, visible to the user only.
+    `resumed`: the id of an answer owed taken over from a process that died (bot/slack/recovery.py)."""
+    key = await answers_owed.owe(rt, respond, kind="command", url=url, view=view, channel=channel,
+                                 resumed=resumed)
 
     async def job() -> None:
         engine = await engine_for(rt, channel)
         message = _answer(await analyse(rt, url, engine), url, view, share_value=share_value(view, url),
                           engine_by_channel=engine.by_channel)
-        rt.awaiting.pop(key, None)
-        await _respond(respond, message, response_type="ephemeral")
+        await _respond_owed(rt, key, respond, message, response_type="ephemeral")
 
     if not rt.queue.submit(job, key=url):
-        rt.awaiting.pop(key, None)
-        await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral")
-
-
-def _awaiting(rt: Runtime, respond: Respond, url: str, **kwargs: object) -> object:
-    """Remember an answer owed through response_url until it is sent; shutdown apologises for the rest."""
-    key = object()
-    rt.awaiting[key] = (respond, blocks.site_of(url), kwargs)
-    return key
+        await _respond_owed(rt, key, respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral")
 
 
 async def share(rt: Runtime, *, view: blocks.View, url: str, user: str | None, respond: Respond,
-                channel: str | None = None) -> None:
+                channel: str | None = None, resumed: str | None = None) -> None:
     """Post the analysis a user is looking at to the whole channel (it is cached, so this is quick)."""
-
-    key = _awaiting(rt, respond, url, response_type="ephemeral", replace_original=False)
+    key = await answers_owed.owe(rt, respond, kind="share", url=url, view=view, channel=channel, user=user,
+                                 resumed=resumed)
 
     async def job() -> None:
         engine = await engine_for(rt, channel)
         result = await analyse(rt, url, engine)
-        rt.awaiting.pop(key, None)
         if isinstance(result, str):
-            await _respond(respond, blocks.failure(blocks.site_of(url), result), response_type="ephemeral",
-                           replace_original=False)
+            await _respond_owed(rt, key, respond, blocks.failure(blocks.site_of(url), result),
+                                response_type="ephemeral", replace_original=False)
             return
         message = _answer(result, url, view, elapsed=None, shared_by=user, engine_by_channel=engine.by_channel)
-        if await _respond(respond, message, response_type="in_channel", replace_original=False):
+        if await _respond_owed(rt, key, respond, message, response_type="in_channel", replace_original=False):
             await _respond(respond, None, delete_original=True)
 
     if not rt.queue.submit(job, key=url):
+        await _respond_owed(rt, key, respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral",
+                            replace_original=False)
+
+
+async def _respond_owed(rt: Runtime, key: str, respond: Respond, message: blocks.Message, **kwargs: object) -> bool:
+    """Send an answer owed, unless another process took it over, and strike it from the answers owed (a
+    crash in between answers twice: better than never)."""
+    if not await answers_owed.still_ours(rt, key):
         rt.awaiting.pop(key, None)
-        await _respond(respond, blocks.failure(blocks.site_of(url), BUSY), response_type="ephemeral",
-                       replace_original=False)
+        log.info("an answer owed was taken over by another process; it answers")
+        return False
+    sent = await _respond(respond, message, **kwargs)
+    await answers_owed.settle(rt, key)
+    return sent
 
 
 def _answer(result: Outcome | str, url: str, view: blocks.View, **options: object) -> blocks.Message:
@@ -300,20 +302,19 @@ async def _respond(respond: Respond, message: blocks.Message | None, **kwargs: o
 
 
 async def answer_compare(rt: Runtime, *, first: str, second: str, respond: Respond,
-                         channel: str | None = None) -> None:
+                         channel: str | None = None, resumed: str | None = None) -> None:
     """Queue `/compare first second`: both read side by side, the second compared with the first, the
     answer through response_url to the user only; either one unreadable is said plainly."""
-    key = _awaiting(rt, respond, first, response_type="ephemeral")
+    key = await answers_owed.owe(rt, respond, kind="compare", url=first, url2=second, channel=channel,
+                                 resumed=resumed)
 
     async def job() -> None:
         engine = await engine_for(rt, channel)
         results = await asyncio.gather(analyse(rt, first, engine), analyse(rt, second, engine))
-        rt.awaiting.pop(key, None)
-        await _respond(respond, _compared(first, second, *results), response_type="ephemeral")
+        await _respond_owed(rt, key, respond, _compared(first, second, *results), response_type="ephemeral")
 
     if not rt.queue.submit(job):
-        rt.awaiting.pop(key, None)
-        await _respond(respond, blocks.notice(BUSY), response_type="ephemeral")
+        await _respond_owed(rt, key, respond, blocks.notice(BUSY), response_type="ephemeral")
 
 
 def _compared(first: str, second: str, earlier: Outcome | str, this: Outcome | str) -> blocks.Message:

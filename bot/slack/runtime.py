@@ -178,7 +178,7 @@ class Runtime:
     # Placeholders still saying "Reading…": (channel, ts) → site. Shutdown edits each into an apology.
     pending: dict[tuple[str, str], str] = field(default_factory=dict)
     # Answers owed through a response_url (slash commands, the share button): key → (respond, site, kwargs).
-    awaiting: dict[object, tuple[Callable[..., Awaitable[object]], str, dict]] = field(default_factory=dict)
+    awaiting: dict[str, tuple[Callable[..., Awaitable[object]], str, dict]] = field(default_factory=dict)
     # Listeners still handling a request Slack has already been acked for (see `handling`).
     listeners: set[asyncio.Task] = field(default_factory=set)
     # Finishes replies owed by processes that died (bot.slack.recovery).
@@ -360,6 +360,16 @@ class Runtime:
                 self.pending.pop(key, None)
             if handed:
                 log.info("handed %d unfinished replies to the other processes", len(handed))
+        if self.awaiting and self.store.backend == "postgresql":
+            try:
+                given = await self.store.hand_over_responses()
+            except Exception as e:
+                log.warning("could not hand unfinished answers to the other processes: %s", e)
+                given = set()
+            for id in given:
+                self.awaiting.pop(id, None)
+            if given:
+                log.info("handed %d unfinished slash command answers to the other processes", len(given))
         if not self.pending and not self.awaiting:
             return
         from bot.slack import blocks  # here, not at the top: blocks is pure formatting, runtime is wiring
@@ -374,17 +384,18 @@ class Runtime:
             except Exception as e:
                 log.warning("could not edit the placeholder in %s: %s", channel, redact(e))
 
-        async def owed(respond: Callable[..., Awaitable[object]], site: str, kwargs: dict) -> None:
+        async def owed(id: str, respond: Callable[..., Awaitable[object]], site: str, kwargs: dict) -> None:
             try:
                 message = blocks.failure(site, reason.replace("share the link", "run the command"))
                 await respond(**message.as_kwargs(), **kwargs)
+                await self.store.settle_response(id)  # answered: not to be answered again after a restart
             except Exception as e:
                 log.warning("could not answer through a response_url: %s", redact(e))
 
         pending, self.pending = self.pending, {}
         awaiting, self.awaiting = self.awaiting, {}
         jobs = [one(channel, ts, site) for (channel, ts), site in pending.items()]
-        jobs += [owed(respond, site, kwargs) for respond, site, kwargs in awaiting.values()]
+        jobs += [owed(id, respond, site, kwargs) for id, (respond, site, kwargs) in awaiting.items()]
         try:
             await asyncio.wait_for(asyncio.gather(*jobs), timeout=timeout)
         except TimeoutError:

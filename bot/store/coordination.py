@@ -1,5 +1,6 @@
 """What lets several processes share the work: leases (single flight), fetch failures remembered
-briefly, and replies owed (placeholders whose answer a survivor completes when their process dies).
+briefly, replies owed (placeholders whose answer a survivor completes when their process dies) and
+answers owed through a response_url (slash commands, the Share button), kept the same way.
 
 Every decision is one atomic statement (an insert that conflicts, an update guarded by `expires`), so two
 processes asking at once never both win. A heartbeat keeps this process's rows alive while it runs.
@@ -17,11 +18,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.store.database import Database
-from bot.store.tables import fetch_failures, leases, replies_owed
+from bot.store.tables import fetch_failures, leases, replies_owed, responses_owed
 
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 30.0
+# Slack accepts a response_url for 30 minutes; an answer owed for longer can only be dropped.
+RESPONSE_URL_SECONDS = 30 * 60
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,20 @@ class OwedReply:
     thread_ts: str
     url: str
     attempts: int
+
+
+@dataclass(frozen=True)
+class OwedResponse:
+    id: str
+    response_url: str
+    kind: str  # command | share | compare
+    view: str | None
+    url: str
+    url2: str | None
+    channel: str | None
+    user: str | None
+    attempts: int
+    created: float
 
 
 class Coordination(Database):
@@ -149,6 +166,69 @@ class Coordination(Database):
 
         return await self.write(query, "handing over replies owed")
 
+    # --- answers owed through a response_url ---------------------------------------------------------------
+
+    async def owe_response(self, *, id: str, response_url: str, kind: str, url: str, view: str | None = None,
+                           url2: str | None = None, channel: str | None = None, user: str | None = None) -> None:
+        now = time.time()
+        stmt = self.insert(responses_owed).values(
+            id=id, response_url=response_url, kind=kind, view=view, url=url, url2=url2, channel=channel,
+            user=user, owner=self.holder, expires=now + self.lease_seconds, attempts=1,
+            created=now).on_conflict_do_nothing()
+        await self.write(lambda conn: conn.execute(stmt), "recording an answer owed")
+        self._keep_alive()
+
+    async def response_owner(self, id: str) -> str | None:
+        """Who owes the answer `id` now (a `holder`), or None when nobody does."""
+
+        async def query(conn: AsyncConnection) -> str | None:
+            return (await conn.execute(select(responses_owed.c.owner).where(responses_owed.c.id == id))).scalar()
+
+        return await self.read(query)
+
+    async def settle_response(self, id: str) -> None:
+        await self.write(lambda conn: conn.execute(delete(responses_owed).where(responses_owed.c.id == id)),
+                         "settling an answer owed")
+
+    async def take_over_responses(self, limit: int = 20) -> list[OwedResponse]:
+        """Answers owed by processes that stopped beating: each becomes ours alone. Rows past Slack's 30
+        minutes are deleted: nobody can answer them any more."""
+        now = time.time()
+
+        async def find(conn: AsyncConnection) -> list:
+            await conn.execute(delete(responses_owed).where(responses_owed.c.created < now - RESPONSE_URL_SECONDS))
+            return list(await conn.execute(select(responses_owed).where(responses_owed.c.expires < now)
+                                           .order_by(responses_owed.c.created).limit(limit)))
+
+        won: list[OwedResponse] = []
+        for row in await self.write(find, "looking for answers owed"):
+            async def claim(conn: AsyncConnection, row=row) -> bool:
+                result = await conn.execute(
+                    update(responses_owed)
+                    .where(responses_owed.c.id == row.id, responses_owed.c.expires < now)
+                    .values(owner=self.holder, expires=time.time() + self.lease_seconds,
+                            attempts=responses_owed.c.attempts + 1))
+                return result.rowcount == 1
+
+            if await self.write(claim, "taking over an answer owed"):
+                won.append(OwedResponse(row.id, row.response_url, row.kind, row.view, row.url, row.url2,
+                                        row.channel, row.user, row.attempts + 1, row.created))
+        if won:
+            self._keep_alive()
+        return won
+
+    async def hand_over_responses(self) -> set[str]:
+        """This process is stopping: its answers owed go to the other processes at once."""
+        where = responses_owed.c.owner == self.holder
+
+        async def query(conn: AsyncConnection) -> set[str]:
+            ids = {row.id for row in await conn.execute(select(responses_owed.c.id).where(where))}
+            await conn.execute(update(responses_owed).where(where).values(owner=f"stopped:{self.holder}",
+                                                                           expires=0.0))
+            return ids
+
+        return await self.write(query, "handing over answers owed")
+
     # --- heartbeat ----------------------------------------------------------------------------------------
 
     async def renew(self) -> None:
@@ -158,6 +238,8 @@ class Coordination(Database):
         async def query(conn: AsyncConnection) -> None:
             await conn.execute(update(leases).where(leases.c.holder == self.holder).values(expires=expires))
             await conn.execute(update(replies_owed).where(replies_owed.c.owner == self.holder)
+                               .values(expires=expires))
+            await conn.execute(update(responses_owed).where(responses_owed.c.owner == self.holder)
                                .values(expires=expires))
 
         await self.write(query, "renewing leases")

@@ -109,6 +109,26 @@ replies_owed = Table(
     Index("replies_owed_expires", "expires"),
 )
 
+# Answers owed through a slash command's or button's response_url (valid 30 minutes): kept like replies
+# owed, so a survivor answers when the process that acked dies. Deleted once answered.
+responses_owed = Table(
+    "responses_owed", metadata,
+    Column("id", Text, nullable=False),
+    Column("response_url", Text, nullable=False),
+    Column("kind", Text, nullable=False),  # command | share | compare
+    Column("view", Text),
+    Column("url", Text, nullable=False),
+    Column("url2", Text),  # compare: the second link
+    Column("channel", Text),
+    Column("user", Text),
+    Column("owner", Text, nullable=False),
+    Column("expires", Float, nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="1"),
+    Column("created", Float, nullable=False),
+    PrimaryKeyConstraint("id", name="responses_owed_pkey"),
+    Index("responses_owed_expires", "expires"),
+)
+
 # --- memory: digests and source lookup (team is '' when Slack gave none: it is part of primary keys) ---
 
 # One digest schedule per channel: a wall-clock time in a named zone, and the instant it is next due.
