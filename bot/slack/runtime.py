@@ -67,6 +67,17 @@ def slack_error(e: SlackApiError) -> str:
     return f"HTTP {getattr(e.response, 'status_code', '?')}"
 
 
+# Slack errors after which the same call may well work a little later, unlike its refusals (not_in_channel).
+_MOMENTARY = {"ratelimited", "fatal_error", "internal_error", "request_timeout", "service_unavailable"}
+
+
+def momentary(e: SlackApiError) -> bool:
+    """An error page instead of Slack's JSON (an outage, a proxy), or rate limits that outlasted the
+    retries: the same call may well work a little later, unlike Slack's refusals (not_in_channel)."""
+    error = slack_error(e)
+    return error.startswith("HTTP ") or error in _MOMENTARY
+
+
 def _is_slack_json(e: SlackApiError) -> bool:
     data = getattr(e.response, "data", None)
     return isinstance(data, dict) and "ok" in data
