@@ -6,10 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 
 import pytest
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from tests.fakes.fake_slack import message_event
+from bot.slack import followup_posts, runtime
+from bot.slack.app import RUNTIME
+from bot.store import Store
+from tests.fakes.article_server import ArticleServer
+from tests.fakes.fake_slack import FakeSlack, message_event
 from tests.fakes.slack_bot import running_bot
 from tests.test_slack_digest import share
 
@@ -123,3 +129,93 @@ async def test_follow_ups_off(tmp_path):
         await share(bot, bot.articles.add("confirmed", CONFIRMS), "C1")
         await settle()
         assert updates(bot) == []
+
+
+# --- the watch list, retries and syndicated copies ------------------------------------------------------
+
+
+async def rows(bot) -> list[dict]:
+    return await bot.web_app[RUNTIME].store.followup_rows()
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    """The sdk's own retries of a 5xx, and the follow-up's later tries, in milliseconds, not minutes."""
+    monkeypatch.setattr(runtime, "SERVER_ERROR_BACKOFF", FixedValueRetryIntervalCalculator(0.01))
+    monkeypatch.setattr(followup_posts, "RETRY_SECONDS", 0.2)
+
+
+async def test_matching_reads_the_watch_list_never_whole_analyses(bot, monkeypatch):
+    read: list[list[str]] = []
+    original = Store.analyses_for_urls
+
+    async def counting(self, urls, engine_id=None):
+        read.append(list(urls))
+        return await original(self, urls, engine_id)
+
+    monkeypatch.setattr(Store, "analyses_for_urls", counting)
+    await share(bot, bot.articles.add("rumour", EARLIER), "C1")
+    await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+    await bot.fake.wait_for(lambda f: updates(bot))
+    assert [urls for urls in read if urls] == []
+
+
+async def test_a_follow_up_slack_could_not_take_is_posted_once_when_it_is_back(tmp_path, quick_retries):
+    async with running_bot(tmp_path, NEWSBOT_LEASE_SECONDS="0.5") as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1", ts="1700000100.000100")
+        bot.fake.http_fail_in["C1"] = [500] * 7  # the first try and all six of the sdk's retries
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+        await bot.fake.wait_for(lambda f: updates(bot))
+        await asyncio.sleep(1.0)  # more recovery rounds: it must not be posted again
+        [update] = updates(bot)
+        assert update.args["channel"] == "C1" and update.args["thread_ts"] == "1700000100.000100"
+        assert len(bot.fake.of("chat.postMessage:500")) == 7
+        [row] = await rows(bot)
+        assert (row["status"], row["attempts"]) == ("posted", 2) and row["ts"]
+
+
+async def test_a_follow_up_slack_refuses_is_not_tried_again(tmp_path, quick_retries):
+    async with running_bot(tmp_path, NEWSBOT_LEASE_SECONDS="0.5") as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1")
+        bot.fake.not_in["C1"] = "channel_not_found"  # the bot was removed from the channel since
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+        await bot.fake.wait_for(lambda f: updates(bot))
+        await asyncio.sleep(1.0)
+        assert len(updates(bot)) == 1
+        [row] = await rows(bot)
+        assert (row["status"], row["error"], row["attempts"]) == ("failed", "channel_not_found", 1)
+
+
+async def test_syndicated_copies_make_one_update(bot):
+    # The rumour at two addresses (one wire story), both shared in one thread; the confirmation at two too.
+    first, copy = bot.articles.add("rumour", EARLIER), bot.articles.add("rumour-copy", EARLIER)
+    await share(bot, first, "C1", ts="1700000100.000100")
+    await share(bot, copy, "C1", ts="1700000100.000100")
+    await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+    await bot.fake.wait_for(lambda f: updates(bot))
+    await share(bot, bot.articles.add("confirmed-copy", CONFIRMS), "C2")
+    await settle()
+    [update] = updates(bot)
+    assert update.args["channel"] == "C1" and update.args["thread_ts"] == "1700000100.000100"
+
+
+async def test_a_database_from_before_the_watch_list_keeps_its_follow_ups(tmp_path):
+    fake, articles = await FakeSlack().start(), await ArticleServer().start()
+    db = str(tmp_path / "newsbot.sqlite")
+    try:
+        async with running_bot(tmp_path, fake=fake, articles=articles, keep_fakes=True) as bot:
+            await share(bot, articles.add("rumour", EARLIER), "C1")
+        con = sqlite3.connect(db)  # as if stored before the watch list existed
+        con.execute("DELETE FROM claims_watch")
+        con.execute("DELETE FROM claims_watched")
+        con.commit()
+        con.close()
+        async with running_bot(tmp_path, fake=fake, articles=articles, keep_fakes=True) as bot:
+            await bot.fake.wait_for(lambda f: sqlite3.connect(db).execute(
+                "SELECT count(*) FROM claims_watched").fetchone()[0] == 1)
+            await share(bot, articles.add("confirmed", CONFIRMS), "C2")
+            await bot.fake.wait_for(lambda f: updates(bot))
+            assert len(updates(bot)) == 1
+    finally:
+        await articles.stop()
+        await fake.stop()
