@@ -199,6 +199,14 @@ async def test_syndicated_copies_make_one_update(bot):
     assert update.args["channel"] == "C1" and update.args["thread_ts"] == "1700000100.000100"
 
 
+def watched_analyses(db: str) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT count(*) FROM claims_watched").fetchone()[0]
+    finally:
+        con.close()
+
+
 async def test_a_database_from_before_the_watch_list_keeps_its_follow_ups(tmp_path):
     fake, articles = await FakeSlack().start(), await ArticleServer().start()
     db = str(tmp_path / "newsbot.sqlite")
@@ -211,8 +219,7 @@ async def test_a_database_from_before_the_watch_list_keeps_its_follow_ups(tmp_pa
         con.commit()
         con.close()
         async with running_bot(tmp_path, fake=fake, articles=articles, keep_fakes=True) as bot:
-            await bot.fake.wait_for(lambda f: sqlite3.connect(db).execute(
-                "SELECT count(*) FROM claims_watched").fetchone()[0] == 1)
+            await bot.fake.wait_for(lambda f: watched_analyses(db) == 1)  # start-up's catch-up
             await share(bot, articles.add("confirmed", CONFIRMS), "C2")
             await bot.fake.wait_for(lambda f: updates(bot))
             assert len(updates(bot)) == 1

@@ -156,7 +156,7 @@ async def test_a_failed_post_is_given_up_after_its_tries_and_never_after_a_refus
         assert await s.take_over_followups(max_attempts=1) == []  # one try was all it had
         rows = {r["new_key"]: r for r in await s.followup_rows()}
         assert (rows["hash2"]["status"], rows["hash2"]["error"]) == ("failed", "channel_not_found")
-        assert (rows["hash3"]["status"], rows["hash3"]["error"]) == ("failed", "gave up after retries")
+        assert (rows["hash3"]["status"], rows["hash3"]["error"]) == ("failed", "HTTP 503")  # its last error
 
 
 async def test_a_post_whose_process_stopped_is_taken_over_and_a_live_one_is_not(db):

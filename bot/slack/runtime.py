@@ -200,7 +200,8 @@ class Runtime:
     upkeep: asyncio.Task | None = None
     # Answers from Slack worth keeping a while (display names, channel types): bot.slack.conversations.
     memo: dict[str, dict] = field(default_factory=dict)
-    # Follow-ups read the team's recent analyses (bot.slack.followups): one at a time, behind the replies.
+    # Follow-ups match a new article against the team's watched claims (bot.slack.followups): one at a time,
+    # behind the replies.
     followup_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     followups_waiting: int = 0
     _asked_at: float = -1e9

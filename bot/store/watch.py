@@ -154,31 +154,28 @@ class Watch(Coordination):
 
     async def take_over_followups(self, *, max_attempts: int, limit: int = 20) -> list[FollowupPost]:
         """Follow-ups due another try (their retry time came, or their holder stopped): each becomes ours,
-        and only ours. One that has had `max_attempts` is marked failed instead."""
+        and only ours. One that has had `max_attempts` is marked failed instead. Nothing due: one read."""
         f = followup_posts
         now = time.time()
-        due = (f.c.status.in_(_OPEN), f.c.expires < now)
-
-        async def give_up(conn: AsyncConnection) -> None:
-            await conn.execute(update(f).where(*due, f.c.attempts >= max_attempts)
-                               .values(status="failed", error="gave up after retries"))
-
-        await self.write(give_up, "giving up follow-ups")
 
         async def find(conn: AsyncConnection) -> list:
-            return list(await conn.execute(select(f).where(*due).order_by(f.c.expires).limit(limit)))
+            return list(await conn.execute(select(f).where(f.c.status.in_(_OPEN), f.c.expires < now)
+                                           .order_by(f.c.expires).limit(limit)))
 
         won: list[FollowupPost] = []
         for row in await self.read(find):
-            async def claim(conn: AsyncConnection, row=row) -> bool:
+            spent = row.attempts >= max_attempts
+            values = ({"status": "failed", "error": row.error or "gave up after retries"} if spent else
+                      {"status": "posting", "holder": self.holder, "attempts": row.attempts + 1,
+                       "expires": time.time() + self.lease_seconds})
+
+            async def claim(conn: AsyncConnection, row=row, values=values) -> bool:
                 result = await conn.execute(update(f).where(
                     f.c.team == row.team, f.c.claim_key == row.claim_key, f.c.new_key == row.new_key,
-                    f.c.status.in_(_OPEN), f.c.expires < now, f.c.attempts == row.attempts,
-                ).values(status="posting", holder=self.holder, attempts=row.attempts + 1,
-                         expires=time.time() + self.lease_seconds))
+                    f.c.status.in_(_OPEN), f.c.expires < now, f.c.attempts == row.attempts).values(**values))
                 return result.rowcount == 1
 
-            if await self.write(claim, "taking over a follow-up"):
+            if await self.write(claim, "taking over a follow-up") and not spent:
                 won.append(FollowupPost(row.team, row.claim_key, row.new_key, row.channel, row.thread_ts,
                                         json.loads(row.message), row.attempts + 1))
         if won:
