@@ -1,5 +1,6 @@
 """After a new article's analysis is posted: reply once in the thread of each earlier article whose
-flagged claim it confirms, disputes or still calls unconfirmed (bot/memory/followups.py decides).
+flagged claim it confirms, disputes or still calls unconfirmed (bot/memory/followups.py decides, or the
+model, bot/analysis/followup_judge.py, when it read both articles).
 
 Runs after the reply is delivered and never raises: a follow-up is extra, the answer already went out.
 Privacy (bot/memory/visibility.py) both ways: the earlier share must be visible from where the new one was
@@ -16,8 +17,10 @@ import time
 
 from slack_sdk.errors import SlackApiError
 
+from bot.analysis.followup_judge import FollowUpJudge, decide
 from bot.analysis.model import Analysis
-from bot.memory.followups import FollowUp, follow_ups
+from bot.analysis.pipeline import llm_configured
+from bot.memory.followups import FollowUp, Watched, watched
 from bot.memory.visibility import Viewer, visible
 from bot.slack import blocks
 from bot.slack.conversations import permalinks
@@ -96,7 +99,7 @@ async def after_reply(rt: Runtime, *, channel: str, url: str, analysis: Analysis
         return 0
 
 
-def _match_all(stored: dict[str, str], new: Analysis) -> list[tuple[str, FollowUp]]:
+def _watched_all(stored: dict[str, str], new: Analysis) -> list[tuple[str, Watched]]:
     out = []
     for old_url, data in stored.items():
         if '"flags":[]' in data:  # nothing flagged: skip the parse
@@ -105,8 +108,27 @@ def _match_all(stored: dict[str, str], new: Analysis) -> list[tuple[str, FollowU
             old = Analysis.from_json(data)
         except ValueError:
             continue
-        out += [(old_url, found) for found in follow_ups(old, new)]
+        if old.text.strip() != new.text.strip():  # the same text under another address follows up nothing
+            out += [(old_url, claim) for claim in watched(old)]
     return out
+
+
+def judge_of(rt: Runtime) -> FollowUpJudge | None:
+    """The model's follow-up judge, when the LLM engine is configured (bot/analysis/followup_judge.py
+    decides which pairs it may see); None: the offline rules decide every pair."""
+    if not llm_configured(rt.settings):
+        return None
+    try:
+        return FollowUpJudge(rt.pipeline.engine("openai"))  # type: ignore[arg-type]
+    except Exception as e:  # a misconfigured engine leaves follow-ups to the offline rules
+        log.warning("no model follow-up judge (%s); the offline rules decide", e)
+        return None
+
+
+async def decide_pairs(rt: Runtime, stored: dict[str, str], new: Analysis) -> list[tuple[str, FollowUp]]:
+    """Which (earlier article, claim) pairs `new` follows up: the one point where a pair is decided."""
+    claims = await asyncio.to_thread(_watched_all, stored, new)  # parsing is CPU work: off the event loop
+    return await decide(claims, new, judge_of(rt))
 
 
 async def _post_followups(rt: Runtime, *, channel: str, url: str, analysis: Analysis, days: int) -> int:
@@ -124,7 +146,7 @@ async def _post_followups(rt: Runtime, *, channel: str, url: str, analysis: Anal
     stored = await rt.store.analyses_for_urls(list(earlier)[-EARLIER_MAX:])
     posted = 0
     link: dict[tuple[str, str], str] | None = None
-    for old_url, found in await asyncio.to_thread(_match_all, stored, analysis):
+    for old_url, found in await decide_pairs(rt, stored, analysis):
         target = earlier[old_url]
         if not await rt.store.claim_followup(team=share.team, claim_key=claim_key(old_url, found.claim.text),
                                              new_url=url, decision=found.decision, channel=target.channel,
