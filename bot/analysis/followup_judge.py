@@ -15,7 +15,7 @@ and no update posted, when
   sentence, never the model's copy;
 - its decisive words are not, verbatim, in that sentence (they are the update's "decided by" cues);
 - the sentence's own cue words (bot/memory/lexicons/followup_cues.txt) all say something else ("has not
-  confirmed" when the model says confirmed);
+  confirmed" when the model says confirmed), or say the same but the decisive words leave them out;
 - two judgements of one claim disagree.
 The model's "nothing" posts nothing, where the offline rules would have posted: the model overrides. A
 "confirmed" with no cue word of the lexicon is accepted when its decisive words hold up ("the company said
@@ -40,6 +40,7 @@ from bot.analysis.grounding_match import find_exact, norm_str, normalize
 from bot.analysis.llm_schema import MalformedAnswer
 from bot.analysis.model import Analysis
 from bot.memory.followups import FollowUp, Watched, cues, follow_up
+from bot.memory.names import fold
 
 if TYPE_CHECKING:  # the LLM engine's modules load the SDK and tokenizer: imported when a judge first asks
     from bot.analysis.llm import LLMEngine
@@ -210,6 +211,8 @@ def ground(j: fp.JudgementV1, asked: fp.Asked | None, new: Analysis) -> tuple[Fo
     lexicon = cues(text)
     if lexicon and decision not in lexicon:
         return None, "the sentence's cue words say otherwise"
+    if decision in lexicon and not set(fold(words).split()) & {w for p in lexicon[decision] for w in p.split()}:
+        return None, "decisive words miss the sentence's cue words"  # "Carver" does not decide "Carver confirmed"
     start, end = spans[0]
     return FollowUp(asked.claim, decision, text, (text[start:end],), shown[sentence[0]].score), None
 
