@@ -10,7 +10,7 @@ import json
 import pytest
 
 from tests.fakes import followup_models
-from tests.fakes.fake_openai import Reply, answer
+from tests.fakes.fake_openai import Reply, answer, error
 from tests.fakes.fake_slack import message_event
 from tests.fakes.slack_bot import running_bot
 from tests.test_slack_digest import share
@@ -187,3 +187,20 @@ async def test_offline_the_rules_alone_follow_up_the_council_pair(bot):
     await share(bot, bot.articles.add("roof", KESSEL_ROOF), "C1")
     await bot.fake.wait_for(lambda f: updates(bot))
     assert len(updates(bot)) == 1
+
+
+async def test_with_the_model_failing_the_rules_decide(tmp_path, fake):
+    def failing_judge(request: dict) -> Reply:
+        if "follow-up checker" in request["messages"][0]["content"]:
+            return error(500, "the judge is down")
+        return answer(EMPTY_ANALYSIS)
+
+    fake.default = failing_judge
+    env = {"OPENAI_BASE_URL": fake.base_url, "NEWSBOT_ENGINE": "openai", "OPENAI_MAX_RETRIES": "1"}
+    async with running_bot(tmp_path, **env) as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1")
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+        await bot.fake.wait_for(lambda f: updates(bot))
+        [update] = updates(bot)
+        assert "“confirmed”" in json.dumps(update.args["blocks"], ensure_ascii=False)  # the lexicon's cue
+        assert len(judge_requests(fake)) == 2  # asked, and retried once
