@@ -171,3 +171,26 @@ async def test_shutdown_answers_slash_commands_still_owed(tmp_path):
     [answer] = fake.of("response_url")
     assert answer.path.endswith("/owed") and "restarted" in answer.args["text"]
     assert answer.args["response_type"] == "ephemeral"
+
+
+async def test_listeners_still_busy_after_the_drain_are_stopped_not_left_on_a_closed_store(caplog):
+    """Work after an ack that outlasts the drain (a follow-up waiting its turn) is cancelled with one
+    warning, before the store it would use is closed, instead of failing on it with a traceback."""
+    from bot.slack.runtime import Runtime
+
+    rt = Runtime.__new__(Runtime)
+    rt.listeners = set()
+    finished = asyncio.Event()
+
+    async def forever() -> None:
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            finished.set()
+
+    rt.after_ack(forever())
+    await rt._drain_listeners(timeout=0.05)
+    assert finished.is_set() and not rt.listeners
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        "1 listeners still busy at shutdown; stopping them"]
+    assert not [r for r in caplog.records if r.exc_info]

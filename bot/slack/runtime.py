@@ -304,7 +304,13 @@ class Runtime:
             await asyncio.wait(set(self.listeners), timeout=left)
             await asyncio.sleep(0)
         if self.listeners:
-            log.warning("%d listeners still busy at shutdown", len(self.listeners))
+            # Cancelled rather than left running into a closed store: their placeholders are edited
+            # ("I was restarted") or handed over by the steps after this one.
+            busy = set(self.listeners)
+            log.warning("%d listeners still busy at shutdown; stopping them", len(busy))
+            for task in busy:
+                task.cancel()
+            await asyncio.wait(busy, timeout=1.0)
 
     async def close(self) -> None:
         """Stop in order, and finish every step even when one fails: a step that raised must never leave
