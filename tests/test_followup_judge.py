@@ -17,7 +17,7 @@ from bot.eval.followups_llm import judge_pairs, report
 from bot.fetch.extract import article_from_text
 from bot.memory.followups import follow_up, watched
 from tests.fakes import followup_models
-from tests.fakes.fake_openai import FakeOpenAI, answer, error
+from tests.fakes.fake_openai import FakeOpenAI, answer, error, refuse_json_schema
 from tests.test_llm import engine
 
 EARLIER = "Carver Motors will reportedly close its Dayton assembly plant by the end of the year. About 1,200 people work at the site."
@@ -87,6 +87,13 @@ async def test_a_grounded_judgement_becomes_the_follow_up(fake):
     [request] = fake.requests
     assert request["response_format"]["json_schema"]["name"] == "newsbot_followup_v1"
     assert stats.asked == 1 and stats.posted["confirmed"] == 1 and stats.input_tokens > 0
+
+
+async def test_a_server_without_structured_outputs_is_asked_in_json_mode(fake):
+    fake.default = refuse_json_schema(said(j()))
+    [found], _ = await judged(fake)
+    assert found.decision == "confirmed"
+    assert [r.get("response_format", {}).get("type") for r in fake.requests] == ["json_schema", "json_object"]
 
 
 async def test_a_near_verbatim_sentence_is_replaced_by_the_articles_own(fake):

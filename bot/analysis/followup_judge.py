@@ -17,6 +17,7 @@ and no update posted, when
 - the sentence's own cue words (bot/memory/lexicons/followup_cues.txt) all say something else ("has not
   confirmed" when the model says confirmed), or say the same but the decisive words leave them out;
 - two judgements of one claim disagree.
+A claim the answer leaves out posts nothing either.
 The model's "nothing" posts nothing, where the offline rules would have posted: the model overrides. A
 "confirmed" with no cue word of the lexicon is accepted when its decisive words hold up ("the company said
 in a filing"): the lexicon is short, and the decisive words shown in the update let a reader judge them.
