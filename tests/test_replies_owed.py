@@ -97,3 +97,41 @@ async def test_a_reply_taken_over_by_another_process_is_left_to_it(db, tmp_path)
             assert bot.updates() == []
         finally:
             await other.close()
+
+
+async def test_a_dead_process_shortcut_reply_is_answered_with_how_to_try_again(db, tmp_path):
+    """The pasted text or file of a message shortcut is not kept, so a survivor cannot read it again: it
+    edits the placeholder into a sentence saying to use the shortcut again, never leaves "Reading…"."""
+    from bot.slack.recovery import shortcut_marker
+
+    async with running_bot(tmp_path, NEWSBOT_DB=db, NEWSBOT_LEASE_SECONDS="0.5") as bot:
+        await _orphan(db, shortcut_marker("report.pdf"), ts="5.4")
+        await bot.fake.wait_for(lambda f: f.of("chat.update"), timeout=10)
+        (update,) = bot.updates()
+        assert update.args["ts"] == "5.4"
+        assert "Analyze with newsbot" in update.args["text"] and "report.pdf" in json.dumps(update.args)
+        assert not any(bot.articles.hits.values())
+
+
+async def test_a_shortcut_reply_is_owed_until_answered(db, tmp_path):
+    from tests.test_slack_shortcut import ARTICLE
+
+    async with running_bot(tmp_path, NEWSBOT_DB=db, NEWSBOT_LEASE_SECONDS="0.5") as bot:
+        rt = bot.web_app[RUNTIME]
+        owed: list[str] = []
+        real = rt.store.owe_reply
+
+        async def spy(**kwargs: str) -> None:
+            owed.append(kwargs["url"])
+            await real(**kwargs)
+
+        rt.store.owe_reply = spy
+        await bot.shortcut({"ts": "1700000100.000100", "user": "U0000002", "text": ARTICLE})
+        await bot.fake.wait_for(lambda f: f.of("chat.update"))
+        assert owed == ["newsbot-shortcut:the pasted text"]
+        other = await Store.open(db, lease_seconds=0.5)
+        try:
+            await asyncio.sleep(0.7)
+            assert await other.take_over_replies() == []  # answered: settled, nothing left owed
+        finally:
+            await other.close()

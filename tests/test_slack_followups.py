@@ -14,7 +14,9 @@ from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryInt
 from bot.slack import followup_posts, runtime
 from bot.slack.app import RUNTIME
 from bot.store import Store
+from tests.fakes import followup_models
 from tests.fakes.article_server import ArticleServer
+from tests.fakes.fake_openai import Reply, answer, error
 from tests.fakes.fake_slack import FakeSlack, message_event
 from tests.fakes.slack_bot import running_bot
 from tests.test_slack_digest import share
@@ -226,3 +228,82 @@ async def test_a_database_from_before_the_watch_list_keeps_its_follow_ups(tmp_pa
     finally:
         await articles.stop()
         await fake.stop()
+
+
+# With the LLM engine: the model judges the pair, grounded in the new article (bot/analysis/followup_judge.py).
+KESSEL = """Kessel harbour sale
+
+The Kessel city council is said to be planning to sell the old harbour warehouses to a hotel chain.
+"""
+# Offline, "confirmed" decides this pair (eval pair h02); the council confirmed something else.
+KESSEL_ROOF = """Kessel warehouses need repairs
+
+The Kessel city council confirmed that the old harbour warehouses need a new roof. Repairs will cost about
+2 million euros.
+"""
+EMPTY_ANALYSIS = {"kind": "news", "summary": [], "claims": [], "quotes": [], "flags": []}
+
+
+def judging_model(request: dict) -> Reply:
+    """Analyses with nothing of the model's own (the offline engine's items stand in); follow-ups judged
+    confirmed where a shown sentence says the plant will close, "nothing" elsewhere."""
+    if "follow-up checker" not in request["messages"][0]["content"]:
+        return answer(EMPTY_ANALYSIS)
+    out = []
+    for claim_id, _, sentences in followup_models.asked(request):
+        hit = next((s for s in sentences if "confirmed it will close" in s), None)
+        out.append({"claim_id": claim_id, "decision": "confirmed" if hit else "nothing",
+                    "sentence": hit.lower() if hit else "", "decisive_words": "confirmed it will close" if hit else ""})
+    return answer({"judgements": out})
+
+
+def judge_requests(fake) -> list[dict]:
+    return [r for r in fake.requests if "follow-up checker" in r["messages"][0]["content"]]
+
+
+async def test_with_the_llm_engine_the_model_judges_the_pair(tmp_path, fake):
+    fake.default = judging_model
+    async with running_bot(tmp_path, OPENAI_BASE_URL=fake.base_url, NEWSBOT_ENGINE="openai") as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1", ts="1700000100.000100")
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+        await bot.fake.wait_for(lambda f: updates(bot))
+        await settle()
+        [update] = updates(bot)
+        assert update.args["channel"] == "C1" and update.args["thread_ts"] == "1700000100.000100"
+        shown = json.dumps(update.args["blocks"], ensure_ascii=False)
+        # the model's lower-cased copy shown as the article wrote it, decided by the model's words
+        assert "Carver Motors confirmed it will close the Dayton assembly plant in December." in shown
+        assert "“confirmed it will close”" in shown
+        [asked] = judge_requests(fake)
+        assert "offered jobs elsewhere" not in asked["messages"][1]["content"]  # candidates only
+
+        # Names the same council, and the rules alone would post; the model says it is about something else.
+        await share(bot, bot.articles.add("sale", KESSEL), "C1")
+        await share(bot, bot.articles.add("roof", KESSEL_ROOF), "C1")
+        await settle()
+        assert len(judge_requests(fake)) == 2 and len(updates(bot)) == 1
+
+
+async def test_offline_the_rules_alone_follow_up_the_council_pair(bot):
+    # the pair the model says "nothing" to above: without a model, its cue word decides
+    await share(bot, bot.articles.add("sale", KESSEL), "C1")
+    await share(bot, bot.articles.add("roof", KESSEL_ROOF), "C1")
+    await bot.fake.wait_for(lambda f: updates(bot))
+    assert len(updates(bot)) == 1
+
+
+async def test_with_the_model_failing_the_rules_decide(tmp_path, fake):
+    def failing_judge(request: dict) -> Reply:
+        if "follow-up checker" in request["messages"][0]["content"]:
+            return error(500, "the judge is down")
+        return answer(EMPTY_ANALYSIS)
+
+    fake.default = failing_judge
+    env = {"OPENAI_BASE_URL": fake.base_url, "NEWSBOT_ENGINE": "openai", "OPENAI_MAX_RETRIES": "1"}
+    async with running_bot(tmp_path, **env) as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1")
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+        await bot.fake.wait_for(lambda f: updates(bot))
+        [update] = updates(bot)
+        assert "“confirmed”" in json.dumps(update.args["blocks"], ensure_ascii=False)  # the lexicon's cue
+        assert len(judge_requests(fake)) == 2  # asked, and retried once

@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import func, select, text
 
 from bot.analysis import offline
-from bot.analysis.model import Article, Source
+from bot.analysis.model import Article, Engine, Source
 from bot.analysis.pipeline import text_hash
 from bot.memory.followups import watched
 from bot.store import Store
@@ -62,6 +62,17 @@ async def test_an_address_read_by_two_engines_gives_the_newest_analysis_claims(d
         assert len(await s.watched_claims([A])) == len(watched(analysis))
         await s.put_analysis("K2", url=A, text_hash="h2", engine_id="e2", analysis_json=calm.to_json())
         assert await s.watched_claims([A]) == []  # as analyses_for_urls: the newest reading of the address
+
+
+async def test_a_claim_the_model_engine_read_says_so(db):
+    analysis = _earlier()
+    by_model = analysis.model_copy(update={"engine": Engine(name="openai", model="m")})
+    async with stores(db, 1) as (s,):
+        await s.put_analysis("K1", url=A, text_hash="h1", engine_id="offline:1", analysis_json=analysis.to_json())
+        await s.put_analysis("K2", url=B, text_hash="h1", engine_id="openai:m", analysis_json=by_model.to_json())
+        assert {w.claim.sent_to_model for w in await s.watched_claims([A])} == {False}
+        assert [w.claim for w in await s.watched_claims([B])] == watched(by_model)
+        assert {w.claim.sent_to_model for w in await s.watched_claims([B])} == {True}
 
 
 async def _at_0005(db: str) -> None:

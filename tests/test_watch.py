@@ -1,5 +1,6 @@
-"""bot.memory.watch: what the watch list keeps of a claim, and the first cut before the matcher, which must
-never skip a claim the matcher would follow up (checked on every earlier/later text of the eval pairs)."""
+"""bot.memory.watch: what the watch list keeps of a claim, and the first cut before any decision, which must
+never skip a claim the offline rules would follow up or the model's judge would be shown (checked on every
+earlier/later text of the eval pairs)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from bot.analysis import offline
 from bot.eval.followups import load_pairs
 from bot.fetch.extract import article_from_text
-from bot.memory.followups import Watched, follow_up, relatedness, watched
+from bot.memory.followups import RELAXED_OVERLAP, RELAXED_WORDS, Watched, follow_up, relatedness, watched
 from bot.memory.watch import article_keys, claim_key, may_follow, names
 
 
@@ -41,7 +42,10 @@ def test_the_first_cut_never_skips_what_the_matcher_would_follow_up(texts):
             for new in later:
                 keys = article_keys(new)
                 sentences = [new.text[s.start:s.end].strip() for s in new.sentences]
-                if any(relatedness(claim.text, s, claim.cues) for s in sentences):
+                # The model's judge is shown the sentences a relaxed relatedness picks: a superset of the
+                # offline rules' related sentences, and the first cut must keep them all too.
+                if any(relatedness(claim.text, s, claim.cues, min_words=RELAXED_WORDS, min_overlap=RELAXED_OVERLAP)
+                       for s in sentences):
                     related += 1
                     assert may_follow(names(claim), keys), (claim.text, new.text)
                 elif not may_follow(names(claim), keys):

@@ -1,5 +1,6 @@
 """After a new article's analysis is posted: reply once in the thread of each earlier article whose
-flagged claim it confirms, disputes or still calls unconfirmed (bot/memory/followups.py decides).
+flagged claim it confirms, disputes or still calls unconfirmed (bot/memory/followups.py decides, or the
+model, bot/analysis/followup_judge.py, when it read both articles).
 
 Runs after the reply is delivered and never raises: a follow-up is extra, the answer already went out.
 Privacy (bot/memory/visibility.py) both ways: the earlier share must be visible from where the new one was
@@ -20,9 +21,10 @@ import logging
 import time
 from dataclasses import dataclass
 
+from bot.analysis.followup_judge import FollowUpJudge, decide
 from bot.analysis.model import Analysis
-from bot.analysis.pipeline import text_hash
-from bot.memory.followups import FollowUp, Watched, follow_up
+from bot.analysis.pipeline import llm_configured, text_hash
+from bot.memory.followups import FollowUp, Watched
 from bot.memory.visibility import Viewer, visible
 from bot.memory.watch import article_keys, claim_key, may_follow
 from bot.slack import blocks
@@ -132,20 +134,29 @@ def _held(claims: list[WatchedAt], earlier: dict[str, Shared], new_key: str) -> 
     return list(out.values())
 
 
-def _decide(claim: Watched, new: Analysis) -> FollowUp | None:
-    """The pair decision: what `new` says about `claim`, if anything sure."""
-    return follow_up(claim, new)
-
-
-def _match_all(held: list[Held], new: Analysis) -> list[tuple[Held, FollowUp]]:
+def _may_follow(held: list[Held], new: Analysis) -> list[tuple[Held, Watched]]:
+    """The claims sharing a possible name with some sentence of `new`: every other one is decided "nothing"
+    by the offline rules and never shown to the model's judge (both need a shared name)."""
     keys = article_keys(new)
-    out = []
-    for h in held:
-        if not may_follow(h.names, keys):  # shares no name with any sentence: no decision could follow
-            continue
-        if (found := _decide(h.claim, new)) is not None:
-            out.append((h, found))
-    return out
+    return [(h, h.claim) for h in held if may_follow(h.names, keys)]
+
+
+def judge_of(rt: Runtime) -> FollowUpJudge | None:
+    """The model's follow-up judge, when the LLM engine is configured (bot/analysis/followup_judge.py
+    decides which pairs it may see); None: the offline rules decide every pair."""
+    if not llm_configured(rt.settings):
+        return None
+    try:
+        return FollowUpJudge(rt.pipeline.engine("openai"))  # type: ignore[arg-type]
+    except Exception as e:  # a misconfigured engine leaves follow-ups to the offline rules
+        log.warning("no model follow-up judge (%s); the offline rules decide", e)
+        return None
+
+
+async def decide_pairs(rt: Runtime, held: list[Held], new: Analysis) -> list[tuple[Held, FollowUp]]:
+    """Which claims `new` follows up: the one point where a pair is decided."""
+    claims = await asyncio.to_thread(_may_follow, held, new)  # CPU work: off the event loop
+    return await decide(claims, new, judge_of(rt))
 
 
 async def _post_followups(rt: Runtime, *, channel: str, url: str, analysis: Analysis, days: int) -> int:
@@ -156,11 +167,11 @@ async def _post_followups(rt: Runtime, *, channel: str, url: str, analysis: Anal
     if not earlier:
         return 0
     new_key = text_hash(analysis.text)
-    # The newest EARLIER_MAX addresses' claims; matching them is CPU work, done off the event loop.
+    # The claims of the newest EARLIER_MAX addresses: the watch list's rows, never a whole analysis.
     held = _held(await rt.store.watched_claims(list(earlier)[-EARLIER_MAX:]), earlier, new_key)
     posted = 0
     link: dict[tuple[str, str], str] | None = None
-    for h, found in await asyncio.to_thread(_match_all, held, analysis):
+    for h, found in await decide_pairs(rt, held, analysis):
         if link is None:
             link = await permalinks(rt, [(share.channel, share.message_ts)])
         reply = message(found, analysis, url, link.get((share.channel, share.message_ts)))

@@ -21,6 +21,14 @@ log = logging.getLogger(__name__)
 
 # The first owner, then one survivor: a link that kills every process that reads it is not read a third time.
 MAX_ATTEMPTS = 2
+# What a reply owed to the message shortcut records instead of a link: the pasted text or the file is not
+# kept in the store, so a survivor cannot read it again and says so.
+SHORTCUT = "newsbot-shortcut:"
+RESTARTED_SHORTCUT = "I was restarted before I finished; please use “Analyze with newsbot” on the message again"
+
+
+def shortcut_marker(site: str) -> str:
+    return SHORTCUT + site
 
 
 async def watch(rt: Runtime) -> None:
@@ -44,6 +52,11 @@ async def watch(rt: Runtime) -> None:
 
 
 async def resume(rt: Runtime, owed: OwedReply) -> None:
+    if owed.url.startswith(SHORTCUT):
+        log.info("the shortcut reply at %s/%s was left by a stopped process", owed.channel, owed.ts)
+        await replies.update(rt, channel=owed.channel, ts=owed.ts,
+                             message=blocks.failure(owed.url[len(SHORTCUT):], RESTARTED_SHORTCUT))
+        return
     site = blocks.site_of(owed.url)
     log.info("finishing the reply at %s/%s left by a stopped process (attempt %d)", owed.channel, owed.ts,
              owed.attempts)

@@ -86,7 +86,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str, 
             return slack_error(e)
         ts = None  # Slack was down past the retries: the answer is still made, and posted when ready
     if ts:
-        await _owe(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
+        await owe(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url)
 
     async def job() -> None:
         await analyse_into(rt, channel=channel, ts=ts, thread_ts=thread_ts, url=url, team=team)
@@ -96,7 +96,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str, 
     return None
 
 
-async def _owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) -> None:
+async def owe(rt: Runtime, *, channel: str, ts: str, thread_ts: str, url: str) -> None:
     """Record the placeholder in the store, so another process answers it if this one dies."""
     try:
         await rt.store.owe_reply(channel=channel, ts=ts, thread_ts=thread_ts, url=url)

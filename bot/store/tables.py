@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Float,
     Index,
@@ -190,6 +191,7 @@ claims_watch = Table(
     Column("level", Text, nullable=False),
     Column("cues", Text, nullable=False),  # JSON list of the flag's cue words
     Column("names", Text, nullable=False),  # space-separated
+    Column("sent_to_model", Boolean, nullable=False),  # Watched.sent_to_model: the model engine read it
     PrimaryKeyConstraint("analysis_key", "sentence_id", name="claims_watch_pkey"),
 )
 

@@ -55,7 +55,8 @@ class FollowupPost:
 def watch_rows(key: str, text_hash: str, analysis: Analysis) -> list[dict]:
     """The claims_watch rows of one analysis."""
     return [{"analysis_key": key, "sentence_id": w.sentence_id, "text_hash": text_hash, "text": w.text,
-             "level": w.level, "cues": json.dumps(list(w.cues)), "names": " ".join(names(w))}
+             "level": w.level, "cues": json.dumps(list(w.cues)), "names": " ".join(names(w)),
+             "sent_to_model": w.sent_to_model}
             for w in watched(analysis)]
 
 
@@ -110,7 +111,7 @@ class Watch(Coordination):
             for start in range(0, len(urls), URLS_PER_QUERY):
                 rows += list(await conn.execute(
                     select(u.c.url, u.c.analysis_key, u.c.created, c.c.sentence_id, c.c.text_hash, c.c.text,
-                           c.c.level, c.c.cues, c.c.names)
+                           c.c.level, c.c.cues, c.c.names, c.c.sent_to_model)
                     .outerjoin(c, c.c.analysis_key == u.c.analysis_key)
                     .where(u.c.url.in_(urls[start:start + URLS_PER_QUERY]))))
             return rows
@@ -121,8 +122,10 @@ class Watch(Coordination):
             if row.url not in newest or row.created > newest[row.url][0]:
                 newest[row.url] = (row.created, row.analysis_key)
         order = {url: i for i, url in enumerate(urls)}
-        out = [WatchedAt(row.url, row.text_hash, Watched(row.sentence_id, row.text, row.level,
-                                                         tuple(json.loads(row.cues))), tuple(row.names.split()))
+        out = [WatchedAt(row.url, row.text_hash,
+                         Watched(row.sentence_id, row.text, row.level, tuple(json.loads(row.cues)),
+                                 sent_to_model=bool(row.sent_to_model)),
+                         tuple(row.names.split()))
                for row in rows
                if row.sentence_id is not None and newest[row.url][1] == row.analysis_key]
         return sorted(out, key=lambda w: (order[w.url], w.claim.sentence_id))

@@ -24,6 +24,7 @@ from bot.fetch.errors import FetchError
 from bot.fetch.extract import article_from_text
 from bot.slack import blocks, files, payload, replies
 from bot.slack.pasted import Target, choose
+from bot.slack.recovery import shortcut_marker
 from bot.slack.runtime import Runtime, slack_error
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ async def handle(rt: Runtime, body: dict, respond: AsyncRespond) -> None:
     except SlackApiError as e:
         await _tell(respond, _cant_post(slack_error(e)))
         return
+    if posted:  # another process says so if this one dies before the answer (bot/slack/recovery.py)
+        await replies.owe(rt, channel=channel, ts=posted, thread_ts=thread_ts, url=shortcut_marker(site))
 
     async def job() -> None:
         result = await analyse_article(rt, _loader(rt, target))

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("level", sa.Text, nullable=False),
         sa.Column("cues", sa.Text, nullable=False),
         sa.Column("names", sa.Text, nullable=False),
+        sa.Column("sent_to_model", sa.Boolean, nullable=False),
         sa.PrimaryKeyConstraint("analysis_key", "sentence_id", name="claims_watch_pkey"),
     )
     op.create_table(
