@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_acks.py
 
 # A model measured on annotated data: make eval-llm [DATA=file.jsonl] [EVAL_ARGS="--limit 20 --split all"]
+# (its follow-up judge on the article pairs: make eval-llm DATA=eval/followups/pairs.jsonl)
 # (the endpoint is OPENAI_BASE_URL / OPENAI_MODEL, from the environment or .env)
 eval-llm: $(STAMP)
 	$(BIN)/python -m bot.analysis.llm_eval $(DATA) $(EVAL_ARGS)

@@ -17,6 +17,7 @@ from bot.analysis.model import (
     Speaker,
     SummaryItem,
 )
+from bot.slack import block_kit as kit
 from bot.slack import blocks as b
 from bot.slack.mrkdwn import LINK_LABEL_MAX
 
@@ -44,14 +45,14 @@ def _texts(message: b.Message) -> list[str]:
 
 def _check_limits(message: b.Message) -> None:
     assert message.text
-    assert len(message.blocks) <= b.MAX_BLOCKS
+    assert len(message.blocks) <= kit.MAX_BLOCKS
     total = 0
     for block in message.blocks:
         if block["type"] == "header":
-            assert 0 < len(block["text"]["text"]) <= b.HEADER_MAX
+            assert 0 < len(block["text"]["text"]) <= kit.HEADER_MAX
             total += len(block["text"]["text"])
         if block["type"] == "section":
-            assert 0 < len(block["text"]["text"]) <= b.SECTION_MAX
+            assert 0 < len(block["text"]["text"]) <= kit.SECTION_MAX
             total += len(block["text"]["text"])
         if block["type"] == "context":
             total += sum(len(e["text"]) for e in block["elements"])

@@ -6,6 +6,7 @@ import pytest
 
 from bot.analysis.model import Analysis, Claim, Cue, Flag, Quote, Source, Speaker, SummaryItem
 from bot.memory.digest import Share, build_digest
+from bot.slack import block_kit as kit
 from bot.slack import blocks as b
 from bot.slack.digest_blocks import digest_messages
 from bot.slack.lookup_blocks import HOME_BLOCKS, home_view
@@ -75,5 +76,5 @@ def test_home_view_limits():
     digests = [HomeDigest("C0123", "Daily at 09:00 UTC", "Tue 3 Dec 09:00") for _ in range(30)]
     view = home_view(links, quoted, digests, "help")
     assert view["type"] == "home" and len(view["blocks"]) <= HOME_BLOCKS
-    assert all(len(blk.get("text", {}).get("text", "")) <= b.SECTION_MAX for blk in view["blocks"])
+    assert all(len(blk.get("text", {}).get("text", "")) <= kit.SECTION_MAX for blk in view["blocks"])
     _no_leaks(b.Message(text="home", blocks=view["blocks"]))

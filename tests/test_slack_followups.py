@@ -6,10 +6,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 
 import pytest
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from tests.fakes.fake_slack import message_event
+from bot.slack import followup_posts, runtime
+from bot.slack.app import RUNTIME
+from bot.store import Store
+from tests.fakes import followup_models
+from tests.fakes.article_server import ArticleServer
+from tests.fakes.fake_openai import Reply, answer, error
+from tests.fakes.fake_slack import FakeSlack, message_event
 from tests.fakes.slack_bot import running_bot
 from tests.test_slack_digest import share
 
@@ -123,3 +131,179 @@ async def test_follow_ups_off(tmp_path):
         await share(bot, bot.articles.add("confirmed", CONFIRMS), "C1")
         await settle()
         assert updates(bot) == []
+
+
+# --- the watch list, retries and syndicated copies ------------------------------------------------------
+
+
+async def rows(bot) -> list[dict]:
+    return await bot.web_app[RUNTIME].store.followup_rows()
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    """The sdk's own retries of a 5xx, and the follow-up's later tries, in milliseconds, not minutes."""
+    monkeypatch.setattr(runtime, "SERVER_ERROR_BACKOFF", FixedValueRetryIntervalCalculator(0.01))
+    monkeypatch.setattr(followup_posts, "RETRY_SECONDS", 0.2)
+
+
+async def test_matching_reads_the_watch_list_never_whole_analyses(bot, monkeypatch):
+    read: list[list[str]] = []
+    original = Store.analyses_for_urls
+
+    async def counting(self, urls, engine_id=None):
+        read.append(list(urls))
+        return await original(self, urls, engine_id)
+
+    monkeypatch.setattr(Store, "analyses_for_urls", counting)
+    await share(bot, bot.articles.add("rumour", EARLIER), "C1")
+    await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+    await bot.fake.wait_for(lambda f: updates(bot))
+    assert [urls for urls in read if urls] == []
+
+
+async def test_a_follow_up_slack_could_not_take_is_posted_once_when_it_is_back(tmp_path, quick_retries):
+    async with running_bot(tmp_path, NEWSBOT_LEASE_SECONDS="0.5") as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1", ts="1700000100.000100")
+        bot.fake.http_fail_in["C1"] = [500] * 7  # the first try and all six of the sdk's retries
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+        await bot.fake.wait_for(lambda f: updates(bot))
+        await asyncio.sleep(1.0)  # more recovery rounds: it must not be posted again
+        [update] = updates(bot)
+        assert update.args["channel"] == "C1" and update.args["thread_ts"] == "1700000100.000100"
+        assert len(bot.fake.of("chat.postMessage:500")) == 7
+        [row] = await rows(bot)
+        assert (row["status"], row["attempts"]) == ("posted", 2) and row["ts"]
+
+
+async def test_a_follow_up_slack_refuses_is_not_tried_again(tmp_path, quick_retries):
+    async with running_bot(tmp_path, NEWSBOT_LEASE_SECONDS="0.5") as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1")
+        bot.fake.not_in["C1"] = "channel_not_found"  # the bot was removed from the channel since
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+        await bot.fake.wait_for(lambda f: updates(bot))
+        await asyncio.sleep(1.0)
+        assert len(updates(bot)) == 1
+        [row] = await rows(bot)
+        assert (row["status"], row["error"], row["attempts"]) == ("failed", "channel_not_found", 1)
+
+
+async def test_syndicated_copies_make_one_update(bot):
+    # The rumour at two addresses (one wire story), both shared in one thread; the confirmation at two too.
+    first, copy = bot.articles.add("rumour", EARLIER), bot.articles.add("rumour-copy", EARLIER)
+    await share(bot, first, "C1", ts="1700000100.000100")
+    await share(bot, copy, "C1", ts="1700000100.000100")
+    await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+    await bot.fake.wait_for(lambda f: updates(bot))
+    await share(bot, bot.articles.add("confirmed-copy", CONFIRMS), "C2")
+    await settle()
+    [update] = updates(bot)
+    assert update.args["channel"] == "C1" and update.args["thread_ts"] == "1700000100.000100"
+
+
+def watched_analyses(db: str) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT count(*) FROM claims_watched").fetchone()[0]
+    finally:
+        con.close()
+
+
+async def test_a_database_from_before_the_watch_list_keeps_its_follow_ups(tmp_path):
+    fake, articles = await FakeSlack().start(), await ArticleServer().start()
+    db = str(tmp_path / "newsbot.sqlite")
+    try:
+        async with running_bot(tmp_path, fake=fake, articles=articles, keep_fakes=True) as bot:
+            await share(bot, articles.add("rumour", EARLIER), "C1")
+        con = sqlite3.connect(db)  # as if stored before the watch list existed
+        con.execute("DELETE FROM claims_watch")
+        con.execute("DELETE FROM claims_watched")
+        con.commit()
+        con.close()
+        async with running_bot(tmp_path, fake=fake, articles=articles, keep_fakes=True) as bot:
+            await bot.fake.wait_for(lambda f: watched_analyses(db) == 1)  # start-up's catch-up
+            await share(bot, articles.add("confirmed", CONFIRMS), "C2")
+            await bot.fake.wait_for(lambda f: updates(bot))
+            assert len(updates(bot)) == 1
+    finally:
+        await articles.stop()
+        await fake.stop()
+
+
+# With the LLM engine: the model judges the pair, grounded in the new article (bot/analysis/followup_judge.py).
+KESSEL = """Kessel harbour sale
+
+The Kessel city council is said to be planning to sell the old harbour warehouses to a hotel chain.
+"""
+# Offline, "confirmed" decides this pair (eval pair h02); the council confirmed something else.
+KESSEL_ROOF = """Kessel warehouses need repairs
+
+The Kessel city council confirmed that the old harbour warehouses need a new roof. Repairs will cost about
+2 million euros.
+"""
+EMPTY_ANALYSIS = {"kind": "news", "summary": [], "claims": [], "quotes": [], "flags": []}
+
+
+def judging_model(request: dict) -> Reply:
+    """Analyses with nothing of the model's own (the offline engine's items stand in); follow-ups judged
+    confirmed where a shown sentence says the plant will close, "nothing" elsewhere."""
+    if "follow-up checker" not in request["messages"][0]["content"]:
+        return answer(EMPTY_ANALYSIS)
+    out = []
+    for claim_id, _, sentences in followup_models.asked(request):
+        hit = next((s for s in sentences if "confirmed it will close" in s), None)
+        out.append({"claim_id": claim_id, "decision": "confirmed" if hit else "nothing",
+                    "sentence": hit.lower() if hit else "", "decisive_words": "confirmed it will close" if hit else ""})
+    return answer({"judgements": out})
+
+
+def judge_requests(fake) -> list[dict]:
+    return [r for r in fake.requests if "follow-up checker" in r["messages"][0]["content"]]
+
+
+async def test_with_the_llm_engine_the_model_judges_the_pair(tmp_path, fake):
+    fake.default = judging_model
+    async with running_bot(tmp_path, OPENAI_BASE_URL=fake.base_url, NEWSBOT_ENGINE="openai") as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1", ts="1700000100.000100")
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+        await bot.fake.wait_for(lambda f: updates(bot))
+        await settle()
+        [update] = updates(bot)
+        assert update.args["channel"] == "C1" and update.args["thread_ts"] == "1700000100.000100"
+        shown = json.dumps(update.args["blocks"], ensure_ascii=False)
+        # the model's lower-cased copy shown as the article wrote it, decided by the model's words
+        assert "Carver Motors confirmed it will close the Dayton assembly plant in December." in shown
+        assert "“confirmed it will close”" in shown
+        [asked] = judge_requests(fake)
+        assert "offered jobs elsewhere" not in asked["messages"][1]["content"]  # candidates only
+
+        # Names the same council, and the rules alone would post; the model says it is about something else.
+        await share(bot, bot.articles.add("sale", KESSEL), "C1")
+        await share(bot, bot.articles.add("roof", KESSEL_ROOF), "C1")
+        await settle()
+        assert len(judge_requests(fake)) == 2 and len(updates(bot)) == 1
+
+
+async def test_offline_the_rules_alone_follow_up_the_council_pair(bot):
+    # the pair the model says "nothing" to above: without a model, its cue word decides
+    await share(bot, bot.articles.add("sale", KESSEL), "C1")
+    await share(bot, bot.articles.add("roof", KESSEL_ROOF), "C1")
+    await bot.fake.wait_for(lambda f: updates(bot))
+    assert len(updates(bot)) == 1
+
+
+async def test_with_the_model_failing_the_rules_decide(tmp_path, fake):
+    def failing_judge(request: dict) -> Reply:
+        if "follow-up checker" in request["messages"][0]["content"]:
+            return error(500, "the judge is down")
+        return answer(EMPTY_ANALYSIS)
+
+    fake.default = failing_judge
+    env = {"OPENAI_BASE_URL": fake.base_url, "NEWSBOT_ENGINE": "openai", "OPENAI_MAX_RETRIES": "1"}
+    async with running_bot(tmp_path, **env) as bot:
+        await share(bot, bot.articles.add("rumour", EARLIER), "C1")
+        await share(bot, bot.articles.add("confirmed", CONFIRMS), "C2")
+        await bot.fake.wait_for(lambda f: updates(bot))
+        [update] = updates(bot)
+        assert "“confirmed”" in json.dumps(update.args["blocks"], ensure_ascii=False)  # the lexicon's cue
+        assert len(judge_requests(fake)) == 2  # asked, and retried once

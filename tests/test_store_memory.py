@@ -115,20 +115,6 @@ async def test_analyses_for_urls_prefers_the_engine_asked_for(store):
     assert await store.analyses_for_urls([]) == {}
 
 
-async def test_followup_claimed_once_per_claim_and_article_across_processes(db):
-    async with stores(db, 3) as (a, b, c):
-        def claim(s, claim_key="https://a.example/1#abc", new_url="https://b.example/2", team="T1"):
-            return s.claim_followup(team=team, claim_key=claim_key, new_url=new_url, decision="confirmed",
-                                    channel="C1", thread_ts="1.1")
-
-        won = await asyncio.gather(*(claim(s) for s in (a, b, c, a, b, c)))
-        assert sorted(won) == [False] * 5 + [True]
-        assert await claim(a, new_url="https://c.example/3")  # another article may follow the claim up
-        assert await claim(b, claim_key="https://a.example/1#def")  # and the article another claim
-        assert await claim(c, team=None)  # the key is per team
-        assert not await claim(c, team=None)
-
-
 async def test_share_of_is_the_newest_share_in_the_channel(store):
     assert await store.share_of(channel="C1", url="https://a.example/1") is None
     await store.record_link(team="T1", channel="C1", message_ts="1.1", user="U1", url="https://a.example/1",

@@ -228,8 +228,10 @@ class ChatClient:
     async def close(self) -> None:
         await self._sdk.close()
 
-    async def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Completion:
-        """One answer, after up to `max_retries` retries of transient failures. Raises ModelFailure."""
+    async def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None,
+                       response_format: dict | None = None) -> Completion:
+        """One answer, after up to `max_retries` retries of transient failures. Raises ModelFailure.
+        `response_format`: the json_schema one to ask for (default: the analysis answer's, schema v1)."""
         tries = [0]
         busy = [False]  # the server said it was busy: a timeout after that may be its queue
 
@@ -249,7 +251,7 @@ class ChatClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._create(messages, max_tokens, tries)
+                    return await self._create(messages, max_tokens, tries, response_format)
         except (openai.OpenAIError, ModelTimeout) as exc:
             n = tries[0]
             raise ModelFailure(describe(exc, self.timeout) + (f", after {n} tries" if n > 1 else "")) from exc
@@ -273,14 +275,15 @@ class ChatClient:
                 params[limit] = max_tokens
         return {k: v for k, v in params.items() if k not in self.caps.dropped}
 
-    async def _create(self, messages: list[dict[str, str]], max_tokens: int | None, tries: list[int]) -> Completion:
+    async def _create(self, messages: list[dict[str, str]], max_tokens: int | None, tries: list[int],
+                      schema: dict | None = None) -> Completion:
         tries[0] += 1  # per call, not per client: analyses run concurrently on one engine
         mode = self.caps.mode
         refused_params = 0
         while True:
             params = self._params(max_tokens)
             try:
-                return await self._request(messages, JSON_MODES[mode], params)
+                return await self._request(messages, JSON_MODES[mode], params, schema)
             except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
                 param = _refused_param(exc, params)
                 if param is not None and refused_params < len(_OPTIONAL):
@@ -304,9 +307,10 @@ class ChatClient:
         log.warning("the model server refused %s (HTTP %s: %s); no longer sent to %s", what,
                     exc.status_code, server_message(exc), self.model)
 
-    async def _request(self, messages: list[dict[str, str]], mode: str, params: dict) -> Completion:
+    async def _request(self, messages: list[dict[str, str]], mode: str, params: dict,
+                       schema: dict | None = None) -> Completion:
         if mode == "json_schema":
-            params = {**params, "response_format": response_format_json_schema()}
+            params = {**params, "response_format": schema or response_format_json_schema()}
         elif mode == "json_object":
             params = {**params, "response_format": RESPONSE_FORMAT_JSON_OBJECT}
         try:

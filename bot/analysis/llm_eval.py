@@ -7,10 +7,13 @@ grounding, replaced by the offline engine's), how many answers fell back and why
 so a team can compare models on its own server before switching.
 
     python -m bot.analysis.llm_eval [DATA] [--split dev] [--limit N] [--concurrency 2]
+    python -m bot.analysis.llm_eval --followups [PAIRS]   the follow-up judge (bot/eval/followups_llm.py)
 
 DATA is a JSON Lines corpus (PolNeAR-style quotes, Szeged-style flags or NewsClaims-style claims, told
 apart by their fields; the team's development data, never copied into the repo) or a folder of annotated
-articles; by default the repo's own eval set, eval/articles.
+articles; by default the repo's own eval set, eval/articles. A file of follow-up pairs (records with
+"earlier" and "later", like eval/followups/pairs.jsonl, the default with --followups) measures the model's
+follow-up judge instead.
 """
 
 from __future__ import annotations
@@ -24,14 +27,19 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.analysis.llm import KINDS, ItemStats, LLMEngine
 from bot.config import Settings, load_settings
 from bot.eval import corpora
 from bot.eval.__main__ import report as score_report
+from bot.eval.followups import PAIRS_FILE, load_pairs
 from bot.eval.goldset import ARTICLES_DIR, load_articles
 from bot.eval.metrics import Scores, score_document
 from bot.fetch.extract import article_from_text
+
+if TYPE_CHECKING:
+    from bot.eval.followups_llm import JudgedPairs
 
 
 @dataclass
@@ -135,8 +143,12 @@ def main(argv: list[str] | None = None) -> int:
                     "(default dev; 'all' for every document)")
     ap.add_argument("--limit", type=int, default=None, help="at most this many documents")
     ap.add_argument("--concurrency", type=int, default=2, help="articles sent at a time (default 2)")
+    ap.add_argument("--followups", action="store_true", help="measure the follow-up judge on article pairs "
+                    "(default data: eval/followups/pairs.jsonl)")
     args = ap.parse_args(argv)
     data = args.data
+    if args.followups and data == ARTICLES_DIR:
+        data = PAIRS_FILE
     if not data.exists():
         print(f"eval-llm: no data at {data}; give some: make eval-llm DATA=path/to/file.jsonl", file=sys.stderr)
         return 2
@@ -145,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         print("eval-llm: set OPENAI_BASE_URL (and OPENAI_MODEL) for your server, or OPENAI_API_KEY for OpenAI",
               file=sys.stderr)
         return 2
+    if data.is_file() and "later" in _first_record(data):
+        return _followups(data, args.limit, settings)
     split = None if args.split == "all" else args.split
     try:
         docs = load_docs(data, split, args.limit)
@@ -168,6 +182,27 @@ def main(argv: list[str] | None = None) -> int:
 
     result = asyncio.run(go())
     print("\n".join(report(name, docs, result, settings)))
+    return 0
+
+
+def _followups(path: Path, limit: int | None, settings: Settings) -> int:
+    from bot.eval.followups_llm import judge_pairs
+    from bot.eval.followups_llm import report as judge_report
+
+    pairs = load_pairs(path)[:limit]
+
+    async def go() -> JudgedPairs:
+        engine = LLMEngine(settings)
+        try:
+            return await judge_pairs(pairs, engine)
+        finally:
+            await engine.close()
+
+    started = time.perf_counter()
+    result = asyncio.run(go())
+    print(f"model {settings.openai_model} at {settings.openai_base_url or 'OpenAI'}: {len(pairs)} follow-up pairs "
+          f"of {path.name} in {time.perf_counter() - started:.1f} s")
+    print("\n".join(judge_report(result, len(pairs))))
     return 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -27,6 +27,7 @@ WATCHED_LEVELS = frozenset({"unconfirmed", "hedged"})
 MIN_SHARED_NAMES = 1  # named people/places/organisations (or numbers) both sentences mention
 MIN_SHARED_WORDS = 3  # other content words both sentences share
 MIN_OVERLAP = 0.4  # shared words over the shorter sentence's content words
+RELAXED_WORDS, RELAXED_OVERLAP = 1, 0.2  # a sentence the model's judge is shown (it decides, these only pick)
 WORD_SIMILAR = 85  # rapidfuzz ratio at which two words (5+ letters) count as one
 _WORD = re.compile(r"[\w'’-]+")
 
@@ -39,6 +40,9 @@ class Watched:
     text: str
     level: str
     cues: tuple[str, ...]
+    # The earlier article was analysed by the model engine, so its text has gone to the model provider
+    # already: only such a claim may be sent to the model's follow-up judge (bot/analysis/followup_judge.py).
+    sent_to_model: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,8 @@ def watched(analysis: Analysis) -> list[Watched]:
             continue
         text = sentence_text(analysis, flag.sentence_id).strip()
         if text:
-            out.append(Watched(flag.sentence_id, text, flag.level, tuple(dict.fromkeys(c.text for c in flag.cues))))
+            out.append(Watched(flag.sentence_id, text, flag.level, tuple(dict.fromkeys(c.text for c in flag.cues)),
+                               sent_to_model=analysis.engine.name == "openai"))
     return out
 
 
@@ -126,6 +131,14 @@ def decide(sentence: str) -> tuple[str, tuple[str, ...]] | None:
 def _terms(sentence: str, skip: frozenset[str]) -> tuple[set[str], set[str]]:
     """(names, content words) of a sentence: capitalised words and numbers are names. A capitalised
     word opening the sentence is in both sets until the other sentence says which it is."""
+    names, content = _terms_of(sentence, skip)
+    return set(names), set(content)
+
+
+# A claim meets every sentence of a new article, and a new sentence every claim: remembering each
+# sentence's words makes matching a share against a team's claims about three times faster.
+@lru_cache(maxsize=8192)
+def _terms_of(sentence: str, skip: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
     names, content = set(), set()
     for i, m in enumerate(_WORD.finditer(sentence)):
         raw = re.sub(r"['’]s$", "", m.group(0)).strip("'’-")
@@ -138,7 +151,7 @@ def _terms(sentence: str, skip: frozenset[str]) -> tuple[set[str], set[str]]:
                 content.add(word)
         else:
             content.add(word)
-    return names, content
+    return frozenset(names), frozenset(content)
 
 
 def _settle(names: set[str], content: set[str], other_names: set[str]) -> None:
@@ -175,19 +188,21 @@ def _shared(a: set[str], b: set[str]) -> int:
     return n
 
 
-def relatedness(claim: str, sentence: str, claim_cues: tuple[str, ...] = ()) -> float:
+def relatedness(claim: str, sentence: str, claim_cues: tuple[str, ...] = (), *, min_words: int = MIN_SHARED_WORDS,
+                min_overlap: float = MIN_OVERLAP) -> float:
     """How surely `sentence` is about `claim`: 0 when it fails the name or word thresholds, else the
-    share of the shorter sentence's names and content words the two have in common."""
+    share of the shorter sentence's names and content words the two have in common. The model's judge
+    picks its candidates with lower thresholds (RELAXED_WORDS, RELAXED_OVERLAP): it decides, not this."""
     skip = _cue_words() | {w for c in claim_cues for w in fold(c).split()}
     names_a, words_a = _terms(claim, skip)
     names_b, words_b = _terms(sentence, skip)
     _settle(names_a, words_a, names_b - words_b)
     _settle(names_b, words_b, names_a)
     shared_names, shared_words = _shared(names_a, names_b), _shared(words_a, words_b)
-    if shared_names < MIN_SHARED_NAMES or shared_words < MIN_SHARED_WORDS:
+    if shared_names < MIN_SHARED_NAMES or shared_words < min_words:
         return 0.0
     overlap = (shared_names + shared_words) / max(1, min(len(names_a | words_a), len(names_b | words_b)))
-    return overlap if overlap >= MIN_OVERLAP else 0.0
+    return overlap if overlap >= min_overlap else 0.0
 
 
 def follow_up(claim: Watched, new: Analysis) -> FollowUp | None:

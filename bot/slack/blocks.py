@@ -13,44 +13,39 @@ Escaping, clipping and honest link labels live in mrkdwn.py.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
-    ButtonElement,
-    ContextBlock,
     DividerBlock,
     HeaderBlock,
-    MarkdownTextObject,
-    PlainTextObject,
-    SectionBlock,
 )
 
 from bot.analysis import language
 from bot.analysis.model import Analysis, Claim, Cue, Speaker
+from bot.slack.block_kit import (
+    FALLBACK_MAX,
+    HEADER_MAX,
+    MAX_BLOCKS,
+    MESSAGE_BUDGET,
+    TEXT_MAX,
+    Builder,
+    button,
+    context_block,
+    cut,
+    fair_shares,
+    header_block,
+    section_block,
+)
 from bot.slack.mrkdwn import SITE_MAX, clip, escape, escaped_clip, plain, safe_link, site_of
 
 View = Literal["thread", "claims", "summarize", "sources"]
 
-MAX_BLOCKS = 50
-HEADER_MAX = 150
-SECTION_MAX = 3000
-# Characters of text across all blocks. Slack's documented limits are higher, but messages with blocks
-# fail with msg_too_long near 4,000; this leaves room for the fallback text and Slack's own markup.
-MESSAGE_BUDGET = 3400
-FALLBACK_MAX = 400
-BUTTON_VALUE_MAX = 2000
-BUTTON_TEXT_MAX = 75
-CONTEXT_MAX = 3000
-# The `text` of a message: Slack takes 40,000 characters, but a fallback or notice longer than this is
-# unreadable in a notification anyway.
-TEXT_MAX = 3000
 SHARE_ACTION = "newsbot_share"
 
-_MORE_ROOM = 24  # room kept for a "…and N more" line
 
 
 @dataclass(frozen=True)
@@ -61,7 +56,7 @@ class Message:
     blocks: list[dict] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "text", _cut(self.text, TEXT_MAX))
+        object.__setattr__(self, "text", cut(self.text, TEXT_MAX))
 
     def as_kwargs(self, *, update: bool = False) -> dict:
         """Arguments for chat.postMessage, chat.update (`update=True`) or a response_url. A text-only
@@ -79,98 +74,6 @@ class Addendum:
     intro: str
     parts: list[tuple[str, list[str]]]
     room: int
-
-
-# --- Block Kit objects: the only place they are made, each text cut to Slack's limit here -------------------
-
-# A half entity (`&am`) or a half link (`<https://…`) left at the end of a cut.
-_PARTIAL_TAIL = re.compile(r"&[a-z]{0,5}$|<[^<>]*$")
-
-
-def _cut(text: str, limit: int) -> str:
-    """`text` within `limit` characters. Content is clipped with care where it is built; this is the
-    backstop that keeps one overlong string (a 3,000-character host) from failing the whole message."""
-    if len(text) <= limit:
-        return text
-    return _PARTIAL_TAIL.sub("", text[: limit - 1]) + "…"
-
-
-def _md(text: str, limit: int = SECTION_MAX) -> MarkdownTextObject:
-    return MarkdownTextObject(text=_cut(text, limit), verbatim=True)
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=_md(text, SECTION_MAX))
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[_md(text, CONTEXT_MAX)])
-
-
-def _header_block(text: str) -> HeaderBlock:
-    return HeaderBlock(text=PlainTextObject(text=_cut(text, HEADER_MAX), emoji=False))
-
-
-def _button(text: str, action_id: str, value: str) -> ButtonElement | None:
-    """A button, or None when its value would not fit (the message goes without it)."""
-    if len(value) > BUTTON_VALUE_MAX:
-        return None
-    return ButtonElement(text=_cut(text, BUTTON_TEXT_MAX), action_id=action_id, value=value, style="primary")
-
-
-class _Builder:
-    def __init__(self, budget: int, max_blocks: int) -> None:
-        self.blocks: list[Block] = []
-        self.budget = budget
-        self.max_blocks = max_blocks
-        self.used = 0
-
-    @property
-    def room(self) -> int:
-        return self.budget - self.used
-
-    def add(self, block: Block, chars: int) -> bool:
-        if len(self.blocks) >= self.max_blocks or chars > self.room:
-            return False
-        self.blocks.append(block)
-        self.used += chars
-        return True
-
-    def section(self, text: str) -> bool:
-        if not text.strip():
-            return False
-        block = _section(text)
-        return self.add(block, len(block.text.text))
-
-    def listing(self, title: str, lines: list[str], cap: int | None = None) -> None:
-        """A titled list in as many sections as needed, as many lines as fit, then "…and N more"."""
-        if not lines:
-            return
-        limit = min(cap if cap is not None else self.room, self.room)
-        chunk, spent, shown = f"*{title}*", 0, 0
-        if len(chunk) + _MORE_ROOM > limit or len(self.blocks) >= self.max_blocks:
-            return
-        for line in lines:
-            fits_section = len(chunk) + 1 + len(line) <= SECTION_MAX - _MORE_ROOM
-            if not fits_section and len(self.blocks) + 2 <= self.max_blocks:
-                self.section(chunk)
-                spent += len(chunk)
-                chunk = ""
-            elif not fits_section:
-                break
-            if spent + len(chunk) + 1 + len(line) + _MORE_ROOM > limit:
-                break
-            chunk = f"{chunk}\n{line}" if chunk else line
-            shown += 1
-        if shown < len(lines):
-            chunk += f"\n_…and {len(lines) - shown} more_"
-        self.section(chunk.lstrip("\n"))
-
-
-def _shares(builder: _Builder, parts: int) -> Iterable[int]:
-    """Fair shares of what is left: a short first list hands its unused room to the later ones."""
-    for left in range(parts, 0, -1):
-        yield max(builder.room // left, 0)
 
 
 # --- pieces -----------------------------------------------------------------------------------------
@@ -243,7 +146,7 @@ def _link_lines(analysis: Analysis) -> list[str]:
 
 def _header(analysis: Analysis) -> HeaderBlock:
     title = clip(analysis.source.title or "", HEADER_MAX) or clip(analysis.source.site or "", HEADER_MAX)
-    return _header_block(plain(title or site_of(analysis.source.url)))
+    return header_block(plain(title or site_of(analysis.source.url)))
 
 
 def _byline(analysis: Analysis, *, link: bool) -> str:
@@ -365,22 +268,22 @@ def analysis_message(
     """The analysis as Slack will show it: the thread reply (`thread`) or one slash command's view."""
     spec = view_spec(view)
     footer = _footer(analysis, elapsed, from_cache, shared_by, engine_by_channel)
-    tail: list[tuple[Block, int]] = [(_context(footer), len(footer))]
-    button = _button("Share in channel", SHARE_ACTION, share_value) if share_value else None
-    if button is not None:
-        tail.append((ActionsBlock(elements=[button]), 16))
+    tail: list[tuple[Block, int]] = [(context_block(footer), len(footer))]
+    share = button("Share in channel", SHARE_ACTION, share_value) if share_value else None
+    if share is not None:
+        tail.append((ActionsBlock(elements=[share]), 16))
     kept = (addendum.room, 3 + len(addendum.parts)) if addendum else (0, 0)
-    b = _Builder(MESSAGE_BUDGET - sum(c for _, c in tail) - kept[0], MAX_BLOCKS - len(tail) - kept[1])
+    b = Builder(MESSAGE_BUDGET - sum(c for _, c in tail) - kept[0], MAX_BLOCKS - len(tail) - kept[1])
     header = _header(analysis)
     b.add(header, len(header.text.text))
     byline = _byline(analysis, link=spec.link_byline)
-    b.add(_context(byline), len(byline))
+    b.add(context_block(byline), len(byline))
 
     plan = [(title, lines(analysis)) for title, lines in spec.plan]
     plan = [(title, lines) for title, lines in plan if lines]
     if plan:
         b.add(DividerBlock(), 0)
-        for (title, lines), share in zip(plan, _shares(b, len(plan)), strict=False):
+        for (title, lines), share in zip(plan, fair_shares(b, len(plan)), strict=False):
             b.listing(title, lines, cap=share)
     else:
         b.section("_I found no article text on this page._" if not analysis.text.strip() else spec.nothing)
@@ -388,7 +291,7 @@ def analysis_message(
         b.budget, b.max_blocks = b.budget + kept[0], b.max_blocks + kept[1]
         b.add(DividerBlock(), 0)
         b.section(addendum.intro)
-        for (title, lines), share in zip(addendum.parts, _shares(b, len(addendum.parts)), strict=False):
+        for (title, lines), share in zip(addendum.parts, fair_shares(b, len(addendum.parts)), strict=False):
             b.listing(title, lines, cap=share)
     b.blocks.extend(block for block, _ in tail)
     return Message(text=_fallback(analysis, view), blocks=[block.to_dict() for block in b.blocks])
@@ -401,7 +304,7 @@ def placeholder(site: str) -> Message:
 def failure(site: str, reason: str) -> Message:
     """What a reply says when a link could not be analysed; `reason` is a sentence a person understands."""
     text = f":warning: I couldn't read {escaped_clip(site, SITE_MAX)}: {escaped_clip(reason, 500)}"
-    return Message(text=text, blocks=[_section(text).to_dict()])
+    return Message(text=text, blocks=[section_block(text).to_dict()])
 
 
 def notice(text: str) -> Message:
@@ -411,4 +314,4 @@ def notice(text: str) -> Message:
 
 def section(text: str) -> dict:
     """A section of our own mrkdwn (usage texts and other messages of ours)."""
-    return _section(text).to_dict()
+    return section_block(text).to_dict()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from slack_sdk.models.blocks import DividerBlock
 
 from bot.memory.compare import LINE_MAX, SHOWN, Comparison, Said, status_phrase
-from bot.slack.blocks import MAX_BLOCKS, MESSAGE_BUDGET, Addendum, Message, _Builder, _context, _header_block
+from bot.slack.block_kit import MAX_BLOCKS, MESSAGE_BUDGET, Builder, context_block, header_block
+from bot.slack.blocks import Addendum, Message
 from bot.slack.mrkdwn import clip, escape, escaped_clip, plain, safe_link
 
 THREAD_ROOM = 1200  # characters of the thread reply kept for the comparison
@@ -70,12 +71,12 @@ def thread_addendum(cmp: Comparison, earlier_url: str | None) -> Addendum | None
 
 def compare_message(cmp: Comparison, this_url: str, earlier_url: str, *, same_story: bool) -> Message:
     """The `/compare URL URL` answer: the second link compared with the first."""
-    b = _Builder(MESSAGE_BUDGET - len(NOTE), MAX_BLOCKS - 1)
-    header = _header_block(plain(f"{clip(cmp.earlier_outlet, 60)} vs {clip(cmp.this_outlet, 60)}"))
+    b = Builder(MESSAGE_BUDGET - len(NOTE), MAX_BLOCKS - 1)
+    header = header_block(plain(f"{clip(cmp.earlier_outlet, 60)} vs {clip(cmp.this_outlet, 60)}"))
     b.add(header, len(header.text.text))
     links = (f"{safe_link(earlier_url, clip(cmp.earlier_outlet, 60))} (first link) · "
              f"{safe_link(this_url, clip(cmp.this_outlet, 60))} (second link)")
-    b.add(_context(links), len(links))
+    b.add(context_block(links), len(links))
     if not same_story:
         b.section("_These two do not look like one story (few title words or names in common); "
                   "compared anyway._")
@@ -85,7 +86,7 @@ def compare_message(cmp: Comparison, this_url: str, earlier_url: str, *, same_st
         b.section("The two articles make the same claims, quote the same people and flag the same things.")
     for title, lines in listed:
         b.listing(title, lines, cap=max(b.room // len(listed), 200))
-    b.blocks.append(_context(NOTE))
+    b.blocks.append(context_block(NOTE))
     text = escape(f"{clip(cmp.earlier_outlet, 60)} vs {clip(cmp.this_outlet, 60)}: "
                   + ("no differences" if not listed else f"{len(listed)} kinds of difference"))
     return Message(text=text, blocks=[block.to_dict() for block in b.blocks])

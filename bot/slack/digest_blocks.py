@@ -14,14 +14,8 @@ from slack_sdk.models.blocks import DividerBlock, HeaderBlock, PlainTextObject
 
 from bot.memory.digest import Article, Digest, Story
 from bot.memory.schedule import moment_label
-from bot.slack.blocks import (
-    HEADER_MAX,
-    MAX_BLOCKS,
-    Message,
-    _Builder,
-    _context,
-    _count,
-)
+from bot.slack.block_kit import HEADER_MAX, MAX_BLOCKS, Builder, context_block
+from bot.slack.blocks import Message, _count
 from bot.slack.mrkdwn import clip, escape, escaped_clip, plain, safe_link
 
 # Blocks and fallback together stay under Slack's ~4,000 characters (see blocks.MESSAGE_BUDGET).
@@ -130,10 +124,10 @@ def digest_messages(digest: Digest, *, channel_label: str = "", schedule: str | 
     since = moment_label(datetime.fromtimestamp(digest.since, UTC), digest.tz)
     summary = (f"{_count(digest.links, 'link')} in {_count(len(digest.stories), 'story', 'stories')} "
                f"shared since {since}" + (f" · {schedule}" if schedule else ""))
-    b = _Builder(BLOCK_BUDGET, MAX_BLOCKS - 2)
+    b = Builder(BLOCK_BUDGET, MAX_BLOCKS - 2)
     header = HeaderBlock(text=PlainTextObject(text=plain(clip(heading, HEADER_MAX)), emoji=False))
     b.add(header, len(header.text.text))
-    b.add(_context(escape(summary)), len(summary))
+    b.add(context_block(escape(summary)), len(summary))
     fallback = _Fallback(f"{heading}: {summary}")
     closing = _watch_lines(digest), _quoted_lines(digest)
     reserve = min(WATCH_ROOM, sum(len(line) + 1 for lines in closing for line in lines) + 80)
@@ -143,10 +137,10 @@ def digest_messages(digest: Digest, *, channel_label: str = "", schedule: str | 
     b.add(DividerBlock(), 0)
     b.listing("Unconfirmed claims to watch", closing[0], cap=b.room // 2 + 40 if closing[1] else None)
     b.listing("Most quoted", closing[1])
-    b.blocks.append(_context(NOTE))
+    b.blocks.append(context_block(NOTE))
     messages = [Message(text=fallback.text, blocks=[blk.to_dict() for blk in b.blocks])]
     while rest and len(messages) <= THREAD_MAX:
-        b = _Builder(BLOCK_BUDGET, MAX_BLOCKS)
+        b = Builder(BLOCK_BUDGET, MAX_BLOCKS)
         fallback = _Fallback(f"{heading} (continued, part {len(messages) + 1})")
         lines, rest = _compact(fallback, rest, room=BLOCK_BUDGET - 300)
         b.listing(f"{clip(heading, 200)} — continued", lines)
@@ -154,7 +148,7 @@ def digest_messages(digest: Digest, *, channel_label: str = "", schedule: str | 
     if rest:
         last = messages[-1]
         more = f"_…and {_count(len(rest), 'more story', 'more stories')}: `newsbot digest` lists them all_"
-        messages[-1] = Message(text=last.text, blocks=[*last.blocks, _context(more).to_dict()])
+        messages[-1] = Message(text=last.text, blocks=[*last.blocks, context_block(more).to_dict()])
     return messages
 
 
@@ -175,7 +169,7 @@ def _compact(fallback: _Fallback, stories: list[Story], *, room: int) -> tuple[l
     return lines, []
 
 
-def _fill(b: _Builder, fallback: _Fallback, stories: list[Story], *, keep: int) -> list[Story]:
+def _fill(b: Builder, fallback: _Fallback, stories: list[Story], *, keep: int) -> list[Story]:
     """Add stories while they fit (keeping `keep` characters of room); the ones left over are returned.
     At least one story always goes in, so continuation messages cannot loop."""
     for i, story in enumerate(stories):

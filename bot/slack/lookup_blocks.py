@@ -14,15 +14,8 @@ from slack_sdk.models.blocks import ContextBlock, DividerBlock, HeaderBlock, Pla
 
 from bot.memory.digest import Quoted
 from bot.memory.sources import Person, SourceHit
-from bot.slack.blocks import (
-    MAX_BLOCKS,
-    MESSAGE_BUDGET,
-    Message,
-    _Builder,
-    _context,
-    _count,
-    _md,
-)
+from bot.slack.block_kit import MAX_BLOCKS, MESSAGE_BUDGET, Builder, context_block, md
+from bot.slack.blocks import Message, _count
 from bot.slack.mrkdwn import clip, escape, safe_link
 
 HOME_BLOCKS = 100  # Slack's limit for a Home tab view
@@ -56,7 +49,7 @@ def sources_message(query: str, people: list[Person], permalinks: dict[tuple[str
         text = (f"I haven't seen *{q}* quoted, or credited with a claim, in the articles shared where you can "
                 "see them. Try the surname alone, or `/sources URL` for one article's sources.")
         return Message(text=text)
-    b = _Builder(MESSAGE_BUDGET - 200, MAX_BLOCKS - 1)
+    b = Builder(MESSAGE_BUDGET - 200, MAX_BLOCKS - 1)
     if len(people) > 1:
         b.section(f"*{len(people)} sources match “{q}”* — listed apart:")
     for person in people[:PEOPLE_SHOWN]:
@@ -68,7 +61,7 @@ def sources_message(query: str, people: list[Person], permalinks: dict[tuple[str
                   lines, cap=share)
     if len(people) > PEOPLE_SHOWN:
         b.section(f"_…and {len(people) - PEOPLE_SHOWN} more sources: add a first name or title to narrow it_")
-    b.blocks.append(_context("Words as the stored analyses have them; quotes are verbatim."))
+    b.blocks.append(context_block("Words as the stored analyses have them; quotes are verbatim."))
     fallback = (f"What {', '.join(escape(clip(p.name, 60)) for p in people[:PEOPLE_SHOWN])} said in the articles "
                 "shared here")
     return Message(text=fallback, blocks=[block.to_dict() for block in b.blocks])
@@ -96,7 +89,7 @@ def _channel(channel: str) -> str:
 
 def home_view(links: list[HomeLink], quoted: list[Quoted], digests: list[HomeDigest], help_text: str) -> dict:
     """The Home tab: recent public shares, the week's most quoted, scheduled digests, how to use the bot."""
-    b = _Builder(HOME_BUDGET, HOME_BLOCKS - 2)
+    b = Builder(HOME_BUDGET, HOME_BLOCKS - 2)
     b.add(HeaderBlock(text=PlainTextObject(text="newsbot", emoji=False)), 7)
     link_lines = [
         f"• {safe_link(link.url, clip(link.title, 120))} · {_channel(link.channel)}"
@@ -114,5 +107,5 @@ def home_view(links: list[HomeLink], quoted: list[Quoted], digests: list[HomeDig
     b.add(DividerBlock(), 0)
     digest_lines = [f"• {_channel(d.channel)}: {escape(d.schedule)}, next {escape(d.next_due)}" for d in digests]
     b.listing("Scheduled digests", digest_lines or ["_None yet: `/digest daily 09:00` in a channel._"], cap=2500)
-    b.blocks.append(ContextBlock(elements=[_md(help_text[:2000])]))
+    b.blocks.append(ContextBlock(elements=[md(help_text[:2000])]))
     return {"type": "home", "blocks": [block.to_dict() for block in b.blocks]}

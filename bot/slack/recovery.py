@@ -4,6 +4,8 @@ Each placeholder posted in a thread is a row in the store's replies_owed until i
 process's heartbeat keeps the row alive; when it stops (SIGKILL, a crash, a lost machine), the row expires
 and one surviving process takes it over: it runs the analysis again (the lease on the link expires too)
 and edits the placeholder, or, when that already failed once, says it was restarted. Never silence.
+The same rounds post again the follow-ups Slack could not take, or whose process stopped mid-post
+(bot/slack/followup_posts.py).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.redact import redact
-from bot.slack import answers_owed, blocks, replies
+from bot.slack import answers_owed, blocks, followup_posts, replies
 from bot.slack.runtime import RESTARTED, Runtime
 from bot.store import OwedReply, OwedResponse
 
@@ -33,7 +35,8 @@ def shortcut_marker(site: str) -> str:
 
 
 async def watch(rt: Runtime) -> None:
-    """Look for orphaned replies and answers every half lease, for as long as the app runs."""
+    """Look for orphaned replies and answers, and follow-ups due a retry, every half lease, for as long as
+    the app runs."""
     interval = max(rt.settings.lease_seconds / 2, 0.2)
     while True:
         try:
@@ -45,6 +48,12 @@ async def watch(rt: Runtime) -> None:
             raise
         except Exception as e:  # the store may be restarting: try again next round
             log.warning("could not look for replies owed by stopped processes: %s", e)
+        try:
+            await followup_posts.retry_owed(rt)
+        except asyncio.CancelledError:
+            raise
+        except Exception as e:
+            log.warning("could not look for follow-ups to post again: %s", e)
         await asyncio.sleep(interval)
 
 

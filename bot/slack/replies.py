@@ -24,7 +24,7 @@ from bot.redact import redact
 from bot.slack import answers_owed, blocks, comparisons, followups, payload
 from bot.slack.compare_blocks import compare_message
 from bot.slack.engines import engine_for
-from bot.slack.runtime import Runtime, slack_error
+from bot.slack.runtime import Runtime, momentary, slack_error
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,6 @@ TIMEOUT = "reading and analysing it took too long, so I gave up; try again later
 BROKEN = "something went wrong on my side (the details are in the bot's log); try again later"
 # Slack errors after which the same update cannot succeed with blocks; a plain-text edit still can.
 _BLOCK_ERRORS = {"msg_too_long", "invalid_blocks", "invalid_blocks_format", "too_many_attachments"}
-
-_MOMENTARY = {"ratelimited", "fatal_error", "internal_error", "request_timeout", "service_unavailable"}
 
 Respond = Callable[..., Awaitable[object]]
 
@@ -55,13 +53,6 @@ async def analyse(rt: Runtime, url: str, engine: EngineChoice | None = None) -> 
     except Exception:
         log.exception("analysis of %s failed", url)
         return BROKEN
-
-
-def _momentary(e: SlackApiError) -> bool:
-    """An error page instead of Slack's JSON (an outage, a proxy), or rate limits that outlasted the
-    retries: the same call may well work a little later, unlike Slack's refusals (not_in_channel)."""
-    error = slack_error(e)
-    return error.startswith("HTTP ") or error in _MOMENTARY
 
 
 # --- links shared in channels ------------------------------------------------------------------------------
@@ -91,7 +82,7 @@ async def reply_to_link(rt: Runtime, *, channel: str, thread_ts: str, url: str, 
         ts = await post_placeholder(rt, channel=channel, thread_ts=thread_ts, site=site)
     except SlackApiError as e:
         log.warning("could not post in %s: %s", channel, slack_error(e))
-        if not _momentary(e):  # not_in_channel, channel_not_found: nowhere in the thread to say anything
+        if not momentary(e):  # not_in_channel, channel_not_found: nowhere in the thread to say anything
             return slack_error(e)
         ts = None  # Slack was down past the retries: the answer is still made, and posted when ready
     if ts:

@@ -67,6 +67,17 @@ def slack_error(e: SlackApiError) -> str:
     return f"HTTP {getattr(e.response, 'status_code', '?')}"
 
 
+# Slack errors after which the same call may well work a little later, unlike its refusals (not_in_channel).
+_MOMENTARY = {"ratelimited", "fatal_error", "internal_error", "request_timeout", "service_unavailable"}
+
+
+def momentary(e: SlackApiError) -> bool:
+    """An error page instead of Slack's JSON (an outage, a proxy), or rate limits that outlasted the
+    retries: the same call may well work a little later, unlike Slack's refusals (not_in_channel)."""
+    error = slack_error(e)
+    return error.startswith("HTTP ") or error in _MOMENTARY
+
+
 def _is_slack_json(e: SlackApiError) -> bool:
     data = getattr(e.response, "data", None)
     return isinstance(data, dict) and "ok" in data
@@ -189,7 +200,8 @@ class Runtime:
     upkeep: asyncio.Task | None = None
     # Answers from Slack worth keeping a while (display names, channel types): bot.slack.conversations.
     memo: dict[str, dict] = field(default_factory=dict)
-    # Follow-ups read the team's recent analyses (bot.slack.followups): one at a time, behind the replies.
+    # Follow-ups match a new article against the team's watched claims (bot.slack.followups): one at a time,
+    # behind the replies.
     followup_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     followups_waiting: int = 0
     _asked_at: float = -1e9

@@ -1,5 +1,6 @@
 """What a start-up catches up on for newsbot's memory, in the background: analyses stored before the
-/sources index existed are indexed, and shares recorded before newsbot kept each one's conversation type
+follow-ups' watch list existed have their flagged claims put on it, analyses stored before the /sources
+index existed are indexed, and shares recorded before newsbot kept each one's conversation type
 get it from Slack (until then they count as private, so they are shown only where they were shared)."""
 
 from __future__ import annotations
@@ -15,11 +16,18 @@ CHANNELS_PER_START = 200  # conversations.info calls at most, per start
 
 
 async def catch_up(rt: Runtime) -> None:
-    for what, step in (("index earlier analyses for /sources", _index), ("type earlier shares", _type_shares)):
+    for what, step in (("watch the claims of earlier analyses", _watch), ("index earlier analyses for /sources", _index),
+                       ("type earlier shares", _type_shares)):
         try:
             await step(rt)
         except Exception:
             log.exception("could not %s; they stay as they are until the next start", what)
+
+
+async def _watch(rt: Runtime) -> None:
+    done = await rt.store.watch_missing()
+    if done:
+        log.info("put the flagged claims of %d earlier analyses on the follow-ups' watch list", done)
 
 
 async def _index(rt: Runtime) -> None:

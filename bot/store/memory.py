@@ -23,7 +23,6 @@ from bot.store.tables import (
     analyses,
     analysis_urls,
     digest_runs,
-    followups,
     schedules,
     shared_links,
     sources_index,
@@ -122,12 +121,6 @@ class Memory(Database):
             return Shared(*row) if row else None
 
         return await self.read(query)
-
-    async def claim_followup(self, *, team: str | None, claim_key: str, new_url: str, decision: str,
-                             channel: str, thread_ts: str) -> bool:
-        """True for exactly one caller (in any process) per (claim, new article): that one posts it."""
-        return await self.claim_once(followups, team=_team(team), claim_key=claim_key, new_url=new_url,
-                                     decision=decision, channel=channel, thread_ts=thread_ts, created=time.time())
 
     async def analyses_for_urls(self, urls: list[str], engine_id: str | None = None) -> dict[str, str]:
         """URL → the Analysis JSON it led to, with that address's own title and site; `engine_id`'s

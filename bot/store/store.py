@@ -1,6 +1,6 @@
 """newsbot's state: the analyses cache and its URL mapping, every shared link, handled Slack event ids,
-token usage; plus (from Coordination) leases, failed fetches and replies owed, and (from Memory) digest
-schedules and runs and the /sources NAME index."""
+token usage; plus (from Coordination) leases, failed fetches and replies owed, (from Memory) digest
+schedules and runs and the /sources NAME index, and (from Watch) the follow-ups' watch list and posts."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.store.coordination import Coordination
+from bot.analysis.model import Analysis
 from bot.store.memory import Memory
 from bot.store.tables import analyses, analysis_urls, channel_settings, events, shared_links, token_usage
+from bot.store.watch import Watch, watch_rows
 
 # Event ids only need to outlive Slack's retry window (three retries within about an hour); a day is
 # plenty and keeps the table small.
@@ -40,7 +41,7 @@ class UrlHit:
     meta_json: str | None
 
 
-class Store(Memory, Coordination):
+class Store(Memory, Watch):
     _claims = 0
 
     # --- analyses cache -------------------------------------------------------------------------------
@@ -74,13 +75,20 @@ class Store(Memory, Coordination):
         meta_json: str | None = None,
     ) -> None:
         """Keep an analysis (the first one of a text stays: another address never replaces it) and point
-        `url` at it, with that address's own metadata."""
+        `url` at it, with that address's own metadata. A new analysis's flagged claims join the follow-ups'
+        watch list in the same transaction."""
         now = time.time()
+        try:
+            watch = watch_rows(key, text_hash, Analysis.from_json(analysis_json))
+        except ValueError:  # left unmarked: start-up's catch-up logs it and marks it
+            watch = None
 
         async def query(conn: AsyncConnection) -> None:
-            await conn.execute(self.insert(analyses).values(
+            added = await conn.execute(self.insert(analyses).values(
                 key=key, text_hash=text_hash, engine_id=engine_id, json=analysis_json, created=now,
             ).on_conflict_do_nothing())
+            if added.rowcount == 1 and watch is not None:
+                await self._watch_in(conn, key, watch)
             if url:
                 values = {"analysis_key": key, "meta": meta_json, "created": now}
                 await conn.execute(self.insert(analysis_urls).values(url=url, engine_id=engine_id, **values)

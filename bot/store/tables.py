@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Float,
     Index,
@@ -59,6 +60,7 @@ shared_links = Table(
     Column("channel_type", Text),
     UniqueConstraint("channel", "message_ts", "url", name="shared_links_channel_message_ts_url_key"),
     Index("shared_links_channel_created", "channel", "created"),
+    Index("shared_links_team_created", "team", "created"),
 )
 
 # Handled Slack event ids (Slack retries an event it thinks was not acked).
@@ -194,19 +196,56 @@ sources_indexed = Table(
     Column("version", Integer, nullable=False),
 )
 
-# Follow-ups on unconfirmed claims: one row per (claim, new article), inserted before posting, so that no
-# claim is followed up twice by one article whatever the number of processes. `claim_key` names the
-# earlier article (its URL) and the flagged sentence; the rest records where the update went.
-followups = Table(
-    "followups", metadata,
+# --- follow-ups on unconfirmed claims ---
+
+# The claims each stored analysis flagged (unconfirmed or hedged: bot.memory.followups.watched), written
+# as the analysis is stored, so matching a new article reads these few rows, never whole analyses.
+# `text_hash` is the article's (engine-independent: a syndicated copy has the same); `names` the prefixes
+# of the names the claim may share with a later sentence (bot.memory.watch), for a cheap first cut.
+claims_watch = Table(
+    "claims_watch", metadata,
+    Column("analysis_key", Text, nullable=False),
+    Column("sentence_id", Integer, nullable=False),
+    Column("text_hash", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("level", Text, nullable=False),
+    Column("cues", Text, nullable=False),  # JSON list of the flag's cue words
+    Column("names", Text, nullable=False),  # space-separated
+    Column("sent_to_model", Boolean, nullable=False),  # Watched.sent_to_model: the model engine read it
+    PrimaryKeyConstraint("analysis_key", "sentence_id", name="claims_watch_pkey"),
+)
+
+# Which analyses claims_watch holds, in which WATCH_VERSION: others are filled in at start-up.
+claims_watched = Table(
+    "claims_watched", metadata,
+    Column("analysis_key", Text, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+# One row per (claim, new article), inserted before posting, so that no claim is followed up twice by one
+# article whatever the number of processes or syndicated copies: `claim_key` is the earlier article's text
+# hash and the sentence's, `new_key` the new article's text hash. `message` is the update as posted
+# (chat.postMessage arguments, JSON) so a failed post is retried as it was. status: posting (by `holder`
+# until `expires`), waiting (to be tried again from `expires`), posted, failed (for good: `error`).
+followup_posts = Table(
+    "followup_posts", metadata,
     Column("team", Text, nullable=False),
     Column("claim_key", Text, nullable=False),
+    Column("new_key", Text, nullable=False),
     Column("new_url", Text, nullable=False),
     Column("decision", Text, nullable=False),
     Column("channel", Text, nullable=False),  # the earlier article's conversation and thread
     Column("thread_ts", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("holder", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("expires", Float, nullable=False),
+    Column("error", Text),
+    Column("ts", Text),
     Column("created", Float, nullable=False),
-    PrimaryKeyConstraint("team", "claim_key", "new_url", name="followups_pkey"),
+    PrimaryKeyConstraint("team", "claim_key", "new_key", name="followup_posts_pkey"),
+    Index("followup_posts_status_expires", "status", "expires"),
 )
 
 # A channel's own engine setting (`/newsbot engine offline|auto`): "offline" keeps the channel's articles

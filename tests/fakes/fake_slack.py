@@ -68,6 +68,8 @@ class FakeSlack:
     rate_limit: dict[str, int] = field(default_factory=dict)
     # method → HTTP statuses: the next calls get a plain-text error page instead of Slack's JSON (a proxy, an outage)
     http_fail: dict[str, list[int]] = field(default_factory=dict)
+    # channel → HTTP statuses: the same, for the next chat.postMessage calls into that channel only
+    http_fail_in: dict[str, list[int]] = field(default_factory=dict)
     omit_ts: bool = False  # answer chat.postMessage without a ts, as a broken proxy might
     # Error pages (http_fail, and response_url answers) repeat the request's headers, as a debugging proxy
     # might: the Authorization header must still never reach the bot's log.
@@ -156,8 +158,10 @@ class FakeSlack:
             self.rate_limit[method] -= 1
             self._record(Call(method + ":429", args, request.path, token))
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429, headers={"Retry-After": "1"})
-        if self.http_fail.get(method):
-            status = self.http_fail[method].pop(0)
+        failing = self.http_fail.get(method) or (method == "chat.postMessage"
+                                                 and self.http_fail_in.get(str(args.get("channel"))))
+        if failing:
+            status = failing.pop(0)
             self._record(Call(f"{method}:{status}", args, request.path, token))
             return web.Response(status=status, text=f"{status}: Bad Gateway{self._echo(request)}")  # as nginx sends
         self._record(Call(method, args, request.path, token))
