@@ -75,7 +75,7 @@ MAX_WAITING = 100
 
 
 def start(rt: Runtime, *, channel: str, url: str, analysis: Analysis) -> None:
-    """Run `after_reply` in the background, one at a time, behind the replies (matching is CPU work).
+    """Run `after_reply` in the background, a few at a time (FOLLOWUPS_AT_ONCE), behind the replies.
     Shutdown waits for it like any listener."""
     if rt.settings.followup_days <= 0:
         return
@@ -86,13 +86,13 @@ def start(rt: Runtime, *, channel: str, url: str, analysis: Analysis) -> None:
 
     async def one() -> None:
         try:
-            await rt.followup_lock.acquire()
+            await rt.followup_slots.acquire()
         finally:  # cancelled while waiting (shutdown) or not: it no longer waits
             rt.followups_waiting -= 1
         try:
             await after_reply(rt, channel=channel, url=url, analysis=analysis)
         finally:
-            rt.followup_lock.release()
+            rt.followup_slots.release()
 
     task = asyncio.create_task(one(), name=f"newsbot-followups-{url[:60]}")
     rt.listeners.add(task)

@@ -55,6 +55,7 @@ IDENTITY_RETRY_SECONDS = 60.0
 # At shutdown, how long to wait for listeners to finish what they started for requests already acked
 # (recording the link, posting the placeholder): seconds, not analyses.
 LISTENER_DRAIN_SECONDS = 10.0
+FOLLOWUPS_AT_ONCE = 2
 RESTARTED = "I was restarted before I finished; please share the link again"
 
 
@@ -202,7 +203,9 @@ class Runtime:
     memo: dict[str, dict] = field(default_factory=dict)
     # Follow-ups match a new article against the team's watched claims (bot.slack.followups): one at a time,
     # behind the replies.
-    followup_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # Follow-ups matched at once: matching a share is tens of ms of CPU (the watch list), but the model's
+    # judge waits seconds on the provider, and one at a time a flood's follow-ups would pile up behind it.
+    followup_slots: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(FOLLOWUPS_AT_ONCE))
     followups_waiting: int = 0
     _asked_at: float = -1e9
     _ask_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
