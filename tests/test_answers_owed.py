@@ -159,3 +159,11 @@ async def test_an_answer_taken_over_by_another_process_is_left_to_it(db, tmp_pat
             assert bot.fake.of("response_url") == []
         finally:
             await other.close()
+
+
+async def test_a_row_with_a_view_this_version_does_not_know_is_answered_with_the_whole_analysis(db, tmp_path):
+    async with running_bot(tmp_path, NEWSBOT_DB=db, NEWSBOT_LEASE_SECONDS="0.5") as bot:
+        await _orphan(db, bot.fake.response_url("old"), bot.articles.url("/news/water"), view="retired-view")
+        await bot.fake.wait_for(lambda f: f.of("response_url"), timeout=10)
+        (answer,) = bot.fake.of("response_url")
+        assert "Harbor city" in json.dumps(answer.args) and "wrong on my side" not in json.dumps(answer.args)

@@ -82,7 +82,7 @@ async def resume_answer(rt: Runtime, owed: OwedResponse) -> None:
     or, when a survivor already tried, say what happened."""
     respond = AsyncRespond(response_url=owed.response_url)
     log.info("finishing a %s answer left by a stopped process (attempt %d)", owed.kind, owed.attempts)
-    view = owed.view if owed.view in blocks.VIEWS else "all"
+    view = owed.view if owed.view in blocks.VIEWS else "thread"
     if owed.attempts <= MAX_ATTEMPTS and owed.kind == "command":
         await replies.answer_command(rt, view=view, url=owed.url, respond=respond, channel=owed.channel,
                                      resumed=owed.id)
