@@ -17,7 +17,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.redact import redact
 from bot.slack import answers_owed, blocks, followup_posts, replies
-from bot.slack.runtime import RESTARTED, Runtime
+from bot.slack.runtime import RESTARTED, RESTARTED_COMMAND, Runtime
 from bot.store import OwedReply, OwedResponse
 
 log = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ async def resume_answer(rt: Runtime, owed: OwedResponse) -> None:
         await replies.answer_compare(rt, first=owed.url, second=owed.url2, respond=respond, channel=owed.channel,
                                      resumed=owed.id)
     else:
-        message = blocks.failure(blocks.site_of(owed.url), RESTARTED.replace("share the link", "run the command"))
+        message = blocks.failure(blocks.site_of(owed.url), RESTARTED_COMMAND)
         try:
             await respond(**message.as_kwargs(), **answers_owed.answer_kwargs(owed.kind))
         except Exception as e:  # an expired response_url or a network error: nothing more to be done

@@ -57,6 +57,7 @@ IDENTITY_RETRY_SECONDS = 60.0
 LISTENER_DRAIN_SECONDS = 10.0
 FOLLOWUPS_AT_ONCE = 2
 RESTARTED = "I was restarted before I finished; please share the link again"
+RESTARTED_COMMAND = "I was restarted before I finished; please run the command again"
 
 
 def slack_error(e: SlackApiError) -> str:
@@ -365,26 +366,9 @@ class Runtime:
         replies owed are handed to the others, which finish them; otherwise, and for any not recorded in
         the store, say what happened instead. Slash command answers still owed get the same sentence
         through their response_url."""
-        if self.pending and self.store.backend == "postgresql":
-            try:
-                handed = await self.store.hand_over_replies()
-            except Exception as e:
-                log.warning("could not hand unfinished replies to the other processes: %s", e)
-                handed = set()
-            for key in handed:
-                self.pending.pop(key, None)
-            if handed:
-                log.info("handed %d unfinished replies to the other processes", len(handed))
-        if self.awaiting and self.store.backend == "postgresql":
-            try:
-                given = await self.store.hand_over_responses()
-            except Exception as e:
-                log.warning("could not hand unfinished answers to the other processes: %s", e)
-                given = set()
-            for id in given:
-                self.awaiting.pop(id, None)
-            if given:
-                log.info("handed %d unfinished slash command answers to the other processes", len(given))
+        if self.store.backend == "postgresql":
+            await _hand_over(self.pending, self.store.hand_over_replies, "replies")
+            await _hand_over(self.awaiting, self.store.hand_over_responses, "slash command answers")
         if not self.pending and not self.awaiting:
             return
         from bot.slack import blocks  # here, not at the top: blocks is pure formatting, runtime is wiring
@@ -401,7 +385,7 @@ class Runtime:
 
         async def owed(id: str, respond: Callable[..., Awaitable[object]], site: str, kwargs: dict) -> None:
             try:
-                message = blocks.failure(site, reason.replace("share the link", "run the command"))
+                message = blocks.failure(site, RESTARTED_COMMAND)
                 await respond(**message.as_kwargs(), **kwargs)
                 await self.store.settle_response(id)  # answered: not to be answered again after a restart
             except Exception as e:
@@ -416,3 +400,17 @@ class Runtime:
         except TimeoutError:
             log.warning("gave up editing %d placeholders at shutdown", len(jobs))
 
+
+async def _hand_over(owed: dict, hand_over: Callable[[], Awaitable[set]], what: str) -> None:
+    """Give the other processes (PostgreSQL) what this stopping one still owes; they finish it."""
+    if not owed:
+        return
+    try:
+        handed = await hand_over()
+    except Exception as e:
+        log.warning("could not hand unfinished %s to the other processes: %s", what, e)
+        return
+    for key in handed:
+        owed.pop(key, None)
+    if handed:
+        log.info("handed %d unfinished %s to the other processes", len(handed), what)
