@@ -249,16 +249,18 @@ class Memory(Database):
 
     # --- the /sources NAME index --------------------------------------------------------------------------
 
-    async def index_stored(self, key: str, analysis_json: str) -> None:
+    async def index_stored(self, key: str, analysis: Analysis | str) -> None:
         """Called as each analysis is stored. A failure is logged, never raised: the index can be rebuilt,
         the answer to the person who shared the link must not be lost over it."""
         try:
-            await self.index_analysis(key, analysis_json)
+            await self.index_analysis(key, analysis)
         except Exception:
             log.exception("could not index the sources of analysis %s", key)
 
-    async def index_analysis(self, key: str, analysis_json: str) -> None:
-        analysis = Analysis.from_json(analysis_json)
+    async def index_analysis(self, key: str, analysis: Analysis | str) -> None:
+        """Index one analysis (its JSON, or already parsed)."""
+        if isinstance(analysis, str):
+            analysis = Analysis.from_json(analysis)
         rows = [_index_row(key, e, analysis) for e in entries(analysis)]
         marker = self.insert(sources_indexed).values(analysis_key=key, version=INDEX_VERSION)
         marker = marker.on_conflict_do_update(index_elements=["analysis_key"], set_={"version": INDEX_VERSION})

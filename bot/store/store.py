@@ -4,6 +4,7 @@ schedules and runs and the /sources NAME index, and (from Watch) the follow-ups'
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -78,10 +79,11 @@ class Store(Memory, Watch):
         `url` at it, with that address's own metadata. A new analysis's flagged claims join the follow-ups'
         watch list in the same transaction."""
         now = time.time()
-        try:
-            watch = watch_rows(key, text_hash, Analysis.from_json(analysis_json))
+        try:  # parsed once, off the event loop, for the watch list and the /sources index
+            parsed: Analysis | None = await asyncio.to_thread(Analysis.from_json, analysis_json)
         except ValueError:  # left unmarked: start-up's catch-up logs it and marks it
-            watch = None
+            parsed = None
+        watch = watch_rows(key, text_hash, parsed) if parsed is not None else None
 
         async def query(conn: AsyncConnection) -> None:
             added = await conn.execute(self.insert(analyses).values(
@@ -95,7 +97,7 @@ class Store(Memory, Watch):
                                    .on_conflict_do_update(index_elements=["url", "engine_id"], set_=values))
 
         await self.write(query, "caching an analysis")
-        await self.index_stored(key, analysis_json)
+        await self.index_stored(key, parsed or analysis_json)
 
     # --- shared links ---------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ lease or its retry time has passed, so one process at a time tries it, and a pos
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -60,6 +61,19 @@ def watch_rows(key: str, text_hash: str, analysis: Analysis) -> list[dict]:
             for w in watched(analysis)]
 
 
+def _watch_rows_of(stored: list) -> list[tuple[str, list[dict]]]:
+    """(key, watch rows) of stored (key, text hash, JSON) rows; an unreadable one gets none, and is marked
+    all the same, so it is not tried on every start."""
+    out = []
+    for key, text_hash, data in stored:
+        try:
+            out.append((key, watch_rows(key, text_hash, Analysis.from_json(data))))
+        except ValueError:
+            log.warning("analysis %s could not be read for the follow-up watch list", key)
+            out.append((key, []))
+    return out
+
+
 class Watch(Coordination):
     # --- the watch list -------------------------------------------------------------------------------------
 
@@ -71,31 +85,24 @@ class Watch(Coordination):
         await conn.execute(marker.on_conflict_do_update(index_elements=["analysis_key"],
                                                         set_={"version": WATCH_VERSION}))
 
-    async def watch_analysis(self, key: str, text_hash: str, analysis_json: str) -> None:
-        """(Re)write the watch rows of one stored analysis."""
-        try:
-            rows = watch_rows(key, text_hash, Analysis.from_json(analysis_json))
-        except ValueError:  # unreadable JSON: marked, so it is not tried on every start
-            log.warning("analysis %s could not be read for the follow-up watch list", key)
-            rows = []
-
-        async def query(conn: AsyncConnection) -> None:
-            await conn.execute(claims_watch.delete().where(claims_watch.c.analysis_key == key))
-            await self._watch_in(conn, key, rows)
-
-        await self.write(query, "watching claims")
-
     async def watch_missing(self, batch: int = 200) -> int:
-        """Fill the watch list for analyses stored before it existed (or before WATCH_VERSION)."""
+        """Fill the watch list for analyses stored before it existed (or before WATCH_VERSION): a batch
+        parsed off the event loop, then written in one transaction."""
         a, w = analyses, claims_watched
         stmt = (select(a.c.key, a.c.text_hash, a.c.json).outerjoin(w, w.c.analysis_key == a.c.key)
                 .where((w.c.version.is_(None)) | (w.c.version != WATCH_VERSION)).limit(batch))
         done = 0
         while True:
             rows = await self.read(lambda conn: _all(conn, stmt))
-            for key, text_hash, data in rows:
-                await self.watch_analysis(key, text_hash, data)
-                done += 1
+            prepared = await asyncio.to_thread(_watch_rows_of, rows)
+
+            async def query(conn: AsyncConnection, prepared: list[tuple[str, list[dict]]] = prepared) -> None:
+                for key, watch in prepared:
+                    await conn.execute(claims_watch.delete().where(claims_watch.c.analysis_key == key))
+                    await self._watch_in(conn, key, watch)
+
+            await self.write(query, "watching claims")
+            done += len(rows)
             if len(rows) < batch:
                 return done
 
